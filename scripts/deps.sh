@@ -1,0 +1,51 @@
+#!/bin/sh
+# deps.sh GROUP... — make sure the Debian packages a make target needs are
+# installed. Checks each with dpkg and installs only what is missing, running
+# `apt-get update` at most once. Not root: prints the exact apt line and fails.
+#
+# Groups: build (cgo + fyne GL/X11 headers), test (oathtool, Xvfb, keyring,
+# zbar, CJK font), bench (zbar-tools, zxing-cpp-tools), ui (xvfb, xdotool,
+# imagemagick, fonts), windows (mingw-w64).
+set -eu
+
+pkgs_build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
+pkgs_test="oathtool xvfb xauth dbus dbus-x11 gnome-keyring zbar-tools imagemagick fonts-noto-cjk"
+pkgs_ui="xvfb xauth xdotool imagemagick fonts-noto-cjk x11-utils"
+pkgs_bench="zbar-tools zxing-cpp-tools xvfb xauth"
+pkgs_windows="gcc-mingw-w64-x86-64"
+pkgs_run="fonts-noto-cjk"
+
+want=""
+for group in "$@"; do
+	case "$group" in
+	build) want="$want $pkgs_build" ;;
+	test) want="$want $pkgs_test" ;;
+	ui) want="$want $pkgs_ui" ;;
+	bench) want="$want $pkgs_bench" ;;
+	windows) want="$want $pkgs_windows" ;;
+	run) want="$want $pkgs_run" ;;
+	*) echo "deps.sh: unknown group $group" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "Nidan needs these Debian packages:$missing" >&2
+	echo "Install them with:" >&2
+	echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends$missing" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2
