@@ -1,0 +1,34 @@
+# Nidan — see README.md. `make run` starts the app, `make test` runs all tests;
+# both install missing Debian packages first (as root) or print the apt line.
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+TAGS    := migrated_fynedo
+GO      ?= go
+
+.PHONY: run build test fuzz bench lint clean deps
+
+deps:
+	scripts/deps.sh build run
+
+build: deps
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "$(LDFLAGS)" -o bin/nidan .
+
+run: build
+	./bin/nidan
+
+test:
+	scripts/test.sh
+
+fuzz:
+	FUZZTIME=$${FUZZTIME:-60s} scripts/fuzz.sh
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./accounts/...
+
+lint:
+	gofmt -l . && $(GO) vet ./...
+
+clean:
+	rm -rf bin dist

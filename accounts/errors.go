@@ -1,0 +1,36 @@
+package accounts
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors callers can test with errors.Is.
+var (
+	ErrNotOTPAuth       = errors.New("not an otpauth:// URI")
+	ErrNotMigration     = errors.New("not an otpauth-migration:// URI")
+	ErrEmptySecret      = errors.New("secret is empty")
+	ErrInvalidSecret    = errors.New("secret is not valid base32")
+	ErrDigits           = errors.New("digits must be 6, 7 or 8 (5 for Steam)")
+	ErrPeriod           = errors.New("period must be between 1 and 86400 seconds")
+	ErrUnknownAlgorithm = errors.New("unknown algorithm (want SHA1, SHA256 or SHA512)")
+	ErrUnknownType      = errors.New("unknown type (want totp, hotp or steam)")
+	ErrCounter          = errors.New("counter must be a non-negative integer")
+	ErrMalformed        = errors.New("malformed payload")
+)
+
+// FieldError says which field of an account or URI is wrong, and why.
+type FieldError struct {
+	Field string // "secret", "digits", "period", "algorithm", "type", "counter", "label", "uri"
+	Value string // the offending value as given; never set for secrets
+	Err   error
+}
+
+func (e *FieldError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("%s: %v", e.Field, e.Err)
+	}
+	return fmt.Sprintf("%s %q: %v", e.Field, e.Value, e.Err)
+}
+
+func (e *FieldError) Unwrap() error { return e.Err }
