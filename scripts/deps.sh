@@ -5,7 +5,8 @@
 #
 # Groups: build (cgo + fyne GL/X11 headers), test (oathtool, Xvfb, keyring,
 # zbar, CJK font), bench (zbar-tools, zxing-cpp-tools), ui (xvfb, xdotool,
-# imagemagick, fonts), windows (mingw-w64).
+# imagemagick, fonts), windows (mingw-w64), e2e (headless Chromium and
+# chromedriver for the enrollment panel's browser test).
 set -eu
 
 pkgs_build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
@@ -14,6 +15,7 @@ pkgs_ui="xvfb xauth xdotool imagemagick fonts-noto-cjk x11-utils"
 pkgs_bench="zbar-tools zxing-cpp-tools xvfb xauth"
 pkgs_windows="gcc-mingw-w64-x86-64"
 pkgs_run="fonts-noto-cjk"
+pkgs_e2e="chromium chromium-driver fonts-noto-core"
 
 want=""
 for group in "$@"; do
@@ -24,6 +26,7 @@ for group in "$@"; do
 	bench) want="$want $pkgs_bench" ;;
 	windows) want="$want $pkgs_windows" ;;
 	run) want="$want $pkgs_run" ;;
+	e2e) want="$want $pkgs_e2e" ;;
 	*) echo "deps.sh: unknown group $group" >&2; exit 2 ;;
 	esac
 done
