@@ -47,6 +47,7 @@ func commandTable() map[string]command {
 	t := map[string]command{}
 	for _, add := range []func(map[string]command){
 		coreCommands,
+		enrollCommands,
 	} {
 		add(t)
 	}
