@@ -2,18 +2,25 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log"
+	"net"
+	"net/http"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"golang.org/x/term"
 
 	"github.com/nidan-auth/nidan/enroll"
+	"github.com/nidan-auth/nidan/enroll/panel"
 )
 
 // enrollOptions returns the service policy the enroll commands use. Tests
@@ -344,6 +351,73 @@ func readPassword(e *Env, prompt string, confirm bool) ([]byte, error) {
 	return []byte(line), nil
 }
 
+// serveContext is how long `enroll serve` runs: until SIGINT or SIGTERM.
+// Tests replace it.
+var serveContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
 func enrollServe(e *Env, args []string) error {
-	return errors.New("serve: not yet")
+	fs, f := newEnrollFlags("serve", true)
+	addr := fs.String("addr", "127.0.0.1:8642", "listen address")
+	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); needed off loopback")
+	key := fs.String("tls-key", "", "TLS key file (PEM)")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	if (*cert == "") != (*key == "") {
+		return usagef("need both --tls-cert and --tls-key")
+	}
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return usagef("--addr %q: %v", *addr, err)
+	}
+	if ip := net.ParseIP(host); *cert == "" && (ip == nil || !ip.IsLoopback()) && host != "localhost" {
+		return fmt.Errorf("serve on %s: passwords would cross the network in the clear; use a loopback address or --tls-cert and --tls-key", *addr)
+	}
+	s, err := f.service(e)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           panel.New(s, panel.Options{ErrorLog: log.New(e.Stderr, "nidan enroll serve: ", log.LstdFlags)}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	scheme := "http"
+	if *cert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(e.Stdout, "enrollment panel on %s://%s/ (Ctrl-C stops it)\n", scheme, ln.Addr())
+	ctx, stop := serveContext()
+	defer stop()
+	done := make(chan error, 1)
+	go func() {
+		if *cert != "" {
+			done <- srv.ServeTLS(ln, *cert, *key)
+		} else {
+			done <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return fmt.Errorf("serve: shut down: %w", err)
+	}
+	return nil
 }

@@ -2,9 +2,14 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,5 +189,68 @@ func TestEnrollCLIUsage(t *testing.T) {
 	}
 	if out := et.must("enroll", "list"); strings.Contains(out, "bob") {
 		t.Errorf("bob landed in the env store:\n%s", out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestEnrollServe(t *testing.T) {
+	et := newEnrollTest(t)
+	et.must("enroll", "user", "add", "alice")
+	ctx, cancel := context.WithCancel(context.Background())
+	old := serveContext
+	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	t.Cleanup(func() { serveContext = old })
+
+	var out, errb syncBuffer
+	status := make(chan int, 1)
+	go func() {
+		status <- Run(&Env{Args: []string{"enroll", "serve", "--addr", "127.0.0.1:0"}, Stdout: &out, Stderr: &errb,
+			Getenv: func(k string) string { return et.env[k] }})
+	}()
+	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
+	var addr string
+	for deadline := time.Now().Add(10 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		cancel()
+		t.Fatalf("serve printed no address: %q %q", out.String(), errb.String())
+	}
+	resp, err := http.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `<form id="login"`) {
+		t.Errorf("GET /: %d\n%s", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case st := <-status:
+		if st != 0 {
+			t.Errorf("serve exit status %d: %s", st, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+
+	// Off loopback without TLS is refused.
+	if st, _, errs := et.run("", "enroll", "serve", "--addr", "0.0.0.0:0"); st != 1 || !strings.Contains(errs, "in the clear") {
+		t.Errorf("serve on 0.0.0.0: %d %q", st, errs)
 	}
 }
