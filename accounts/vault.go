@@ -514,4 +514,3 @@ func (v *Vault) Lock() {
 	}
 	v.master, v.accts, v.locked = nil, nil, true
 }
-

@@ -95,7 +95,9 @@ type slot struct {
 	Key     []byte `json:"key"`
 }
 
-func (s *slot) params() KDFParams { return KDFParams{Time: s.Time, Memory: s.Memory, Threads: s.Threads} }
+func (s *slot) params() KDFParams {
+	return KDFParams{Time: s.Time, Memory: s.Memory, Threads: s.Threads}
+}
 
 // header is the authenticated, unencrypted part of a file.
 type header struct {
