@@ -249,4 +249,3 @@ func (v *Vault) SetKeyring(on bool) error {
 	}
 	return nil
 }
-

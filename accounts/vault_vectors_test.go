@@ -180,10 +180,10 @@ func writeVectors(t *testing.T) {
 	slotAt := bytes.Index(good, []byte(`"key":"`)) + 10
 
 	files := map[string][]byte{
-		"ok.nidan":     good,
-		"backup.nidan": backup.Bytes(),
-		"empty.nidan":  {},
-		"truncated.nidan": good[:len(good)/2],
+		"ok.nidan":              good,
+		"backup.nidan":          backup.Bytes(),
+		"empty.nidan":           {},
+		"truncated.nidan":       good[:len(good)/2],
 		"bitflip-slot.nidan":    flip(good, slotAt),
 		"bitflip-payload.nidan": flip(good, len(good)-checksumLen-5),
 		"version-2.nidan":       append(append([]byte(vaultMagic), 2), good[len(vaultMagic)+1:]...),
