@@ -154,7 +154,9 @@ func ParseType(s string) (Type, error) {
 // codes refuse rather than show wrong numeric codes.
 func (a *Account) URI() string {
 	label := escapeLabel(a.Name)
-	if a.Issuer != "" {
+	if a.Issuer != "" || strings.Contains(a.Name, ":") {
+		// An empty issuer before the separator keeps a colon in the name
+		// from being read as one.
 		label = escapeLabel(a.Issuer) + ":" + label
 	}
 	q := make([]string, 0, 6)
