@@ -37,9 +37,11 @@ const (
 // hostile file can neither hang the import nor exhaust memory.
 const (
 	maxScryptMemory = 256 << 20 // 128·r·N bytes
-	maxScryptWork   = 1 << 21   // N·r·p
 	maxAegisSlots   = 8         // password slots tried, each costs one scrypt
 )
+
+// maxScryptWork caps N·r·p. A variable so that fuzzing can lower it.
+var maxScryptWork int64 = 1 << 21
 
 type aegisVault struct {
 	Version int             `json:"version"`
