@@ -62,6 +62,7 @@ var importVectors = []struct {
 }
 
 func TestImportVectors(t *testing.T) {
+	t.Parallel() // never lowers aegisExportLogN, so safe beside the serial tests
 	for _, v := range importVectors {
 		t.Run(v.file, func(t *testing.T) {
 			if v.file == "aegis_encrypted.json" && testing.Short() {
