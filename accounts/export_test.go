@@ -83,8 +83,8 @@ func TestExportAegisStructure(t *testing.T) {
 	var v struct {
 		Version int `json:"version"`
 		Header  struct {
-			Slots []map[string]any `json:"slots"`
-			Params map[string]any  `json:"params"`
+			Slots  []map[string]any `json:"slots"`
+			Params map[string]any   `json:"params"`
 		} `json:"header"`
 		DB string `json:"db"`
 	}
