@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// Sentinel errors of the vault. The GUI and the CLI branch on them.
+// Sentinel errors of the vault (ErrWrongPassword is in errors_vault.go).
+// The GUI and the CLI branch on them.
 var (
-	ErrWrongPassword      = errors.New("wrong password")
 	ErrCorrupt            = errors.New("vault file is damaged")
 	ErrUnsupportedVersion = errors.New("unsupported vault format")
 	ErrNoVault            = errors.New("no vault")
