@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,6 +25,25 @@ func ShowEnrollment(a fyne.App, svc *enroll.Service) fyne.Window {
 	s := newEnrollScreen(a, svc, false)
 	s.win.Show()
 	return s.win
+}
+
+// OpenEnrollment opens the enrollment store the CLI uses too
+// ($NIDAN_ENROLL_STORE, else enroll.DefaultStorePath()) with the default
+// policy and shows the Enrollment window over it. A menu item calls this and
+// shows the error, if any, in a dialog.
+func OpenEnrollment(a fyne.App) (fyne.Window, error) {
+	path := os.Getenv("NIDAN_ENROLL_STORE")
+	if path == "" {
+		var err error
+		if path, err = enroll.DefaultStorePath(); err != nil {
+			return nil, err
+		}
+	}
+	st, err := enroll.OpenFileStore(path)
+	if err != nil {
+		return nil, err
+	}
+	return ShowEnrollment(a, enroll.NewService(st, enroll.Options{})), nil
 }
 
 // enrollScreen is the Enrollment window. It holds the widgets it updates;

@@ -194,3 +194,16 @@ func TestEnrollmentWindowDelete(t *testing.T) {
 		t.Errorf("after delete: %v, detail visible %v", s.users, s.detail.Visible())
 	}
 }
+
+func TestOpenEnrollment(t *testing.T) {
+	a := test.NewTempApp(t)
+	t.Setenv("NIDAN_ENROLL_STORE", filepath.Join(t.TempDir(), "enroll.json"))
+	w, err := OpenEnrollment(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if w.Title() != "Enrollment" {
+		t.Errorf("title %q", w.Title())
+	}
+}
