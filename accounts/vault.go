@@ -21,6 +21,7 @@ var (
 	ErrVaultExists        = errors.New("a vault already exists")
 	ErrKeyringUnavailable = errors.New("OS keyring unavailable")
 	ErrNoKeyringEntry     = errors.New("no saved keyring unlock")
+	ErrKeyringOff         = errors.New("keyring unlock is off for this vault") // comes wrapped with ErrNoKeyringEntry
 	ErrLocked             = errors.New("vault is locked")
 	ErrNoAccount          = errors.New("no such account")
 	ErrEmptyPassword      = errors.New("password is empty")
@@ -161,7 +162,7 @@ func OpenVaultWithKeyring(path string, opts VaultOptions) (*Vault, error) {
 	}
 	s := c.header.slot(slotKeyring)
 	if s == nil {
-		return nil, fmt.Errorf("open vault: %w: keyring unlock is off for this vault", ErrNoKeyringEntry)
+		return nil, fmt.Errorf("open vault: %w: %w", ErrNoKeyringEntry, ErrKeyringOff)
 	}
 	k, err := getKeyringKey(opts.keyring(), c.header.VaultID)
 	if err != nil {

@@ -236,7 +236,7 @@ func (h *header) unwrapPassword(password []byte) ([]byte, error) {
 	defer wipe(k)
 	m, err := s.unwrap(h.VaultID, k)
 	if err != nil {
-		return nil, fmt.Errorf("%w: incorrect password", ErrWrongPassword)
+		return nil, ErrWrongPassword
 	}
 	return m, nil
 }
