@@ -165,7 +165,7 @@ func runCode(e *Env, args []string) error {
 		return runCodeURI(e, args)
 	}
 	if len(rest) != 1 {
-		return usagef("need one QUERY (part of the issuer or name), or --uri URI")
+		return usagef("need --uri URI, or one QUERY (part of an issuer or account name) for a vault account")
 	}
 	t, err := ParseTime(*at, time.Now())
 	if err != nil {
