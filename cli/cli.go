@@ -49,6 +49,7 @@ func commandTable() map[string]command {
 		coreCommands,
 		vaultCommands,
 		backupCommands,
+		scanCommands,
 	} {
 		add(t)
 	}

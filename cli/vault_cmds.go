@@ -224,17 +224,7 @@ func runAdd(e *Env, args []string) error {
 	if len(add) == 0 {
 		return usagef("need otpauth:// URIs or --secret with --issuer or --name")
 	}
-	v, err := vf.open(e)
-	if err != nil {
-		return err
-	}
-	defer v.Lock()
-	r, err := v.Add(add...)
-	if err != nil {
-		return err
-	}
-	printMerge(e, r)
-	return nil
+	return addAccounts(e, vf, add)
 }
 
 func printMerge(e *Env, r accounts.MergeReport) {
