@@ -58,16 +58,32 @@ func (v *Vault) backupBytesLocked() ([]byte, error) {
 	return data, nil
 }
 
+// BackupNow writes a timestamped backup into the backup folder, as after
+// every change, and returns it.
+func (v *Vault) BackupNow() (BackupInfo, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	p, err := v.autoBackupLocked()
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	return BackupInfo{Path: p, Time: fi.ModTime().UTC(), Size: fi.Size()}, nil
+}
+
 // autoBackupLocked writes a timestamped backup into the backup folder and
 // keeps the newest KeepBackups of them.
-func (v *Vault) autoBackupLocked() error {
+func (v *Vault) autoBackupLocked() (string, error) {
 	data, err := v.backupBytesLocked()
 	if err != nil {
-		return err
+		return "", err
 	}
 	dir := v.backupDirLocked()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+		return "", err
 	}
 	t := v.opts.now()
 	name := filepath.Join(dir, backupPrefix+t.Format(backupTimeLayout)+backupSuffix)
@@ -75,16 +91,16 @@ func (v *Vault) autoBackupLocked() error {
 		name = filepath.Join(dir, backupPrefix+t.Format(backupTimeLayout)+fmt.Sprintf("-%d", i)+backupSuffix)
 	}
 	if err := writeAtomic(name, data, false); err != nil {
-		return err
+		return "", err
 	}
 	list, err := listBackups(dir)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, b := range list[min(len(list), KeepBackups):] {
 		os.Remove(b.Path)
 	}
-	return nil
+	return name, nil
 }
 
 // Backups lists the automatic backups, newest first.

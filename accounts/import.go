@@ -14,6 +14,7 @@ type Format string
 // The formats Import understands. The constant values are what the CLI's
 // --format flag takes.
 const (
+	FormatNidan   Format = "nidan"    // Nidan's own encrypted backup (or vault file), see ReadBackup
 	FormatAegis   Format = "aegis"    // Aegis vault, plain or password-encrypted (docs/vault.md)
 	Format2FAS    Format = "2fas"     // 2FAS Authenticator backup (.2fas), plain or encrypted
 	FormatAndOTP  Format = "andotp"   // andOTP plain JSON backup
@@ -23,7 +24,7 @@ const (
 )
 
 // Formats lists the formats Import accepts, in the order DetectFormat tries them.
-var Formats = []Format{FormatAegis, Format2FAS, FormatAndOTP, FormatFreeOTP, FormatGoogle, FormatURIs}
+var Formats = []Format{FormatNidan, FormatAegis, Format2FAS, FormatAndOTP, FormatFreeOTP, FormatGoogle, FormatURIs}
 
 // Import errors callers can test with errors.Is.
 var (
@@ -82,6 +83,9 @@ func (e *ImportError) Unwrap() []error {
 // file name. Anything it does not recognise (empty input, an image, unrelated
 // JSON or text) is ErrUnknownFormat.
 func DetectFormat(data []byte) (Format, error) {
+	if IsNidanBackup(data) {
+		return FormatNidan, nil
+	}
 	data = trimBOM(data)
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
@@ -128,7 +132,8 @@ func DetectFormat(data []byte) (Format, error) {
 // is encrypted; returning an empty password is ErrPasswordNeeded, a password
 // that does not open the file ErrWrongPassword.
 //
-// Every account gets a fresh ID and is validated. An entry that cannot be
+// Accounts from another app get a fresh ID and are validated. A Nidan backup
+// keeps its IDs and presentation fields, so that restoring merges by ID. An entry that cannot be
 // represented (an unknown kind of code, a bad secret) does not stop the
 // others: Import then returns the accounts it could read together with an
 // *ImportError naming each bad entry. Any other error returns no accounts.
@@ -146,6 +151,8 @@ func Import(data []byte, format Format, password func() ([]byte, error)) ([]Acco
 		err error
 	)
 	switch format {
+	case FormatNidan:
+		err = importNidan(data, password, c)
 	case FormatAegis:
 		err = importAegis(data, password, c)
 	case Format2FAS:
@@ -163,6 +170,27 @@ func Import(data []byte, format Format, password func() ([]byte, error)) ([]Acco
 		return nil, fmt.Errorf("import %s: %w", format, err)
 	}
 	return c.result()
+}
+
+// importNidan reads a Nidan backup through the vault's ReadBackup. Its
+// accounts keep their stable IDs; they are validated all the same.
+func importNidan(data []byte, password func() ([]byte, error), c *collector) error {
+	pw, err := askPassword(password)
+	if err != nil {
+		return err
+	}
+	accts, err := ReadBackup(bytes.NewReader(data), pw)
+	if err != nil {
+		return err
+	}
+	for i := range accts {
+		if err := accts[i].Validate(); err != nil {
+			c.fail(entry(i), accts[i].Label(), err)
+			continue
+		}
+		c.accts = append(c.accts, accts[i])
+	}
+	return nil
 }
 
 // collector gathers the accounts and entry errors of one import.

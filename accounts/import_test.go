@@ -385,3 +385,43 @@ func TestImportExplicitFormat(t *testing.T) {
 		t.Fatal("uris.txt lost its CRLF line ends")
 	}
 }
+
+// A Nidan backup (the vault helper's format) goes through ReadBackup and
+// keeps its account IDs, so that a restore merges by ID.
+func TestImportNidan(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "vault", "backup.nidan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const password = "vector password" // see vault_vectors_test.go
+	if f, err := DetectFormat(data); err != nil || f != FormatNidan {
+		t.Fatalf("DetectFormat = %q, %v", f, err)
+	}
+	want, err := ReadBackup(bytes.NewReader(data), []byte(password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Import(data, "", pw(password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Issuer != "GitHub" {
+		t.Fatalf("imported %d accounts: %s", len(got), render(got))
+	}
+	for i := range got {
+		if got[i].ID != want[i].ID || got[i].ID == "" {
+			t.Errorf("account %d: ID %q, want the backup's %q", i, got[i].ID, want[i].ID)
+		}
+	}
+	if _, err := Import(data, FormatNidan, pw("nope")); !errors.Is(err, ErrWrongPassword) {
+		t.Errorf("wrong password: %v", err)
+	}
+	if _, err := Import(data, "", nil); !errors.Is(err, ErrPasswordNeeded) {
+		t.Errorf("no password: %v", err)
+	}
+	damaged := bytes.Clone(data)
+	damaged[len(damaged)-5] ^= 1
+	if _, err := Import(damaged, "", pw(password)); !errors.Is(err, ErrCorrupt) || errors.Is(err, ErrWrongPassword) {
+		t.Errorf("damaged backup: %v, want ErrCorrupt", err)
+	}
+}

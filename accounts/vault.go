@@ -21,6 +21,7 @@ var (
 	ErrVaultExists        = errors.New("a vault already exists")
 	ErrKeyringUnavailable = errors.New("OS keyring unavailable")
 	ErrNoKeyringEntry     = errors.New("no saved keyring unlock")
+	ErrKeyringOff         = errors.New("keyring unlock is off for this vault") // comes wrapped with ErrNoKeyringEntry
 	ErrLocked             = errors.New("vault is locked")
 	ErrNoAccount          = errors.New("no such account")
 	ErrEmptyPassword      = errors.New("password is empty")
@@ -118,29 +119,34 @@ func CreateVault(path string, password []byte, opts VaultOptions) (*Vault, error
 }
 
 // readVaultFile reads and parses a vault file without any key.
-func readVaultFile(path string) ([]byte, *container, error) {
+func readVaultFile(path string) (*container, error) {
 	data, err := readLimited(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil, fmt.Errorf("open vault %s: %w", path, ErrNoVault)
+		return nil, fmt.Errorf("open vault %s: %w", path, ErrNoVault)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("open vault: %w", err)
+		return nil, fmt.Errorf("open vault: %w", err)
 	}
+	return parseVault(path, data)
+}
+
+// parseVault checks a vault file's bytes as far as that needs no key.
+func parseVault(path string, data []byte) (*container, error) {
 	c, err := parse(data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open vault %s: %w", path, err)
+		return nil, fmt.Errorf("open vault %s: %w", path, err)
 	}
 	if c.header.Kind != kindVault {
-		return nil, nil, fmt.Errorf("open vault %s: %w: this is a backup; restore it instead", path, ErrCorrupt)
+		return nil, fmt.Errorf("open vault %s: %w: this is a backup; restore it instead", path, ErrCorrupt)
 	}
-	return data, c, nil
+	return c, nil
 }
 
 // OpenVault unlocks the vault at path with its password. A wrong password is
 // ErrWrongPassword and a damaged file ErrCorrupt (saying what); neither
 // changes anything on disk.
 func OpenVault(path string, password []byte, opts VaultOptions) (*Vault, error) {
-	_, c, err := readVaultFile(path)
+	c, err := readVaultFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -155,13 +161,13 @@ func OpenVault(path string, password []byte, opts VaultOptions) (*Vault, error) 
 // keyring. ErrNoKeyringEntry (keyring unlock off, or no entry) and
 // ErrKeyringUnavailable mean: ask for the password instead.
 func OpenVaultWithKeyring(path string, opts VaultOptions) (*Vault, error) {
-	_, c, err := readVaultFile(path)
+	c, err := readVaultFile(path)
 	if err != nil {
 		return nil, err
 	}
 	s := c.header.slot(slotKeyring)
 	if s == nil {
-		return nil, fmt.Errorf("open vault: %w: keyring unlock is off for this vault", ErrNoKeyringEntry)
+		return nil, fmt.Errorf("open vault: %w: %w", ErrNoKeyringEntry, ErrKeyringOff)
 	}
 	k, err := getKeyringKey(opts.keyring(), c.header.VaultID)
 	if err != nil {

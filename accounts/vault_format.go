@@ -44,9 +44,9 @@ type KDFParams struct {
 	Threads uint8  `json:"threads"` // lanes
 }
 
-// DefaultKDF is what new password slots use: 64 MiB, 4 passes, 2 lanes,
+// DefaultKDF is what new password slots use: 64 MiB, 6 passes, 2 lanes,
 // about half a second on a 2-core machine (docs/vault-format.md).
-var DefaultKDF = KDFParams{Time: 4, Memory: 64 << 10, Threads: 2}
+var DefaultKDF = KDFParams{Time: 6, Memory: 64 << 10, Threads: 2}
 
 // Limits on the KDF parameters a file may ask for. They are checked before
 // any memory is allocated, so a hostile file cannot hang the program or
@@ -236,7 +236,7 @@ func (h *header) unwrapPassword(password []byte) ([]byte, error) {
 	defer wipe(k)
 	m, err := s.unwrap(h.VaultID, k)
 	if err != nil {
-		return nil, fmt.Errorf("%w: incorrect password", ErrWrongPassword)
+		return nil, ErrWrongPassword
 	}
 	return m, nil
 }

@@ -59,7 +59,7 @@ func (v *Vault) mutate(backup bool, f func() error) error {
 		return err
 	}
 	if backup {
-		if err := v.autoBackupLocked(); err != nil {
+		if _, err := v.autoBackupLocked(); err != nil {
 			return fmt.Errorf("saved, but the automatic backup failed: %w", err)
 		}
 	}

@@ -47,6 +47,9 @@ func commandTable() map[string]command {
 	t := map[string]command{}
 	for _, add := range []func(map[string]command){
 		coreCommands,
+		vaultCommands,
+		backupCommands,
+		scanCommands,
 		enrollCommands,
 	} {
 		add(t)

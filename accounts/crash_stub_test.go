@@ -1,5 +1,0 @@
-package accounts
-
-const crashChildEnv = "NIDAN_TEST_CRASH_CHILD"
-
-func crashChild() {}
