@@ -13,6 +13,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/nidan-auth/nidan/accounts"
 )
 
 // Env is everything a command may touch of the outside world, so that tests
@@ -25,6 +27,9 @@ type Env struct {
 	Getenv  func(string) string
 	Version string
 	Commit  string
+	// VaultOptions are passed to every vault the commands open; tests
+	// lower the KDF cost through it.
+	VaultOptions accounts.VaultOptions
 }
 
 // OSEnv returns an Env over the process's real arguments and streams.

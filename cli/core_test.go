@@ -11,7 +11,8 @@ func run(t *testing.T, env map[string]string, stdin string, args ...string) (int
 	t.Helper()
 	var out, errOut bytes.Buffer
 	e := &Env{Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
-		Getenv: func(k string) string { return env[k] }, Version: "1.2.3", Commit: "abc123"}
+		Getenv: func(k string) string { return env[k] }, Version: "1.2.3", Commit: "abc123",
+		VaultOptions: testVaultOptions}
 	code := Run(e)
 	return code, out.String(), errOut.String()
 }

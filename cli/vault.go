@@ -17,9 +17,6 @@ import (
 // This file is what every vault command shares: where the vault is, how a
 // password is obtained, and how the vault is unlocked.
 
-// vaultOptions is what the CLI passes to accounts; tests lower the KDF cost.
-var vaultOptions = accounts.VaultOptions{}
-
 // vaultFlags are accepted by every vault command, since flags are per
 // command: --vault PATH and --password-stdin.
 type vaultFlags struct {
@@ -134,12 +131,12 @@ func (f *vaultFlags) open(e *Env) (*unlocked, error) {
 	if !accounts.VaultExists(path) {
 		return nil, fmt.Errorf("no vault at %s; create one with: nidan init", path)
 	}
-	v, err := accounts.OpenVaultWithKeyring(path, vaultOptions)
+	v, err := accounts.OpenVaultWithKeyring(path, e.VaultOptions)
 	switch {
 	case err == nil:
 		return &unlocked{Vault: v}, nil
 	case errors.Is(err, accounts.ErrCorrupt), errors.Is(err, accounts.ErrUnsupportedVersion):
-		return nil, damaged(path, err)
+		return nil, damaged(e, path, err)
 	case errors.Is(err, accounts.ErrKeyringOff):
 	case errors.Is(err, accounts.ErrKeyringUnavailable), errors.Is(err, accounts.ErrNoKeyringEntry), errors.Is(err, accounts.ErrWrongPassword):
 		fmt.Fprintf(e.Stderr, "nidan: keyring unlock did not work (%s); using the password\n", oneLine(keyringReason(err)))
@@ -150,12 +147,12 @@ func (f *vaultFlags) open(e *Env) (*unlocked, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err = accounts.OpenVault(path, pw, vaultOptions)
+	v, err = accounts.OpenVault(path, pw, e.VaultOptions)
 	switch {
 	case err == nil:
 		return &unlocked{Vault: v, password: pw}, nil
 	case errors.Is(err, accounts.ErrCorrupt), errors.Is(err, accounts.ErrUnsupportedVersion):
-		return nil, damaged(path, err)
+		return nil, damaged(e, path, err)
 	}
 	return nil, err
 }
@@ -167,8 +164,8 @@ func keyringReason(err error) string {
 
 // damaged adds the newest readable backup to an error about a damaged or
 // unsupported vault file.
-func damaged(path string, err error) error {
-	bs, lerr := accounts.ReadableBackups(path, vaultOptions)
+func damaged(e *Env, path string, err error) error {
+	bs, lerr := accounts.ReadableBackups(path, e.VaultOptions)
 	if lerr != nil || len(bs) == 0 {
 		return fmt.Errorf("%w; the file is left as it is, and no readable backup was found", err)
 	}

@@ -165,7 +165,7 @@ func runRestore(e *Env, args []string) error {
 		}
 		fmt.Fprintf(e.Stdout, "the damaged vault is kept as %s\n", aside)
 	}
-	nv, err := accounts.CreateVault(path, pw, vaultOptions)
+	nv, err := accounts.CreateVault(path, pw, e.VaultOptions)
 	if err != nil {
 		return err
 	}

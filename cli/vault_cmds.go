@@ -72,7 +72,7 @@ func runInit(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := vaultOptions
+	opts := e.VaultOptions
 	opts.BackupDir = *backupDir
 	v, err := accounts.CreateVault(path, pw, opts)
 	if err != nil {
@@ -286,9 +286,9 @@ func runPasswd(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := accounts.OpenVault(path, old, vaultOptions)
+	v, err := accounts.OpenVault(path, old, e.VaultOptions)
 	if errors.Is(err, accounts.ErrCorrupt) || errors.Is(err, accounts.ErrUnsupportedVersion) {
-		return damaged(path, err)
+		return damaged(e, path, err)
 	}
 	if err != nil {
 		return err

@@ -15,11 +15,12 @@ import (
 	"github.com/nidan-auth/nidan/accounts"
 )
 
+// testVaultOptions give vault tests a test-only KDF cost; the format is the same.
+var testVaultOptions = accounts.VaultOptions{KDF: accounts.KDFParams{Time: 1, Memory: 64, Threads: 1}}
+
 var realKeyring = os.Getenv("NIDAN_TEST_REAL_KEYRING") == "1"
 
 func TestMain(m *testing.M) {
-	// Vault tests run with a test-only KDF cost; the format is the same.
-	vaultOptions.KDF = accounts.KDFParams{Time: 1, Memory: 64, Threads: 1}
 	if args := os.Getenv("NIDAN_TEST_CLI_CHILD"); args != "" {
 		// A child process with the real keyring backend and its own
 		// environment (see TestKeyringUnavailableFallsBack).
@@ -27,6 +28,7 @@ func TestMain(m *testing.M) {
 		json.Unmarshal([]byte(args), &a)
 		e := OSEnv("test", "")
 		e.Args = a
+		e.VaultOptions = testVaultOptions
 		os.Exit(Run(e))
 	}
 	if !realKeyring {
@@ -276,7 +278,7 @@ func TestRestoreOnNewMachine(t *testing.T) {
 func TestKeyringUnavailableFallsBack(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "vault.nidan")
-	opts := vaultOptions
+	opts := testVaultOptions
 	opts.Keyring = mapKeyring{}
 	v, err := accounts.CreateVault(path, []byte("pw"), opts)
 	if err != nil {
