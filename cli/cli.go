@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/enroll"
 )
 
 // Env is everything a command may touch of the outside world, so that tests
@@ -30,6 +31,9 @@ type Env struct {
 	// VaultOptions are passed to every vault the commands open; tests
 	// lower the KDF cost through it.
 	VaultOptions accounts.VaultOptions
+	// EnrollOptions is the policy of the enrollment service the enroll
+	// commands open; tests lower the password hashing cost and set the clock.
+	EnrollOptions enroll.Options
 }
 
 // OSEnv returns an Env over the process's real arguments and streams.

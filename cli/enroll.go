@@ -23,10 +23,6 @@ import (
 	"github.com/nidan-auth/nidan/enroll/panel"
 )
 
-// enrollOptions returns the service policy the enroll commands use. Tests
-// replace it to lower the password hashing cost and to set the clock.
-var enrollOptions = func() enroll.Options { return enroll.Options{} }
-
 func enrollCommands(t map[string]command) {
 	t["enroll"] = command{
 		summary: "the service side of 2FA: users, QR enrollment, login checks, web panel",
@@ -124,7 +120,7 @@ func (f *enrollFlags) service(e *Env) (*enroll.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := enrollOptions()
+	opts := e.EnrollOptions
 	if f.issuer != nil && *f.issuer != "" {
 		opts.Issuer = *f.issuer
 	}

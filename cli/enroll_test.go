@@ -30,19 +30,18 @@ func newEnrollTest(t *testing.T) *enrollTest {
 	et := &enrollTest{t: t, store: filepath.Join(t.TempDir(), "enroll.json"),
 		now: time.Date(2026, 3, 1, 12, 0, 10, 0, time.UTC)}
 	et.env = map[string]string{"NIDAN_ENROLL_STORE": et.store, "NIDAN_ENROLL_PASSWORD": "s3cret"}
-	old := enrollOptions
-	enrollOptions = func() enroll.Options {
-		return enroll.Options{Password: enroll.PasswordParams{Time: 1, Memory: 64, Threads: 1},
-			Now: func() time.Time { return et.now }}
-	}
-	t.Cleanup(func() { enrollOptions = old })
 	return et
+}
+
+func (et *enrollTest) options() enroll.Options {
+	return enroll.Options{Password: enroll.PasswordParams{Time: 1, Memory: 64, Threads: 1},
+		Now: func() time.Time { return et.now }}
 }
 
 func (et *enrollTest) run(stdin string, args ...string) (status int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	status = Run(&Env{Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Getenv: func(k string) string { return et.env[k] }})
+		Getenv: func(k string) string { return et.env[k] }, EnrollOptions: et.options()})
 	return status, out.String(), errb.String()
 }
 
@@ -217,7 +216,7 @@ func TestEnrollServe(t *testing.T) {
 	status := make(chan int, 1)
 	go func() {
 		status <- Run(&Env{Args: []string{"enroll", "serve", "--addr", "127.0.0.1:0"}, Stdout: &out, Stderr: &errb,
-			Getenv: func(k string) string { return et.env[k] }})
+			Getenv: func(k string) string { return et.env[k] }, EnrollOptions: et.options()})
 	}()
 	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
 	var addr string

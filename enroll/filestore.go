@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/nidan-auth/nidan/accounts"
 )
 
 // The store file format (docs/enroll-store.md). The envelope is plain JSON;
@@ -53,13 +55,14 @@ type FileStore struct {
 
 var _ Store = (*FileStore)(nil)
 
-// DefaultStorePath is <user config dir>/nidan/enroll.json.
+// DefaultStorePath is enroll.json in Nidan's data folder
+// (accounts.DefaultDataDir: <user config dir>/nidan), beside the vault.
 func DefaultStorePath() (string, error) {
-	dir, err := os.UserConfigDir()
+	dir, err := accounts.DefaultDataDir()
 	if err != nil {
-		return "", fmt.Errorf("find config dir: %w", err)
+		return "", err
 	}
-	return filepath.Join(dir, "nidan", "enroll.json"), nil
+	return filepath.Join(dir, "enroll.json"), nil
 }
 
 // OpenFileStore opens the store at path, creating its directory (0700) and,

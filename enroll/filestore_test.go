@@ -129,3 +129,18 @@ func TestFileStoreOpenErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestDefaultStorePath(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	p, err := DefaultStorePath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(p) != "enroll.json" || filepath.Base(filepath.Dir(p)) != "nidan" {
+		t.Errorf("DefaultStorePath = %q", p)
+	}
+	if fi, err := os.Stat(filepath.Dir(p)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("data folder: %v %v", fi, err)
+	}
+}
