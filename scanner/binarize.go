@@ -43,7 +43,15 @@ func (b *binarized) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binariz
 
 // localThreshold binarizes g (dark = set) and, when inverted is true, also
 // its negative, as if g had first been inverted.
-func localThreshold(g gray, inverted bool) (dark, light *gozxing.BitMatrix) {
+//
+// With edgesOnly, a block's threshold averages only the black points of
+// the blocks around it that have contrast, when there are any. ZXing's
+// rule gives a flat light block the black point min/2, which for a faint
+// code (greys 100 and 140, say) on a white page (255) lies above both of
+// the code's greys: the quiet zone turns black and the finder patterns
+// merge with it. Averaging only the code's own edges keeps the threshold
+// between its greys.
+func localThreshold(g gray, inverted, edgesOnly bool) (dark, light *gozxing.BitMatrix) {
 	bw, bh := (g.w+block-1)>>blockPow, (g.h+block-1)>>blockPow
 	sum := make([]int32, bw*bh)
 	lo := make([]uint8, bw*bh)
@@ -99,12 +107,20 @@ func localThreshold(g gray, inverted bool) (dark, light *gozxing.BitMatrix) {
 		th := make([]int32, bw*bh)
 		for by := 0; by < bh; by++ {
 			for bx := 0; bx < bw; bx++ {
-				var s, n int32
+				var s, n, es, en int32
 				for y := max(0, by-2); y <= min(bh-1, by+2); y++ {
 					for x := max(0, bx-2); x <= min(bw-1, bx+2); x++ {
-						s += bp[y*bw+x]
+						j := y*bw + x
+						s += bp[j]
 						n++
+						if edgesOnly && int32(hi[j])-int32(lo[j]) > minRange {
+							es += bp[j]
+							en++
+						}
 					}
+				}
+				if en > 0 {
+					s, n = es, en
 				}
 				th[by*bw+bx] = s / n
 			}
