@@ -20,6 +20,7 @@ type pass struct {
 	off    fpoint
 	single bool        // also try the single-code reader if the multi reader fails
 	cands  *candidates // if set, collects finder pattern candidates
+	quick  bool        // without TRY_HARDER: scan every few rows only
 }
 
 // stage is a group of passes run concurrently; decoding stops after the
@@ -69,16 +70,23 @@ func decodeGray(g gray) []Result {
 // local returns passes over g thresholded locally, dark-on-light and
 // light-on-dark, sharing the threshold computation.
 func local(g func() gray, scale float64, off fpoint, edgesOnly bool, cands *candidates) []pass {
+	return localStats(func() *blockStats { return newBlockStats(g()) }, scale, off, edgesOnly, cands)
+}
+
+// localStats is local over precomputed block statistics, so that the
+// plain and edges-only thresholds of one image share them.
+func localStats(stats func() *blockStats, scale float64, off fpoint, edgesOnly bool, cands *candidates) []pass {
 	var once sync.Once
 	var src gozxing.LuminanceSource
 	var dark, light *gozxing.BitMatrix
 	get := func() {
-		gg := g()
+		st := stats()
+		gg := st.g
 		if gg.w < 21 || gg.h < 21 {
 			return
 		}
 		src, _ = gozxing.NewPlanarYUVLuminanceSource(gg.pix, gg.w, gg.h, 0, 0, gg.w, gg.h, false)
-		dark, light = localThreshold(gg, true, edgesOnly)
+		dark, light = st.threshold(true, edgesOnly)
 	}
 	return []pass{
 		{bits: func() gozxing.Binarizer {
@@ -103,11 +111,13 @@ func local(g func() gray, scale float64, off fpoint, edgesOnly bool, cands *cand
 // docs/scanner-benchmark.md. Stages are built lazily: regions depends on
 // what the first stages saw.
 func stages(g gray) []func() stage {
-	same := func() gray { return g }
+	var once sync.Once
+	var st *blockStats
+	stats := func() *blockStats { once.Do(func() { st = newBlockStats(g) }); return st }
 	cands := &candidates{}
 	ss := []func() stage{
-		func() stage { return stage{"local", local(same, 1, fpoint{}, false, cands)} },
-		func() stage { return stage{"local-edges", local(same, 1, fpoint{}, true, cands)} },
+		func() stage { return stage{"local", localStats(stats, 1, fpoint{}, false, cands)} },
+		func() stage { return stage{"local-edges", localStats(stats, 1, fpoint{}, true, cands)} },
 		func() stage {
 			// gozxing's own global histogram binarizer, the classic
 			// fallback for low contrast.
@@ -139,7 +149,8 @@ func stages(g gray) []func() stage {
 // (grey on grey) inside a bright window is lost by any local threshold
 // taken across its edge, which turns its grey quiet zone black; one of
 // these levels falls between its two greys. Images above 1440p are
-// halved first, to bound the cost on 4K screens.
+// halved first, and the finder search skips rows (codes this faint are
+// not also tiny), to bound the cost on images without any code.
 func levels(g gray) []pass {
 	scale := 1.0
 	if min(g.w, g.h) > 1600 {
@@ -161,12 +172,12 @@ func levels(g gray) []pass {
 			once.Do(get)
 			m := globalThreshold(h, uint8(t))
 			return &binarized{src, m}
-		}, scale: scale}, pass{bits: func() gozxing.Binarizer {
+		}, scale: scale, quick: true}, pass{bits: func() gozxing.Binarizer {
 			once.Do(get)
 			m := globalThreshold(h, uint8(t))
 			m.FlipAll()
 			return &binarized{src, m}
-		}, scale: scale})
+		}, scale: scale, quick: true})
 	}
 	return ps
 }
@@ -187,7 +198,7 @@ func (p pass) run() (fs []found) {
 	if err != nil {
 		return nil
 	}
-	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: !p.quick}
 	if p.cands != nil {
 		hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK] = gozxing.ResultPointCallback(func(rp gozxing.ResultPoint) {
 			if fp, ok := rp.(*detector.FinderPattern); ok {
