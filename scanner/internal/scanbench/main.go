@@ -284,23 +284,23 @@ func benchPhotos(w io.Writer, self, dir string) error {
 	return nil
 }
 
-// labelled counts the corner lines after "SETS" in a label file.
+// labelled counts the codes in a label file: each code is four corner
+// points, written either one code a line (8 numbers, after "SETS") or one
+// point a line (2 numbers), so the count is the numbers over eight.
 func labelled(path string) (int, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0, err
 	}
-	n, in := 0, false
+	n := 0
 	for _, l := range strings.Split(string(b), "\n") {
 		l = strings.TrimSpace(l)
-		switch {
-		case l == "SETS":
-			in = true
-		case in && len(strings.Fields(l)) == 8:
-			n++
+		if l == "" || strings.HasPrefix(l, "#") || l == "SETS" {
+			continue
 		}
+		n += len(strings.Fields(l))
 	}
-	return n, nil
+	return n / 8, nil
 }
 
 func distinct(ss []string) int {
