@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"fmt"
-	"image"
 	"os"
 	"sync"
 	"time"
@@ -19,7 +18,9 @@ type pass struct {
 	bits   func() gozxing.Binarizer
 	scale  float64
 	off    fpoint
-	single bool // also try the single-code reader if the multi reader fails
+	single bool        // also try the single-code reader if the multi reader fails
+	cands  *candidates // if set, collects finder pattern candidates
+	quick  bool        // without TRY_HARDER: scan every few rows only
 }
 
 // stage is a group of passes run concurrently; decoding stops after the
@@ -27,10 +28,6 @@ type pass struct {
 type stage struct {
 	name   string
 	passes []pass
-}
-
-var hints = map[gozxing.DecodeHintType]any{
-	gozxing.DecodeHintType_TRY_HARDER: true,
 }
 
 // trace, when NIDAN_SCAN_TRACE is set, logs which stage found codes and
@@ -41,8 +38,9 @@ var trace = os.Getenv("NIDAN_SCAN_TRACE") != ""
 // a stage run concurrently and their results are merged, so an image
 // with a dark-mode code beside a light one yields both.
 func decodeGray(g gray) []Result {
-	for _, st := range stages(g) {
+	for _, mk := range stages(g) {
 		start := time.Now()
+		st := mk()
 		var (
 			mu  sync.Mutex
 			out []Result
@@ -71,17 +69,24 @@ func decodeGray(g gray) []Result {
 
 // local returns passes over g thresholded locally, dark-on-light and
 // light-on-dark, sharing the threshold computation.
-func local(g func() gray, scale float64, off fpoint) []pass {
+func local(g func() gray, scale float64, off fpoint, edgesOnly bool, cands *candidates) []pass {
+	return localStats(func() *blockStats { return newBlockStats(g()) }, scale, off, edgesOnly, cands)
+}
+
+// localStats is local over precomputed block statistics, so that the
+// plain and edges-only thresholds of one image share them.
+func localStats(stats func() *blockStats, scale float64, off fpoint, edgesOnly bool, cands *candidates) []pass {
 	var once sync.Once
 	var src gozxing.LuminanceSource
 	var dark, light *gozxing.BitMatrix
 	get := func() {
-		gg := g()
+		st := stats()
+		gg := st.g
 		if gg.w < 21 || gg.h < 21 {
 			return
 		}
 		src, _ = gozxing.NewPlanarYUVLuminanceSource(gg.pix, gg.w, gg.h, 0, 0, gg.w, gg.h, false)
-		dark, light = localThreshold(gg, true)
+		dark, light = st.threshold(true, edgesOnly)
 	}
 	return []pass{
 		{bits: func() gozxing.Binarizer {
@@ -90,79 +95,65 @@ func local(g func() gray, scale float64, off fpoint) []pass {
 				return nil
 			}
 			return &binarized{src, dark}
-		}, scale: scale, off: off},
+		}, scale: scale, off: off, cands: cands},
 		{bits: func() gozxing.Binarizer {
 			once.Do(get)
 			if light == nil {
 				return nil
 			}
 			return &binarized{src, light}
-		}, scale: scale, off: off},
+		}, scale: scale, off: off, cands: cands},
 	}
 }
 
 // stages lists the passes for g, cheapest and most likely first. The
 // order and thresholds come from measuring the corpus described in
-// docs/scanner-benchmark.md.
-func stages(g gray) []stage {
-	same := func() gray { return g }
-	long := max(g.w, g.h)
-	ss := []stage{{"local", local(same, 1, fpoint{})}}
-
-	// gozxing's global histogram binarizer, for low contrast.
+// docs/scanner-benchmark.md. Stages are built lazily: regions depends on
+// what the first stages saw.
+func stages(g gray) []func() stage {
 	var once sync.Once
-	var src, inv gozxing.LuminanceSource
-	srcs := func() {
-		src, _ = gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
-		inv = src.Invert()
-	}
-	ss = append(ss, stage{"global-histogram", []pass{
-		{bits: func() gozxing.Binarizer { once.Do(srcs); return gozxing.NewGlobalHistgramBinarizer(src) }, scale: 1, single: true},
-		{bits: func() gozxing.Binarizer { once.Do(srcs); return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1},
-	}})
-
-	if long <= 2048 {
-		// Modules of 2 px (small codes in a plain screenshot).
-		ss = append(ss, stage{"double", local(func() gray { return g.double() }, 0.5, fpoint{})})
+	var st *blockStats
+	stats := func() *blockStats { once.Do(func() { st = newBlockStats(g) }); return st }
+	cands := &candidates{}
+	ss := []func() stage{
+		func() stage { return stage{"local", localStats(stats, 1, fpoint{}, false, cands)} },
+		func() stage { return stage{"local-edges", localStats(stats, 1, fpoint{}, true, cands)} },
+		func() stage {
+			// gozxing's own global histogram binarizer, the classic
+			// fallback for low contrast.
+			src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
+			inv := src.Invert()
+			return stage{"global-histogram", []pass{
+				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(src) }, scale: 1, single: true},
+				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1},
+			}}
+		},
 	}
 	if min(g.w, g.h) >= 400 {
 		// Noise, JPEG artefacts and blur in photos: average it away.
-		ss = append(ss, stage{"half", local(func() gray { return g.half() }, 2, fpoint{})})
+		ss = append(ss, func() stage { return stage{"half", local(func() gray { return g.half() }, 2, fpoint{}, false, nil)} })
 	}
-	if long > 1024 {
-		ss = append(ss, stage{"tiles", tiles(g)})
+	ss = append(ss, func() stage { return stage{"levels", levels(g)} })
+	if max(g.w, g.h) <= 1024 {
+		// Small images: a smooth 2× upscale of everything is cheap.
+		ss = append(ss, func() stage {
+			return stage{"double", local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil)}
+		})
+	} else {
+		ss = append(ss, func() stage { return stage{"regions", regions(g, cands)} })
 	}
-	ss = append(ss, stage{"levels", levels(g)})
 	return ss
-}
-
-// tiles covers g with overlapping tiles of 1024 px. A small code in a
-// big, busy screenshot is easier to find alone: fewer false finder
-// pattern candidates, and a local threshold that fits it.
-func tiles(g gray) []pass {
-	const size = 1024
-	step := size / 2
-	var ps []pass
-	for y := 0; y < g.h; y += step {
-		for x := 0; x < g.w; x += step {
-			r := image.Rect(x, y, x+size, y+size).Intersect(image.Rect(0, 0, g.w, g.h))
-			if r.Dx() < size/2 && x > 0 || r.Dy() < size/2 && y > 0 {
-				continue // covered by the previous tile's overlap
-			}
-			ps = append(ps, local(func() gray { return g.crop(r) }, 1, fpoint{float64(r.Min.X), float64(r.Min.Y)})...)
-		}
-	}
-	return ps
 }
 
 // levels binarizes at fixed grey levels, both polarities. A faint code
 // (grey on grey) inside a bright window is lost by any local threshold
 // taken across its edge, which turns its grey quiet zone black; one of
-// these levels falls between its two greys. Large images are halved
-// first: codes faint enough to need this are not also tiny.
+// these levels falls between its two greys. Images above 1440p are
+// halved first, and the finder search skips rows (codes this faint are
+// not also tiny), to bound the cost on images without any code.
 func levels(g gray) []pass {
 	scale := 1.0
-	if min(g.w, g.h) >= 1000 {
+	if min(g.w, g.h) > 1600 {
 		scale = 2
 	}
 	var once sync.Once
@@ -181,12 +172,12 @@ func levels(g gray) []pass {
 			once.Do(get)
 			m := globalThreshold(h, uint8(t))
 			return &binarized{src, m}
-		}, scale: scale}, pass{bits: func() gozxing.Binarizer {
+		}, scale: scale, quick: true}, pass{bits: func() gozxing.Binarizer {
 			once.Do(get)
 			m := globalThreshold(h, uint8(t))
 			m.FlipAll()
 			return &binarized{src, m}
-		}, scale: scale})
+		}, scale: scale, quick: true})
 	}
 	return ps
 }
@@ -206,6 +197,14 @@ func (p pass) run() (fs []found) {
 	bmp, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {
 		return nil
+	}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: !p.quick}
+	if p.cands != nil {
+		hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK] = gozxing.ResultPointCallback(func(rp gozxing.ResultPoint) {
+			if fp, ok := rp.(*detector.FinderPattern); ok {
+				p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.scale + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
+			}
+		})
 	}
 	rs, _ := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
 	if len(rs) == 0 && p.single {

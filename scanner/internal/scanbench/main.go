@@ -39,6 +39,7 @@ func main() {
 	corpus := flag.String("corpus", "", "synthetic corpus `dir` (from corpusgen)")
 	photos := flag.String("photos", "", "real photo set `dir` (qr-photos)")
 	md := flag.String("md", "", "write the tables to this Markdown `file` too")
+	only := flag.String("only", "", "run only this corpus `category`")
 	one := flag.String("one", "", "decode one `file` and print each text on a line (used by the benchmark itself)")
 	flag.Parse()
 	log.SetFlags(0)
@@ -61,7 +62,7 @@ func main() {
 	fmt.Fprintf(w, "Measured %s on %s/%s, %d CPUs (GOMAXPROCS %d).\n\n",
 		time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	if *corpus != "" {
-		if err := benchCorpus(w, self, *corpus); err != nil {
+		if err := benchCorpus(w, self, *corpus, *only); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -80,13 +81,17 @@ func main() {
 // run executes a decoder on one file and returns its output lines and
 // wall time. A non-zero exit with no output is "nothing found" (zbarimg
 // exits 4 then).
-func run(name string, args ...string) ([]string, time.Duration) {
+func run(name string, args ...string) ([]string, time.Duration, time.Duration) {
 	cmd := exec.Command(name, args...)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	start := time.Now()
 	_ = cmd.Run()
 	d := time.Since(start)
+	var cpu time.Duration
+	if ps := cmd.ProcessState; ps != nil {
+		cpu = ps.UserTime() + ps.SystemTime()
+	}
 	var lines []string
 	sc := bufio.NewScanner(&stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -95,7 +100,7 @@ func run(name string, args ...string) ([]string, time.Duration) {
 			lines = append(lines, l)
 		}
 	}
-	return lines, d
+	return lines, d, cpu
 }
 
 // score counts how many expected texts were found and how many returned
@@ -118,11 +123,12 @@ type tally struct {
 	found            [2]int
 	fp               [2]int
 	times            [2][]time.Duration
+	cpu              [2][]time.Duration
 	inproc           []time.Duration
 	imagesAllCorrect [2]int
 }
 
-func benchCorpus(w io.Writer, self, dir string) error {
+func benchCorpus(w io.Writer, self, dir, only string) error {
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
 		return err
@@ -134,6 +140,9 @@ func benchCorpus(w io.Writer, self, dir string) error {
 	var order []string
 	tallies := map[string]*tally{}
 	for _, e := range entries {
+		if only != "" && e.Category != only {
+			continue
+		}
 		t := tallies[e.Category]
 		if t == nil {
 			t = &tally{}
@@ -153,11 +162,13 @@ func benchCorpus(w io.Writer, self, dir string) error {
 		_ = rs
 
 		outs := [2][]string{}
-		var d time.Duration
-		outs[0], d = run(self, "-one", path)
+		var d, c time.Duration
+		outs[0], d, c = run(self, "-one", path)
 		t.times[0] = append(t.times[0], d)
-		outs[1], d = run("zbarimg", "--nodbus", "-q", "--raw", path)
+		t.cpu[0] = append(t.cpu[0], c)
+		outs[1], d, c = run("zbarimg", "--nodbus", "-q", "--raw", path)
 		t.times[1] = append(t.times[1], d)
+		t.cpu[1] = append(t.cpu[1], c)
 		for k := range 2 {
 			f, fp := score(e.Texts, outs[k])
 			t.found[k] += f
@@ -171,26 +182,27 @@ func benchCorpus(w io.Writer, self, dir string) error {
 		}
 	}
 	fmt.Fprintf(w, "## Synthetic corpus (%d images)\n\n", len(entries))
-	fmt.Fprintln(w, "| category | images | codes | Nidan found | zbarimg found | Nidan false | zbarimg false | Nidan median ms | zbarimg median ms | Nidan in-process median ms |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| category | images | codes | Nidan found | zbarimg found | Nidan false | zbarimg false | Nidan median ms | zbarimg median ms | Nidan median CPU ms | zbarimg median CPU ms | Nidan in-process median ms |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	var all tally
 	for _, c := range order {
 		t := tallies[c]
-		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %d | %d | %s | %s | %s |\n", c, t.images, t.codes,
+		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n", c, t.images, t.codes,
 			pct(t.found[0], t.codes), pct(t.found[1], t.codes), t.fp[0], t.fp[1],
-			ms(median(t.times[0])), ms(median(t.times[1])), ms(median(t.inproc)))
+			ms(median(t.times[0])), ms(median(t.times[1])), ms(median(t.cpu[0])), ms(median(t.cpu[1])), ms(median(t.inproc)))
 		all.images += t.images
 		all.codes += t.codes
 		for k := range 2 {
 			all.found[k] += t.found[k]
 			all.fp[k] += t.fp[k]
 			all.times[k] = append(all.times[k], t.times[k]...)
+			all.cpu[k] = append(all.cpu[k], t.cpu[k]...)
 		}
 		all.inproc = append(all.inproc, t.inproc...)
 	}
-	fmt.Fprintf(w, "| **all** | %d | %d | **%s** | **%s** | %d | %d | %s | %s | %s |\n\n", all.images, all.codes,
+	fmt.Fprintf(w, "| **all** | %d | %d | **%s** | **%s** | %d | %d | %s | %s | %s | %s | %s |\n\n", all.images, all.codes,
 		pct(all.found[0], all.codes), pct(all.found[1], all.codes), all.fp[0], all.fp[1],
-		ms(median(all.times[0])), ms(median(all.times[1])), ms(median(all.inproc)))
+		ms(median(all.times[0])), ms(median(all.times[1])), ms(median(all.cpu[0])), ms(median(all.cpu[1])), ms(median(all.inproc)))
 	return nil
 }
 
@@ -227,8 +239,8 @@ func benchPhotos(w io.Writer, self, dir string) error {
 		r.labelled += n
 		var outs [3][]string
 		var d [3]time.Duration
-		outs[0], d[0] = run(self, "-one", f)
-		outs[1], d[1] = run("ZXingReader", "-1", "-format", "QRCode", f)
+		outs[0], d[0], _ = run(self, "-one", f)
+		outs[1], d[1], _ = run("ZXingReader", "-1", "-format", "QRCode", f)
 		for i, l := range outs[1] {
 			// "FILE QRCode \"text\"", or "FILE None" when nothing is found.
 			l = strings.TrimPrefix(l, f+" ")
@@ -237,7 +249,7 @@ func benchPhotos(w io.Writer, self, dir string) error {
 			}
 			outs[1][i] = strings.TrimPrefix(l, "QRCode ")
 		}
-		outs[2], d[2] = run("zbarimg", "--nodbus", "-q", "--raw", f)
+		outs[2], d[2], _ = run("zbarimg", "--nodbus", "-q", "--raw", f)
 		for k := range 3 {
 			r.read[k] += min(n, distinct(outs[k]))
 			r.times[k] = append(r.times[k], d[k])
@@ -272,23 +284,23 @@ func benchPhotos(w io.Writer, self, dir string) error {
 	return nil
 }
 
-// labelled counts the corner lines after "SETS" in a label file.
+// labelled counts the codes in a label file: each code is four corner
+// points, written either one code a line (8 numbers, after "SETS") or one
+// point a line (2 numbers), so the count is the numbers over eight.
 func labelled(path string) (int, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0, err
 	}
-	n, in := 0, false
+	n := 0
 	for _, l := range strings.Split(string(b), "\n") {
 		l = strings.TrimSpace(l)
-		switch {
-		case l == "SETS":
-			in = true
-		case in && len(strings.Fields(l)) == 8:
-			n++
+		if l == "" || strings.HasPrefix(l, "#") || l == "SETS" {
+			continue
 		}
+		n += len(strings.Fields(l))
 	}
-	return n, nil
+	return n / 8, nil
 }
 
 func distinct(ss []string) int {
