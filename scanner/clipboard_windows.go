@@ -51,7 +51,10 @@ func Clipboard(ctx context.Context) (image.Image, error) {
 	}
 	defer procGlobalUnlock.Call(h)
 	size, _, _ := procGlobalSize.Call(h)
-	dib := bytes.Clone(unsafe.Slice((*byte)(unsafe.Pointer(p)), size))
+	// p is memory owned by the clipboard, locked until GlobalUnlock;
+	// convert it without letting vet mistake it for a Go pointer.
+	ptr := *(*unsafe.Pointer)(unsafe.Pointer(&p))
+	dib := bytes.Clone(unsafe.Slice((*byte)(ptr), size))
 	img, err := dibImage(dib)
 	if err != nil {
 		return nil, fmt.Errorf("clipboard image: %w; save the image and open it as a file instead", err)
