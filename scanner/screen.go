@@ -22,6 +22,11 @@ func CaptureScreens() ([]image.Image, error) {
 	for i := range n {
 		img, err := screenshot.CaptureDisplay(i)
 		if err != nil {
+			// A fresh X connection sometimes fails once (seen on a
+			// just-started Xvfb); one retry costs nothing.
+			img, err = screenshot.CaptureDisplay(i)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("capture screen %d of %d: %w; take a screenshot and open it as a file instead", i+1, n, err)
 		}
 		imgs = append(imgs, img)
