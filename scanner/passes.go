@@ -3,6 +3,7 @@ package scanner
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
@@ -18,9 +19,10 @@ type pass struct {
 	bits   func() gozxing.Binarizer
 	scale  float64
 	off    fpoint
-	single bool        // also try the single-code reader if the multi reader fails
-	cands  *candidates // if set, collects finder pattern candidates
-	quick  bool        // without TRY_HARDER: scan every few rows only
+	single bool           // also try the single-code reader if the multi reader fails
+	cands  *candidates    // if set, collects finder pattern candidates
+	quick  bool           // without TRY_HARDER: scan every few rows only
+	custom func() []found // instead of the binarizer and readers
 }
 
 // stage is a group of passes run concurrently; decoding stops after the
@@ -28,6 +30,7 @@ type pass struct {
 type stage struct {
 	name   string
 	passes []pass
+	always bool // run even when earlier stages found codes
 }
 
 // trace, when NIDAN_SCAN_TRACE is set, logs which stage found codes and
@@ -35,19 +38,29 @@ type stage struct {
 var trace = os.Getenv("NIDAN_SCAN_TRACE") != ""
 
 // decodeGray runs stages of passes until one finds a code. The passes of
-// a stage run concurrently and their results are merged, so an image
-// with a dark-mode code beside a light one yields both.
+// a stage run concurrently (at most GOMAXPROCS at once) and their results
+// are merged, so an image with a dark-mode code beside a light one yields
+// both. A stage marked always runs even after codes were found: the
+// region search looks for the codes that the whole-image passes saw the
+// finder patterns of but did not decode, as in a photo of several codes.
 func decodeGray(g gray) []Result {
+	var out []Result
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	for _, mk := range stages(g) {
+		st := mk(out)
+		if len(out) > 0 && !st.always {
+			break
+		}
 		start := time.Now()
-		st := mk()
+		before := len(out)
 		var (
-			mu  sync.Mutex
-			out []Result
-			wg  sync.WaitGroup
+			mu sync.Mutex
+			wg sync.WaitGroup
 		)
 		for _, p := range st.passes {
+			sem <- struct{}{}
 			wg.Go(func() {
+				defer func() { <-sem }()
 				fs := p.run()
 				mu.Lock()
 				defer mu.Unlock()
@@ -58,13 +71,10 @@ func decodeGray(g gray) []Result {
 		}
 		wg.Wait()
 		if trace {
-			fmt.Fprintf(os.Stderr, "scanner: %dx%d stage %s: %d found in %v\n", g.w, g.h, st.name, len(out), time.Since(start).Round(time.Millisecond))
-		}
-		if len(out) > 0 {
-			return out
+			fmt.Fprintf(os.Stderr, "scanner: %dx%d stage %s (%d passes): %d found in %v\n", g.w, g.h, st.name, len(st.passes), len(out)-before, time.Since(start).Round(time.Millisecond))
 		}
 	}
-	return nil
+	return out
 }
 
 // local returns passes over g thresholded locally, dark-on-light and
@@ -110,20 +120,35 @@ func localStats(stats func() *blockStats, scale float64, off fpoint, edgesOnly b
 // order and thresholds come from measuring the corpus described in
 // docs/scanner-benchmark.md. Stages are built lazily: regions depends on
 // what the first stages saw.
-func stages(g gray) []func() stage {
+func stages(g gray) []func(found []Result) stage {
 	var once sync.Once
 	var st *blockStats
 	stats := func() *blockStats { once.Do(func() { st = newBlockStats(g) }); return st }
 	cands := &candidates{}
-	ss := []func() stage{
-		func() stage { return stage{"local", localStats(stats, 1, fpoint{}, false, cands)} },
-		func() stage { return stage{"local-edges", localStats(stats, 1, fpoint{}, true, cands)} },
-		func() stage {
+	var mOnce sync.Once
+	var dark, light *gozxing.BitMatrix
+	mats := func() (*gozxing.BitMatrix, *gozxing.BitMatrix) {
+		mOnce.Do(func() { dark, light = stats().threshold(true, false) })
+		return dark, light
+	}
+	regionStage := func(found []Result) stage {
+		return stage{name: "regions", passes: regions(g, cands, found, mats), always: true}
+	}
+	ss := []func([]Result) stage{
+		func([]Result) stage {
+			return stage{name: "local", passes: localStats(stats, 1, fpoint{}, false, cands)}
+		},
+		regionStage,
+		func([]Result) stage {
+			return stage{name: "local-edges", passes: localStats(stats, 1, fpoint{}, true, cands)}
+		},
+		regionStage,
+		func([]Result) stage {
 			// gozxing's own global histogram binarizer, the classic
 			// fallback for low contrast.
 			src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
 			inv := src.Invert()
-			return stage{"global-histogram", []pass{
+			return stage{name: "global-histogram", passes: []pass{
 				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(src) }, scale: 1, single: true},
 				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1},
 			}}
@@ -131,16 +156,17 @@ func stages(g gray) []func() stage {
 	}
 	if min(g.w, g.h) >= 400 {
 		// Noise, JPEG artefacts and blur in photos: average it away.
-		ss = append(ss, func() stage { return stage{"half", local(func() gray { return g.half() }, 2, fpoint{}, false, nil)} })
-	}
-	ss = append(ss, func() stage { return stage{"levels", levels(g)} })
-	if max(g.w, g.h) <= 1024 {
-		// Small images: a smooth 2× upscale of everything is cheap.
-		ss = append(ss, func() stage {
-			return stage{"double", local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil)}
+		ss = append(ss, func([]Result) stage {
+			return stage{name: "half", passes: local(func() gray { return g.half() }, 2, fpoint{}, false, nil)}
 		})
-	} else {
-		ss = append(ss, func() stage { return stage{"regions", regions(g, cands)} })
+	}
+	ss = append(ss, func([]Result) stage { return stage{name: "levels", passes: levels(g)} })
+	if max(g.w, g.h) <= 1024 {
+		// Small images: a smooth 2× upscale of everything is cheap. (In
+		// larger ones the region search upscales around candidates.)
+		ss = append(ss, func([]Result) stage {
+			return stage{name: "double", passes: local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil)}
+		})
 	}
 	return ss
 }
@@ -190,6 +216,9 @@ func (p pass) run() (fs []found) {
 			fs = nil
 		}
 	}()
+	if p.custom != nil {
+		return p.custom()
+	}
 	bin := p.bits()
 	if bin == nil || bin.GetWidth() < 21 || bin.GetHeight() < 21 {
 		return nil
