@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/scanner"
@@ -11,7 +13,7 @@ import (
 func scanCommands(t map[string]command) {
 	t["scan"] = command{
 		summary: "read QR codes from image files, the screen, the clipboard or a camera",
-		usage:   "scan [--raw] [--add] FILE…",
+		usage:   "scan [--raw] [--add] FILE… | --screen | --clipboard | --camera [--device D] [--timeout T]",
 		run:     runScan,
 	}
 }
@@ -27,17 +29,44 @@ func runScan(e *Env, args []string) error {
 	raw := fs.Bool("raw", false, "print the raw text of each QR code")
 	add := fs.Bool("add", false, "add the accounts found to the vault")
 	vf := addVaultFlags(fs)
+	screen := fs.Bool("screen", false, "capture every screen")
+	clip := fs.Bool("clipboard", false, "read the image on the clipboard")
+	camera := fs.Bool("camera", false, "read camera frames until a code is found")
+	device := fs.String("device", "", "camera device (Linux: default /dev/video0)")
+	timeout := fs.Duration("timeout", 60*time.Second, "how long --camera looks for a code")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
+	sources := 0
+	for _, on := range []bool{len(files) > 0, *screen, *clip, *camera} {
+		if on {
+			sources++
+		}
+	}
 	switch {
-	case len(files) == 0:
-		return usagef("name image files")
+	case sources == 0:
+		return usagef("name image files, or use --screen, --clipboard or --camera")
+	case sources > 1:
+		return usagef("scan files, --screen, --clipboard or --camera: one source at a time")
 	case *raw && *add:
 		return usagef("--raw prints codes; it cannot be combined with --add")
 	}
-	results, err := scanFiles(e, files)
+	var results []scanned
+	switch {
+	case *screen:
+		results, err = fromSource("screen", func() ([]scanner.Result, error) { return scanner.ScanScreens() })
+	case *clip:
+		results, err = fromSource("clipboard", func() ([]scanner.Result, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			return scanner.ScanClipboard(ctx)
+		})
+	case *camera:
+		results, err = fromSource("camera", func() ([]scanner.Result, error) { return scanCamera(e, *device, *timeout) })
+	default:
+		results, err = scanFiles(e, files)
+	}
 	if err != nil {
 		return err
 	}
@@ -78,6 +107,30 @@ func runScan(e *Env, args []string) error {
 		fmt.Fprintln(e.Stdout, all[i].URI())
 	}
 	return nil
+}
+
+// fromSource runs one non-file source; finding no code there is an error
+// of its own (exit status 1), not a per-file note.
+func fromSource(name string, scan func() ([]scanner.Result, error)) ([]scanned, error) {
+	rs, err := scan()
+	if err != nil {
+		return nil, err
+	}
+	return []scanned{{source: name, texts: scanner.Texts(rs)}}, nil
+}
+
+// scanCamera reads frames from the camera until a code shows or the
+// timeout passes.
+func scanCamera(e *Env, device string, timeout time.Duration) ([]scanner.Result, error) {
+	cam, err := scanner.OpenCamera(device)
+	if err != nil {
+		return nil, err
+	}
+	defer cam.Close()
+	fmt.Fprintf(e.Stderr, "nidan scan: hold the QR code up to the camera (up to %s)…\n", timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return scanner.ScanCamera(ctx, cam)
 }
 
 // scanFiles decodes each file; a file without a code is reported and the
