@@ -6,17 +6,18 @@
 #   linux    dist/nidan-VERSION-linux-ARCH.tar.xz (binary, .desktop, icon,
 #            and the Makefile fyne writes, with user-install/install)
 #   windows  dist/nidan.exe, cross-built with mingw-w64 (GUI subsystem, icon,
-#            version resource, manifest); `make check-windows` checks it
+#            version resource, manifest from scripts/winres.sh); `make
+#            check-windows` checks it
 #   darwin, android, ios
 #            need Xcode or the Android SDK+NDK; without them this says
 #            exactly what is missing and exits 1 instead of pretending.
 #
 # `fyne package` builds in the source tree: it writes fyne_metadata_init.go
-# (app ID, version and icon for fyne.CurrentApp().Metadata()) and, for
-# Windows, fyne.syso, and it increments Build in FyneApp.toml after every
-# run. This script removes the first two and restores FyneApp.toml, so a
-# package build leaves the work tree as it found it, and takes a lock so two
-# package builds (make -j) never share the tree at once.
+# (app ID, version and icon for fyne.CurrentApp().Metadata()), the Windows
+# build adds rsrc_windows_amd64.syso, and fyne increments Build in
+# FyneApp.toml after every package. This script removes the first two and
+# restores FyneApp.toml, so a package build leaves the work tree as it found
+# it, and takes a lock so two package builds (make -j) never share the tree.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -81,7 +82,7 @@ flock 9
 cp FyneApp.toml .cache/FyneApp.toml.orig
 cleanup() {
 	cp .cache/FyneApp.toml.orig FyneApp.toml
-	rm -f fyne_metadata_init.go fyne.syso nidan nidan.exe Nidan.exe Nidan.tar.xz Nidan.apk
+	rm -f fyne_metadata_init.go fyne.syso rsrc_windows_amd64.syso nidan nidan.exe Nidan.exe Nidan.tar.xz Nidan.apk
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -100,14 +101,24 @@ linux)
 	mv Nidan.tar.xz "$out"
 	;;
 windows)
-	# Go builds the GUI subsystem (-H windowsgui, added by fyne) with cgo for
-	# GLFW/OpenGL, so it needs the mingw-w64 C compiler.
+	# Not `fyne package -os windows`: its .syso carries one 512 px image
+	# as the icon, which Windows shrinks badly to 16 px. windres (from
+	# mingw-w64's binutils) compiles our own resources instead: every icon
+	# size drawn from the SVG (assets/icon.ico), a version resource and a
+	# manifest. `fyne build` then links them into the GUI-subsystem binary
+	# (-H windowsgui) with fyne's metadata, the release tag and fyneDo.
 	CC=${CC_WINDOWS:-x86_64-w64-mingw32-gcc}
-	command -v "$CC" >/dev/null 2>&1 || need "no $CC (install Debian's gcc-mingw-w64-x86-64: scripts/deps.sh package)."
+	WINDRES=${WINDRES:-x86_64-w64-mingw32-windres}
+	for tool in "$CC" "$WINDRES"; do
+		command -v "$tool" >/dev/null 2>&1 ||
+			need "no $tool (install Debian's gcc-mingw-w64-x86-64: scripts/deps.sh package)."
+	done
 	out=dist/nidan.exe
+	build=$(toml Build)
+	scripts/winres.sh .cache/winres "$app_version" "$build" "$version${commit:+ ($commit)}"
+	"$WINDRES" --target=pe-x86-64 -i .cache/winres/nidan.rc -O coff -o rsrc_windows_amd64.syso
 	CC=$CC CXX=${CXX_WINDOWS:-x86_64-w64-mingw32-g++} CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
-		"$fyne" package -os windows -release -app-id "$app_id" -icon "$icon" -app-version "$app_version"
-	mv Nidan.exe "$out"
+		"$fyne" build -os windows -release -tags migrated_fynedo -o "$PWD/$out"
 	;;
 darwin)
 	out=dist/Nidan.app
