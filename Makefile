@@ -12,25 +12,11 @@ COMMIT  := $(COMMIT)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TAGS    := migrated_fynedo
 GO      ?= go
-GOARCH  ?= $(shell $(GO) env GOARCH)
 
-# fyne.io/tools is installed into .cache, not pinned with a go.mod `tool`
-# line: v1.7.4 requires fyne v2.8.1, and a tool line would drag the app's
-# fyne up from v2.7.1 with it.
-FYNE_TOOLS := fyne.io/tools/cmd/fyne@v1.7.4
-FYNE       := .cache/fyne-v1.7.4/fyne
-LINUX_PKG  := dist/nidan-$(VERSION)-linux-$(GOARCH).tar.xz
-export VERSION COMMIT FYNE
-
-.PHONY: run build test fuzz bench lint clean deps deps-package icon \
-	package package-linux package-windows check-windows install uninstall \
-	package-darwin package-android package-ios
+.PHONY: run build test fuzz bench lint clean deps
 
 deps:
 	scripts/deps.sh build run
-
-deps-package:
-	scripts/deps.sh build package
 
 build: deps
 	$(GO) build -tags $(TAGS) -trimpath -ldflags "$(LDFLAGS)" -o bin/nidan .
@@ -54,6 +40,21 @@ clean:
 	rm -rf bin dist
 
 # --- packages (see docs/install.md) ------------------------------------------
+
+# fyne.io/tools is installed into .cache, not pinned with a go.mod `tool`
+# line: v1.7.4 requires fyne v2.8.1, and a tool line would drag the app's
+# fyne up from v2.7.1 with it.
+FYNE_TOOLS := fyne.io/tools/cmd/fyne@v1.7.4
+FYNE       := .cache/fyne-v1.7.4/fyne
+GOARCH     ?= $(shell $(GO) env GOARCH)
+LINUX_PKG  := dist/nidan-$(VERSION)-linux-$(GOARCH).tar.xz
+export VERSION COMMIT FYNE
+
+.PHONY: deps-package icon package package-linux package-windows check-windows \
+	install uninstall package-darwin package-android package-ios
+
+deps-package:
+	scripts/deps.sh build package
 
 $(FYNE):
 	GOBIN=$(CURDIR)/$(dir $(FYNE)) $(GO) install $(FYNE_TOOLS)
