@@ -13,7 +13,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TAGS    := migrated_fynedo
 GO      ?= go
 
-.PHONY: run build test fuzz bench lint clean deps
+.PHONY: run build test test-e2e soak fuzz bench lint clean deps
 
 deps:
 	scripts/deps.sh build run
@@ -26,6 +26,16 @@ run: build
 
 test:
 	scripts/test.sh
+
+# Browser end to end: the enrollment web panel in headless Chromium driven
+# over WebDriver (chromedriver), its QR code scanned off a screenshot.
+test-e2e:
+	scripts/deps.sh build e2e
+	$(GO) test -tags e2e,$(TAGS) -race -count=1 -run Chromium -v ./enroll/panel/
+
+# soak: the crash-safety test with many more SIGKILL rounds (SOAK_ROUNDS).
+soak:
+	NIDAN_CRASH_ROUNDS=$${SOAK_ROUNDS:-5000} $(GO) test -count=1 -run '^TestCrashSafeSave$$' -v -timeout 60m ./accounts/
 
 fuzz:
 	FUZZTIME=$${FUZZTIME:-60s} scripts/fuzz.sh

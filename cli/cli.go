@@ -13,6 +13,9 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/enroll"
 )
 
 // Env is everything a command may touch of the outside world, so that tests
@@ -25,6 +28,12 @@ type Env struct {
 	Getenv  func(string) string
 	Version string
 	Commit  string
+	// VaultOptions are passed to every vault the commands open; tests
+	// lower the KDF cost through it.
+	VaultOptions accounts.VaultOptions
+	// EnrollOptions is the policy of the enrollment service the enroll
+	// commands open; tests lower the password hashing cost and set the clock.
+	EnrollOptions enroll.Options
 }
 
 // OSEnv returns an Env over the process's real arguments and streams.
@@ -47,6 +56,10 @@ func commandTable() map[string]command {
 	t := map[string]command{}
 	for _, add := range []func(map[string]command){
 		coreCommands,
+		vaultCommands,
+		backupCommands,
+		scanCommands,
+		enrollCommands,
 	} {
 		add(t)
 	}
