@@ -61,7 +61,7 @@ LINUX_PKG  := dist/nidan-$(VERSION)-linux-$(GOARCH).tar.xz
 export VERSION COMMIT FYNE
 
 .PHONY: deps-package icon package package-linux package-windows check-windows \
-	install uninstall package-darwin package-android package-ios
+	install uninstall package-darwin package-android package-ios check-mobile
 
 deps-package:
 	scripts/deps.sh build package
@@ -104,3 +104,8 @@ uninstall:
 # missing and fail.
 package-darwin package-android package-ios: $(FYNE)
 	scripts/package.sh $(@:package-%=%)
+
+# check-mobile type-checks accounts, scanner, cli and enroll for Android and
+# iOS, and fails if they would pull C code into a mobile build.
+check-mobile:
+	scripts/check-mobile.sh
