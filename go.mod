@@ -3,6 +3,7 @@ module github.com/nidan-auth/nidan
 go 1.26.0
 
 require (
+	fyne.io/fyne/v2 v2.7.1 // indirect
 	github.com/boombuler/barcode v1.0.1-0.20190219062509-6c824513bacc // indirect
 	github.com/danieljoos/wincred v1.2.3 // indirect
 	github.com/godbus/dbus/v5 v5.2.2 // indirect
