@@ -67,6 +67,8 @@ type ui struct {
 	ticker *ticker
 	timers *timers
 	idle   *idleLock
+	hidden bool // hidden to the tray: the ticker is stopped
+	trayOn bool
 }
 
 func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
@@ -153,8 +155,10 @@ func (u *ui) showList() {
 	}
 	if u.list == nil {
 		u.list = &listScreen{u: u}
+		u.list.build()
+	} else {
+		u.list.reload()
 	}
-	u.list.reload()
 	u.show(u.list.content)
 	u.list.focus()
 	u.updateTray()
