@@ -24,6 +24,12 @@ func DecodeSecret(s string) ([]byte, error) {
 	if clean == "" {
 		return nil, &FieldError{Field: "secret", Err: ErrEmptySecret}
 	}
+	// 1, 3 or 6 characters past a multiple of 8 cannot come from any byte
+	// string; Go's decoder would quietly drop them.
+	switch len(clean) % 8 {
+	case 1, 3, 6:
+		return nil, &FieldError{Field: "secret", Err: ErrInvalidSecret}
+	}
 	b, err := b32.DecodeString(clean)
 	if err != nil {
 		return nil, &FieldError{Field: "secret", Err: ErrInvalidSecret}

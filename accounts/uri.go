@@ -43,14 +43,14 @@ func ParseURI(uri string) (Account, error) {
 		return Account{}, &FieldError{Field: "type", Value: typ, Err: ErrUnknownType}
 	}
 
-	label, err := url.PathUnescape(rawLabel)
-	if err != nil {
-		label = rawLabel // a stray '%' in a name is not worth refusing the account over
-	}
-	if issuer, name, ok := strings.Cut(label, ":"); ok {
+	// A literal ':' separates issuer and name; an escaped one (%3A) does only
+	// when there is no literal one, since Nidan escapes colons inside names.
+	if issuer, name, ok := strings.Cut(rawLabel, ":"); ok {
+		a.Issuer, a.Name = unescapeLabel(issuer), unescapeLabel(name)
+	} else if issuer, name, ok := strings.Cut(unescapeLabel(rawLabel), ":"); ok {
 		a.Issuer, a.Name = strings.TrimSpace(issuer), strings.TrimSpace(name)
 	} else {
-		a.Name = strings.TrimSpace(label)
+		a.Name = unescapeLabel(rawLabel)
 	}
 
 	q := parseQuery(rawQuery)
@@ -61,6 +61,7 @@ func ParseURI(uri string) (Account, error) {
 	if !ok {
 		return Account{}, &FieldError{Field: "secret", Err: ErrEmptySecret}
 	}
+	var err error
 	if a.Secret, err = DecodeSecret(secret); err != nil {
 		return Account{}, err
 	}
@@ -152,9 +153,11 @@ func ParseType(s string) (Type, error) {
 // Steam accounts use the "steam" type, which apps that cannot render Steam
 // codes refuse rather than show wrong numeric codes.
 func (a *Account) URI() string {
-	label := url.PathEscape(a.Name)
-	if a.Issuer != "" {
-		label = url.PathEscape(a.Issuer) + ":" + label
+	label := escapeLabel(a.Name)
+	if a.Issuer != "" || strings.Contains(a.Name, ":") {
+		// An empty issuer before the separator keeps a colon in the name
+		// from being read as one.
+		label = escapeLabel(a.Issuer) + ":" + label
 	}
 	q := make([]string, 0, 6)
 	q = append(q, "secret="+EncodeSecret(a.Secret))
@@ -168,6 +171,18 @@ func (a *Account) URI() string {
 		q = append(q, "period="+strconv.Itoa(a.Period))
 	}
 	return "otpauth://" + string(a.Type) + "/" + label + "?" + strings.Join(q, "&")
+}
+
+func unescapeLabel(s string) string {
+	u, err := url.PathUnescape(s)
+	if err != nil {
+		u = s // a stray '%' in a name is not worth refusing the account over
+	}
+	return strings.TrimSpace(u)
+}
+
+func escapeLabel(s string) string {
+	return strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
 }
 
 func truncate(s string) string {

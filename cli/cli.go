@@ -47,6 +47,8 @@ func commandTable() map[string]command {
 	t := map[string]command{}
 	for _, add := range []func(map[string]command){
 		coreCommands,
+		vaultCommands,
+		backupCommands,
 	} {
 		add(t)
 	}

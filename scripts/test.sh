@@ -37,8 +37,11 @@ for f in $(grep -l '^func Fuzz' $(git ls-files '*_test.go' 2>/dev/null || find .
 	dir=./$(dirname "$f")
 	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$f"); do
 		echo "fuzz $dir $target"
-		go test -run='^$' -fuzz="^$target\$" -fuzztime="$fuzztime" "$dir" >/dev/null || {
-			echo "fuzz $target failed:"; go test -run='^$' -fuzz="^$target\$" -fuzztime=1x "$dir"; exit 1; }
+		if ! go test -run='^$' -fuzz="^$target\$" -fuzztime="$fuzztime" "$dir" >"$scratch/fuzz.log" 2>&1; then
+			tail -40 "$scratch/fuzz.log"
+			echo "fuzz $target failed; the failing input is saved under $dir/testdata/fuzz/$target/ — add it to the tests"
+			exit 1
+		fi
 	done
 done
 echo "== all tests passed"

@@ -1,0 +1,319 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+func backupCommands(t map[string]command) {
+	t["backup"] = command{
+		summary: "write an encrypted backup now, list backups, or set the backup folder",
+		usage:   "backup [--out PATH|-] [--list] [--set-dir DIR] [--vault PATH] [--password-stdin]",
+		run:     runBackup,
+	}
+	t["restore"] = command{
+		summary: "merge a Nidan backup into the vault, or rebuild a missing or damaged vault from it",
+		usage:   "restore FILE [--vault PATH] [--password-stdin]",
+		run:     runRestore,
+	}
+	t["import"] = command{
+		summary: "import accounts from another app's export (format detected)",
+		usage:   "import FILE [--format nidan|aegis|2fas|andotp|freeotp+|google|uris] [--vault PATH] [--password-stdin]",
+		run:     runImport,
+	}
+	t["export"] = command{
+		summary: "export the accounts: Nidan backup, Aegis vault, otpauth URIs or QR images",
+		usage:   "export --format nidan|aegis|uris|qr --out PATH [--vault PATH] [--password-stdin]",
+		run:     runExport,
+	}
+}
+
+func runBackup(e *Env, args []string) error {
+	fs := newFlags("backup")
+	vf := addVaultFlags(fs)
+	out := fs.String("out", "", "write the backup to this file (- = standard output) instead of the backup folder")
+	list := fs.Bool("list", false, "list the automatic backups, newest first")
+	setDir := fs.String("set-dir", "", "make this the backup folder (kept in the vault; \"default\" = beside the vault)")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	v, err := vf.open(e)
+	if err != nil {
+		return err
+	}
+	defer v.Lock()
+	switch {
+	case *setDir != "":
+		dir := *setDir
+		if dir == "default" {
+			dir = ""
+		}
+		if err := v.SetBackupDir(dir); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "backups now go to %s\n", v.BackupDir())
+	case *list:
+		bs, err := v.Backups()
+		if err != nil {
+			return err
+		}
+		for _, b := range bs {
+			fmt.Fprintf(e.Stdout, "%s  %s  %d bytes\n", b.Time.Local().Format("2006-01-02 15:04:05"), b.Path, b.Size)
+		}
+	case *out == "-":
+		return v.Backup(e.Stdout)
+	case *out != "":
+		var buf bytes.Buffer
+		if err := v.Backup(&buf); err != nil {
+			return err
+		}
+		if err := writeFile0600(*out, buf.Bytes()); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "wrote %s; it opens with the vault password\n", *out)
+	default:
+		b, err := v.BackupNow()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "wrote %s; it opens with the vault password\n", b.Path)
+	}
+	return nil
+}
+
+// writeFile0600 creates a new file readable by its owner only.
+func writeFile0600(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// runRestore merges a backup into the vault. If there is no vault, or it is
+// damaged, it builds a new one from the backup under the backup's password;
+// a damaged file is moved aside, never overwritten.
+func runRestore(e *Env, args []string) error {
+	fs := newFlags("restore")
+	vf := addVaultFlags(fs)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("need one backup FILE")
+	}
+	data, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	if !accounts.IsNidanBackup(data) {
+		return fmt.Errorf("%s is not a Nidan backup; for other apps' files use: nidan import %s", rest[0], shellQuote(rest[0]))
+	}
+	path, err := vf.vaultPath(e)
+	if err != nil {
+		return err
+	}
+	v, err := vf.open(e)
+	if err == nil {
+		defer v.Lock()
+		accts, err := readBackupTrying(e, vf, data, v.password)
+		if err != nil {
+			return err
+		}
+		r, err := v.Add(accts...)
+		if err != nil {
+			return err
+		}
+		printMerge(e, r)
+		return nil
+	}
+	if accounts.VaultExists(path) && !errors.Is(err, accounts.ErrCorrupt) && !errors.Is(err, accounts.ErrUnsupportedVersion) {
+		return err
+	}
+	pw, err := vf.password(e, "NIDAN_PASSWORD", "Password of the backup", false)
+	if err != nil {
+		return err
+	}
+	accts, err := accounts.ReadBackup(bytes.NewReader(data), pw)
+	if err != nil {
+		return err
+	}
+	if accounts.VaultExists(path) {
+		aside := fmt.Sprintf("%s.damaged-%s", path, time.Now().UTC().Format("20060102-150405"))
+		if err := os.Rename(path, aside); err != nil {
+			return fmt.Errorf("move the damaged vault aside: %w", err)
+		}
+		fmt.Fprintf(e.Stdout, "the damaged vault is kept as %s\n", aside)
+	}
+	nv, err := accounts.CreateVault(path, pw, vaultOptions)
+	if err != nil {
+		return err
+	}
+	defer nv.Lock()
+	r, err := nv.Add(accts...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "restored %d accounts into %s; it opens with the backup's password\n", r.Added, path)
+	return nil
+}
+
+// readBackupTrying opens a backup with the vault's password if we have it,
+// else (or if that fails) NIDAN_IMPORT_PASSWORD or a prompt.
+func readBackupTrying(e *Env, vf *vaultFlags, data, vaultPW []byte) ([]accounts.Account, error) {
+	if len(vaultPW) > 0 {
+		accts, err := accounts.ReadBackup(bytes.NewReader(data), vaultPW)
+		if !errors.Is(err, accounts.ErrWrongPassword) {
+			return accts, err
+		}
+	}
+	pw, err := importPassword(e, vf, "Password of the backup")()
+	if err != nil {
+		return nil, err
+	}
+	return accounts.ReadBackup(bytes.NewReader(data), pw)
+}
+
+// importPassword asks for the password of a file being imported:
+// NIDAN_IMPORT_PASSWORD, --password-stdin's next line, or a prompt.
+func importPassword(e *Env, vf *vaultFlags, prompt string) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		if p := e.Getenv("NIDAN_IMPORT_PASSWORD"); p != "" {
+			return []byte(p), nil
+		}
+		return vf.password(e, "", prompt, false)
+	}
+}
+
+func runImport(e *Env, args []string) error {
+	fs := newFlags("import")
+	vf := addVaultFlags(fs)
+	format := fs.String("format", "", "the file's format (default: detected)")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("need one FILE")
+	}
+	data, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	v, err := vf.open(e)
+	if err != nil {
+		return err
+	}
+	defer v.Lock()
+	var accts []accounts.Account
+	var partial error
+	if *format == "nidan" || (*format == "" && accounts.IsNidanBackup(data)) {
+		accts, err = readBackupTrying(e, vf, data, v.password)
+	} else {
+		accts, err = accounts.Import(data, accounts.Format(*format), importPassword(e, vf, "Password of "+filepath.Base(rest[0])))
+		var ie *accounts.ImportError
+		if errors.As(err, &ie) && len(accts) > 0 {
+			partial, err = err, nil
+		}
+	}
+	if err != nil {
+		return err
+	}
+	r, err := v.Add(accts...)
+	if err != nil {
+		return err
+	}
+	printMerge(e, r)
+	if partial != nil {
+		return fmt.Errorf("some entries were skipped: %w", partial)
+	}
+	return nil
+}
+
+func runExport(e *Env, args []string) error {
+	fs := newFlags("export")
+	vf := addVaultFlags(fs)
+	format := fs.String("format", "", "nidan, aegis, uris or qr")
+	out := fs.String("out", "", "file to write (- = standard output for uris); for qr a folder")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	if *out == "" {
+		return usagef("need --out PATH")
+	}
+	switch *format {
+	case "nidan", "aegis", "uris", "qr":
+	default:
+		return usagef("need --format nidan, aegis, uris or qr")
+	}
+	if *out == "-" && *format != "uris" {
+		return usagef("only --format uris can go to standard output")
+	}
+	v, err := vf.open(e)
+	if err != nil {
+		return err
+	}
+	defer v.Lock()
+	accts := v.Accounts()
+	var buf bytes.Buffer
+	switch *format {
+	case "nidan":
+		err = v.Backup(&buf)
+	case "aegis":
+		var pw []byte
+		pw, err = vf.password(e, "NIDAN_EXPORT_PASSWORD", "Password for the Aegis file", true)
+		if err == nil {
+			err = accounts.ExportAegis(&buf, accts, pw)
+		}
+	case "uris":
+		fmt.Fprintln(e.Stderr, "nidan: warning: this file holds your secrets in plain text; anyone who reads it can make your codes. Delete it after use.")
+		err = accounts.ExportURIs(&buf, accts)
+	case "qr":
+		fmt.Fprintln(e.Stderr, "nidan: warning: these images hold your secrets unencrypted. Delete them after use.")
+		if err := os.MkdirAll(*out, 0o700); err != nil {
+			return err
+		}
+		paths, err := accounts.ExportQRFiles(*out, accts)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "wrote %d images to %s\n", len(paths), *out)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if *out == "-" {
+		_, err := io.Copy(e.Stdout, &buf)
+		return err
+	}
+	if err := writeFile0600(*out, buf.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "exported %d accounts to %s\n", len(accts), *out)
+	return nil
+}
