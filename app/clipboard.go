@@ -25,7 +25,7 @@ func (c *clipGuard) copy(code string) {
 		c.cancel = nil
 	}
 	if d := c.u.prefs.clipboardClear(); d > 0 {
-		c.cancel = c.u.timers.after(d, c.clear)
+		c.cancel = c.u.timers.after(timerClipboard, d, c.clear)
 	}
 }
 

@@ -210,7 +210,7 @@ func (l *listScreen) showNotice(msg string) {
 	if l.hideNot != nil {
 		l.hideNot()
 	}
-	l.hideNot = l.u.timers.after(4*time.Second, func() { l.notice.Hide() })
+	l.hideNot = l.u.timers.after(timerNotice, 4*time.Second, func() { l.notice.Hide() })
 }
 
 func (l *listScreen) onMenu(at fyne.CanvasObject) {

@@ -29,7 +29,7 @@ func (l *idleLock) touch() {
 	if d <= 0 {
 		return
 	}
-	l.cancel = l.u.timers.after(d, func() {
+	l.cancel = l.u.timers.after(timerIdle, d, func() {
 		l.cancel = nil
 		if l.u.vault != nil {
 			l.u.lock()

@@ -36,11 +36,11 @@ func (u *ui) onSettings() {
 
 func (s *settingsScreen) build() fyne.CanvasObject {
 	u := s.u
-	clip := widget.NewSelect(choiceLabels(clipChoices, "{{.N}} s"), nil)
+	clip := widget.NewSelect(choiceLabels(clipChoices, "unit.seconds", "{{.N}} s"), nil)
 	clip.SetSelectedIndex(max(0, slices.Index(clipChoices, int(u.prefs.clipboardClear().Seconds()))))
 	clip.OnChanged = func(string) { u.prefs.p.SetInt(prefClipboardSeconds, clipChoices[clip.SelectedIndex()]) }
 
-	lock := widget.NewSelect(choiceLabels(lockChoices, "{{.N}} min"), nil)
+	lock := widget.NewSelect(choiceLabels(lockChoices, "unit.minutes", "{{.N}} min"), nil)
 	lock.SetSelectedIndex(max(0, slices.Index(lockChoices, int(u.prefs.autoLock()/time.Minute))))
 	lock.OnChanged = func(string) {
 		u.prefs.p.SetInt(prefAutoLockMinutes, lockChoices[lock.SelectedIndex()])
@@ -84,13 +84,13 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 }
 
 // choiceLabels names the choices of a select; 0 is "Never".
-func choiceLabels(vals []int, unit string) []string {
+func choiceLabels(vals []int, key, unit string) []string {
 	out := make([]string, len(vals))
 	for i, v := range vals {
 		if v == 0 {
 			out[i] = lang.L("Never")
 		} else {
-			out[i] = lang.X("unit."+unit, unit, map[string]any{"N": fmt.Sprint(v)})
+			out[i] = lang.X(key, unit, map[string]any{"N": fmt.Sprint(v)})
 		}
 	}
 	return out

@@ -61,9 +61,6 @@ func (u *ui) stopTicker() {
 
 // tick updates the visible rows. It runs on the UI goroutine.
 func (u *ui) tick(now time.Time) {
-	if u.opts.Now != nil {
-		now = u.opts.Now()
-	}
 	if u.list != nil && u.vault != nil {
 		u.list.tick(now)
 	}
@@ -75,14 +72,26 @@ func (u *ui) tick(now time.Time) {
 type timers struct {
 	sync    bool
 	mu      sync.Mutex
-	pending map[int]func()
+	pending map[int]pendingTimer
 	next    int
 }
 
-func newTimers(sync bool) *timers { return &timers{sync: sync, pending: map[int]func(){}} }
+type pendingTimer struct {
+	kind string
+	f    func()
+}
+
+// Kinds of timers, so a test can let one kind of delay pass.
+const (
+	timerClipboard = "clipboard"
+	timerNotice    = "notice"
+	timerIdle      = "idle"
+)
+
+func newTimers(sync bool) *timers { return &timers{sync: sync, pending: map[int]pendingTimer{}} }
 
 // after schedules f on the UI goroutine after d and returns a cancel func.
-func (t *timers) after(d time.Duration, f func()) (cancel func()) {
+func (t *timers) after(kind string, d time.Duration, f func()) (cancel func()) {
 	if !t.sync {
 		tm := time.AfterFunc(d, func() { fyne.Do(f) })
 		return func() { tm.Stop() }
@@ -91,7 +100,7 @@ func (t *timers) after(d time.Duration, f func()) (cancel func()) {
 	defer t.mu.Unlock()
 	id := t.next
 	t.next++
-	t.pending[id] = f
+	t.pending[id] = pendingTimer{kind, f}
 	return func() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
@@ -99,16 +108,17 @@ func (t *timers) after(d time.Duration, f func()) (cancel func()) {
 	}
 }
 
-// fire runs every pending timer, as if all their delays had passed (tests).
-func (t *timers) fire() {
+// fire runs the pending timers of one kind, as if their delays had passed
+// (tests).
+func (t *timers) fire(kind string) {
 	t.mu.Lock()
-	fs := make([]func(), 0, len(t.pending))
+	var fs []func()
 	for i := 0; i < t.next; i++ {
-		if f, ok := t.pending[i]; ok {
-			fs = append(fs, f)
+		if p, ok := t.pending[i]; ok && p.kind == kind {
+			fs = append(fs, p.f)
+			delete(t.pending, i)
 		}
 	}
-	t.pending = map[int]func(){}
 	t.mu.Unlock()
 	for _, f := range fs {
 		f()
