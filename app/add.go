@@ -26,19 +26,19 @@ type addScreen struct {
 }
 
 func (s *addScreen) build() fyne.CanvasObject {
-	s.message = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
 	s.message.Hide()
 	btn := func(text string, icon fyne.Resource, f func()) *widget.Button {
 		return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
 	}
 	return screen(s.u, lang.L("Add account"),
-		&widget.Label{Text: lang.L("Show the QR code the website gives you, or type its key."), Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: lang.L("Show the QR code the website gives you, or type its key."), Wrapping: wrapMode()},
 		btn(lang.L("Scan the screen"), theme.ComputerIcon(), s.onScanScreen),
 		btn(lang.L("Open an image…"), theme.FileImageIcon(), s.onOpenImage),
 		btn(lang.L("Paste an image"), theme.ContentPasteIcon(), s.onPaste),
 		btn(lang.L("Use the camera"), theme.MediaPhotoIcon(), s.onCamera),
 		btn(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
-		&widget.Label{Text: lang.L("You can also drop an image file onto this window."), Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance},
+		&widget.Label{Text: lang.L("You can also drop an image file onto this window."), Wrapping: wrapMode(), Importance: widget.LowImportance},
 		s.message)
 }
 
@@ -172,6 +172,6 @@ func screen(u *ui, title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	back := &widget.Button{Icon: theme.NavigateBackIcon(), Importance: widget.LowImportance, OnTapped: u.showList}
 	head := container.NewBorder(nil, nil, back, nil,
 		&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
-	body := container.NewVScroll(container.NewPadded(container.NewCenter(container.New(&maxWidth{w: 400}, container.NewVBox(objs...)))))
+	body := container.NewVScroll(container.NewPadded(container.New(&maxWidth{w: 440}, container.NewVBox(objs...))))
 	return newActivity(u, container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, body))
 }

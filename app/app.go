@@ -28,6 +28,7 @@ type Options struct {
 	VaultPath string                // "" = $NIDAN_VAULT, else accounts.DefaultVaultPath()
 	Vault     accounts.VaultOptions // KDF cost, backup folder, keyring
 	Version   string
+	Language  string // "" = the language preference; tests and screenshots set it
 
 	// Sync makes background work, timers and the ticker run only when a
 	// test calls them (ui.runTimers, ui.tick), so tests under -race never
@@ -77,7 +78,11 @@ func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
 	u.timers = newTimers(opts.Sync)
 	u.clip = &clipGuard{u: u}
 	u.idle = &idleLock{u: u}
-	applyLanguage(u.prefs.language())
+	if opts.Language != "" {
+		applyLanguage(opts.Language)
+	} else {
+		applyLanguage(u.prefs.language())
+	}
 	u.applyTheme()
 	path, err := u.vaultPath()
 	u.path = path
@@ -176,6 +181,11 @@ func (u *ui) lock() {
 	if u.vault != nil {
 		u.vault.Lock()
 		u.vault = nil
+	}
+	// Dialogs (a QR code, an edit) must not outlive the lock.
+	ovs := u.win.Canvas().Overlays()
+	for top := ovs.Top(); top != nil; top = ovs.Top() {
+		ovs.Remove(top)
 	}
 	u.showLocked(false)
 	u.updateTray()

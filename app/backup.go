@@ -54,10 +54,10 @@ func (s *backupScreen) build() fyne.CanvasObject {
 			widget.NewLabel(label)))
 	}
 	if len(infos) == 0 {
-		list.Add(&widget.Label{Text: lang.L("No automatic backups yet. Nidan makes one after every change."), Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+		list.Add(&widget.Label{Text: lang.L("No automatic backups yet. Nidan makes one after every change."), Wrapping: wrapMode(), Importance: widget.LowImportance})
 	}
 	return screen(u, lang.L("Backups"),
-		&widget.Label{Text: lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."), Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."), Wrapping: wrapMode()},
 		save,
 		widget.NewSeparator(),
 		&widget.Label{Text: lang.L("Automatic backups"), TextStyle: fyne.TextStyle{Bold: true}},
@@ -176,7 +176,7 @@ func (u *ui) onExport() {
 	choice := widget.NewRadioGroup([]string{aegis, plain}, nil)
 	choice.Required = true
 	choice.SetSelected(aegis)
-	warn := &widget.Label{Text: lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."), Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	warn := &widget.Label{Text: lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."), Wrapping: wrapMode(), Importance: widget.WarningImportance}
 	d := dialog.NewCustomConfirm(lang.L("Export"), lang.L("Export…"), lang.L("Cancel"), container.NewVBox(choice, warn), func(ok bool) {
 		if !ok {
 			return

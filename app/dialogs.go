@@ -11,7 +11,7 @@ import (
 
 // showMessage is an information dialog with a wrapped text.
 func showMessage(w fyne.Window, title, msg string) {
-	l := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord}
+	l := &widget.Label{Text: msg, Wrapping: wrapMode()}
 	d := dialog.NewCustom(title, lang.L("OK"), l, w)
 	d.Resize(fyne.NewSize(420, 0).Max(d.MinSize()))
 	d.Show()

@@ -166,6 +166,7 @@ func findManual(t *testing.T, u *ui) *manualScreen {
 				acc.Open(0)
 			}
 		})
+		u.win.Content().Refresh()
 		walk(u.win.Content(), func(o fyne.CanvasObject) {
 			if r, ok := o.(*widget.RadioGroup); ok {
 				radio = r

@@ -19,6 +19,9 @@ import (
 // testKDF keeps Argon2id cheap in tests; the app uses accounts.DefaultKDF.
 var testKDF = accounts.KDFParams{Time: 1, Memory: 64, Threads: 1}
 
+// testLanguage is the language new test UIs start in.
+var testLanguage = "en"
+
 const testPassword = "correct horse battery"
 
 // testNow is a fixed instant 10 s into a 30 s period (1700000000 % 30 == 20).
@@ -44,6 +47,7 @@ func newTestUI(t *testing.T) (*ui, *time.Time) {
 		VaultPath: filepath.Join(dir, "vault.nidan"),
 		Vault:     accounts.VaultOptions{KDF: testKDF, BackupDir: filepath.Join(dir, "backups")},
 		Sync:      true,
+		Language:  testLanguage,
 		Now:       func() time.Time { return now },
 	})
 	if err != nil {

@@ -74,3 +74,12 @@ func currentLanguage() string {
 	}
 	return "en"
 }
+
+// wrapMode is how long text wraps in the current language: at spaces in
+// English, anywhere in Japanese, which has no spaces between words.
+func wrapMode() fyne.TextWrap {
+	if currentLanguage() == "ja" {
+		return fyne.TextWrapBreak
+	}
+	return fyne.TextWrapWord
+}

@@ -78,10 +78,10 @@ func (l *listScreen) build() fyne.CanvasObject {
 	addFirst := &widget.Button{Text: lang.L("Add account"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
 	l.empty = container.NewCenter(container.NewVBox(
 		&widget.Label{Text: lang.L("No accounts yet"), Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameSubHeadingText},
-		&widget.Label{Text: lang.L("Add the QR code or key a website shows when you turn on two-step verification."), Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: lang.L("Add the QR code or key a website shows when you turn on two-step verification."), Alignment: fyne.TextAlignCenter, Wrapping: wrapMode()},
 		container.NewCenter(addFirst)))
 	l.body = container.NewStack(l.list)
-	l.notice = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}
+	l.notice = &widget.Label{Wrapping: wrapMode(), Importance: widget.SuccessImportance}
 	l.notice.Hide()
 
 	l.content = newActivity(u, container.NewBorder(top, l.notice, nil, nil, l.body))

@@ -45,7 +45,7 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.algo = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
 	s.algo.SetSelected("SHA1")
 	s.next = &widget.Button{Text: lang.L("Next"), Importance: widget.HighImportance, OnTapped: s.onNext}
-	s.message = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
 	s.message.Hide()
 	for _, e := range []*widget.Entry{s.issuer, s.name, s.key, s.period} {
 		e.OnChanged = func(string) { s.onChanged() }

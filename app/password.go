@@ -17,7 +17,7 @@ func (u *ui) onChangePassword() {
 	old := widget.NewPasswordEntry()
 	nw := widget.NewPasswordEntry()
 	again := widget.NewPasswordEntry()
-	hint := &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	hint := &widget.Label{Wrapping: wrapMode(), Importance: widget.LowImportance}
 	nw.Validator = func(s string) error {
 		_, h := passwordStrength(s)
 		hint.SetText(h)

@@ -33,8 +33,9 @@ type row struct {
 	hotp      *widget.Button
 	menu      *widget.Button
 
-	acct   accounts.Account
-	warn   bool
+	acct     accounts.Account
+	warn     bool
+	nextWord string
 	onHOTP func(id string)
 	onMenu func(id string, at fyne.CanvasObject)
 }
@@ -45,7 +46,7 @@ func newRow(onHOTP func(string), onMenu func(string, fyne.CanvasObject)) *row {
 	r := &row{
 		logo:      newLogo(),
 		title:     &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
-		sub:       &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis},
+		sub:       &widget.Label{Truncation: fyne.TextTruncateEllipsis},
 		code:      &widget.Label{TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, SizeName: theme.SizeNameHeadingText, Alignment: fyne.TextAlignTrailing},
 		countdown: &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
 		next:      &widget.Label{Importance: widget.LowImportance, TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
@@ -133,13 +134,22 @@ func (r *row) tick(now time.Time) {
 		r.countdown.Refresh()
 	}
 	if warn {
-		setText(r.next, lang.L("next")+" "+accounts.GroupCode(c.Next))
-		if !r.next.Visible() {
-			r.next.Show()
-		}
-	} else if r.next.Visible() {
-		r.next.Hide()
+		setText(r.next, r.nextPrefix()+accounts.GroupCode(c.Next))
 	}
+	if warn != r.next.Visible() {
+		// Twice a period: the code column changes width, so lay the row
+		// out again (a label's Show alone does not move its neighbours).
+		r.next.Hidden = !warn
+		r.Refresh()
+	}
+}
+
+// nextPrefix is the translated "next" word, looked up once per row.
+func (r *row) nextPrefix() string {
+	if r.nextWord == "" {
+		r.nextWord = lang.L("next") + " "
+	}
+	return r.nextWord
 }
 
 func (r *row) onNextCode() {

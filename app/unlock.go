@@ -27,7 +27,7 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 	s.password.SetPlaceHolder(lang.L("Backup password"))
 	s.password.OnSubmitted = func(string) { s.onUnlock() }
 	s.unlockB = &widget.Button{Text: lang.L("Unlock"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onUnlock}
-	s.message = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	s.message = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: wrapMode(), Importance: widget.DangerImportance}
 	s.message.Hide()
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Stop()
@@ -35,7 +35,7 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 
 	box := container.NewVBox(
 		&widget.Label{Text: "Nidan", Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
-		&widget.Label{Text: lang.L("Nidan is locked. Enter your backup password to see your codes."), Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: lang.L("Nidan is locked. Enter your backup password to see your codes."), Alignment: fyne.TextAlignCenter, Wrapping: wrapMode()},
 		s.password, s.unlockB, s.message, s.busy)
 	if s.u.prefs.keyring() {
 		box.Add(&widget.Button{Text: lang.L("Unlock with this computer's keyring"), Importance: widget.LowImportance, OnTapped: s.onKeyring})
@@ -116,8 +116,9 @@ func (s *unlockScreen) setBusy(on bool) {
 	s.password.Enable()
 }
 
-// maxWidth lays out its objects in a column at most w wide, so forms do not
-// stretch across a large window.
+// maxWidth lays out its objects in a column at most w wide (and at least
+// as wide as they need), centred horizontally and at the top, so forms do
+// not stretch across a large window.
 type maxWidth struct{ w float32 }
 
 func (m *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
@@ -131,7 +132,16 @@ func (m *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 func (m *maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
+		min := o.MinSize()
+		w := max(min.Width, min32(size.Width, m.w))
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+		o.Resize(fyne.NewSize(w, max(min.Height, size.Height)))
 	}
+}
+
+func min32(a, b float32) float32 {
+	if a < b {
+		return a
+	}
+	return b
 }

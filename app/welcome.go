@@ -30,8 +30,8 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 	start := &widget.Button{Text: lang.L("Get started"), Importance: widget.HighImportance, OnTapped: s.onStart}
 	return page(
 		&widget.Label{Text: lang.L("Welcome to Nidan"), SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter},
-		&widget.Label{Text: lang.L("Nidan shows the six-digit codes that websites ask for when you sign in with two-step verification."), Wrapping: fyne.TextWrapWord},
-		&widget.Label{Text: lang.L("Your accounts are kept encrypted on this computer, locked with a backup password you choose now."), Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: lang.L("Nidan shows the six-digit codes that websites ask for when you sign in with two-step verification."), Wrapping: wrapMode()},
+		&widget.Label{Text: lang.L("Your accounts are kept encrypted on this computer, locked with a backup password you choose now."), Wrapping: wrapMode()},
 		start)
 }
 
@@ -50,16 +50,16 @@ func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
 	s.confirm.OnChanged = func(string) { s.onChanged() }
 	s.confirm.OnSubmitted = func(string) { s.onCreate() }
 	s.meter = &widget.ProgressBar{Max: 4, TextFormatter: func() string { return "" }}
-	s.strength = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	s.strength = &widget.Label{Wrapping: wrapMode(), Importance: widget.LowImportance}
 	s.create = &widget.Button{Text: lang.L("Create vault"), Importance: widget.HighImportance, OnTapped: s.onCreate}
-	s.message = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
 	s.message.Hide()
 	s.onChanged()
-	warning := widget.NewCard("", "", &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance,
+	warning := widget.NewCard("", "", &widget.Label{Wrapping: wrapMode(), Importance: widget.WarningImportance,
 		Text: lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this computer, your accounts are lost.")})
 	return page(
 		&widget.Label{Text: lang.L("Choose a backup password"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
-		&widget.Label{Text: lang.L("It unlocks Nidan and your backups."), Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: lang.L("It unlocks Nidan and your backups."), Wrapping: wrapMode()},
 		s.password, s.meter, s.strength, s.confirm, warning, s.message, s.create)
 }
 
@@ -112,7 +112,7 @@ func (s *welcomeScreen) buildKeyring() fyne.CanvasObject {
 	no := &widget.Button{Text: lang.L("Not now"), OnTapped: func() { s.onKeyring(false) }}
 	return page(
 		&widget.Label{Text: lang.L("Unlock with this computer's keyring?"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
-		&widget.Label{Text: lang.L("Nidan can keep a key in the keyring of your user account, so that it opens without the password while you are signed in to this computer. You can change this later in Settings."), Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: lang.L("Nidan can keep a key in the keyring of your user account, so that it opens without the password while you are signed in to this computer. You can change this later in Settings."), Wrapping: wrapMode()},
 		yes, no)
 }
 
