@@ -36,8 +36,8 @@ type row struct {
 	acct     accounts.Account
 	warn     bool
 	nextWord string
-	onHOTP func(id string)
-	onMenu func(id string, at fyne.CanvasObject)
+	onHOTP   func(id string)
+	onMenu   func(id string, at fyne.CanvasObject)
 }
 
 var _ fyne.Widget = (*row)(nil)
