@@ -132,7 +132,7 @@ func (u *ui) importData(data []byte, format accounts.Format) {
 	var err error
 	u.background(func() { accts, err = accounts.Import(data, format, noPassword) }, func() {
 		if errors.Is(err, accounts.ErrPasswordNeeded) {
-			askPassword(u.win, lang.L("Encrypted file"), lang.L("This file is protected by a password: the one it was exported or backed up with."), func(pw []byte) {
+			u.askPassword(lang.L("Encrypted file"), lang.L("This file is protected by a password: the one it was exported or backed up with."), func(pw []byte) {
 				u.background(func() {
 					accts, err = accounts.Import(data, format, func() ([]byte, error) { return pw, nil })
 				}, func() {
@@ -185,7 +185,7 @@ func (u *ui) onExport() {
 			u.saveExport("nidan-export.txt", func(w io.Writer) error { return accounts.ExportURIs(w, u.vault.Accounts()) })
 			return
 		}
-		askPassword(u.win, lang.L("Export"), lang.L("The export is encrypted with your backup password."), func(pw []byte) {
+		u.askPassword(lang.L("Export"), lang.L("The export is encrypted with your backup password."), func(pw []byte) {
 			u.saveExport("nidan-aegis.json", func(w io.Writer) error {
 				defer clear(pw)
 				return accounts.ExportAegis(w, u.vault.Accounts(), pw)

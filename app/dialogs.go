@@ -20,7 +20,8 @@ func showMessage(w fyne.Window, title, msg string) {
 // askPassword asks for the backup password (or a file's password) in a form
 // dialog; OK stays disabled while the field is empty. done gets the password
 // bytes, which it should clear after use.
-func askPassword(w fyne.Window, title, why string, done func([]byte)) *dialog.FormDialog {
+func (u *ui) askPassword(title, why string, done func([]byte)) *dialog.FormDialog {
+	w := u.win
 	pw := widget.NewPasswordEntry()
 	pw.Validator = func(s string) error {
 		if s == "" {
@@ -40,6 +41,6 @@ func askPassword(w fyne.Window, title, why string, done func([]byte)) *dialog.Fo
 	pw.OnSubmitted = func(string) { d.Submit() }
 	d.Resize(fyne.NewSize(420, 0).Max(d.MinSize()))
 	d.Show()
-	w.Canvas().Focus(pw)
+	u.focusSoon(pw)
 	return d
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -66,4 +67,19 @@ func (u *ui) typeToSearch(r rune) {
 	}
 	u.win.Canvas().Focus(u.list.search)
 	u.list.search.TypedRune(r)
+}
+
+// focusSoon focuses a field a moment later. A button pressed with Space
+// delivers the space character after its key event; focusing the new
+// screen's field at once would type that space into it.
+func (u *ui) focusSoon(f fyne.Focusable) {
+	if u.opts.Sync {
+		u.win.Canvas().Focus(f)
+		return
+	}
+	u.timers.after(timerFocus, 50*time.Millisecond, func() {
+		if o, ok := f.(fyne.CanvasObject); ok && u.win.Canvas() == fyne.CurrentApp().Driver().CanvasForObject(o) {
+			u.win.Canvas().Focus(f)
+		}
+	})
 }

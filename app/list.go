@@ -182,7 +182,7 @@ func (l *listScreen) clear() {
 
 func (l *listScreen) focus() {
 	if len(l.all) > 0 {
-		l.u.win.Canvas().Focus(l.search)
+		l.u.focusSoon(l.search)
 	}
 }
 

@@ -49,7 +49,7 @@ func (u *ui) onDelete(id string) {
 // onShowQR shows an account's QR code, to move it to a phone, after the
 // backup password: the code is the secret itself.
 func (u *ui) onShowQR(id string) {
-	askPassword(u.win, lang.L("Show QR code"), lang.L("The QR code contains the secret key. Enter your backup password to show it."), func(pw []byte) {
+	u.askPassword(lang.L("Show QR code"), lang.L("The QR code contains the secret key. Enter your backup password to show it."), func(pw []byte) {
 		path, opts := u.path, u.vaultOptions()
 		var err error
 		u.background(func() {

@@ -60,5 +60,5 @@ func (u *ui) onChangePassword() {
 	}, u.win)
 	d.Resize(fyne.NewSize(440, 0).Max(d.MinSize()))
 	d.Show()
-	u.win.Canvas().Focus(old)
+	u.focusSoon(old)
 }

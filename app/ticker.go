@@ -86,6 +86,7 @@ const (
 	timerClipboard = "clipboard"
 	timerNotice    = "notice"
 	timerIdle      = "idle"
+	timerFocus     = "focus"
 )
 
 func newTimers(sync bool) *timers { return &timers{sync: sync, pending: map[int]pendingTimer{}} }

@@ -43,7 +43,7 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 	return container.NewPadded(container.NewCenter(container.New(&maxWidth{w: 360}, box)))
 }
 
-func (s *unlockScreen) focus() { s.u.win.Canvas().Focus(s.password) }
+func (s *unlockScreen) focus() { s.u.focusSoon(s.password) }
 
 func (s *unlockScreen) onUnlock() {
 	if s.password.Text == "" {

@@ -37,7 +37,7 @@ func (s *welcomeScreen) build() fyne.CanvasObject {
 
 func (s *welcomeScreen) onStart() {
 	s.u.show(s.buildPassword())
-	s.u.win.Canvas().Focus(s.password)
+	s.u.focusSoon(s.password)
 }
 
 func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
