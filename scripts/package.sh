@@ -60,8 +60,8 @@ android)
 	[ -n "$ndk" ] && [ -d "$ndk" ] || { [ -n "${ANDROID_HOME:-}" ] && [ -d "$ANDROID_HOME/ndk-bundle" ] && ndk=$ANDROID_HOME/ndk-bundle; } ||
 		need "no Android NDK (neither \$ANDROID_NDK_HOME nor \$ANDROID_HOME/ndk-bundle exists)." \
 			"Needs: the Android SDK (platform android.jar, API >= 21, and build-tools with aapt2) in \$ANDROID_HOME," \
-			"the Android NDK in \$ANDROID_NDK_HOME, and a JDK. Install them with Android Studio or sdkmanager;" \
-			"Debian's packages cannot fetch them here (no network but the Go proxy and apt)." \
+			"the Android NDK in \$ANDROID_NDK_HOME (e.g. \$ANDROID_HOME/ndk/27.2.12479018), and a JDK." \
+			"Install them with Android Studio or sdkmanager; none of them is installed on this machine." \
 			"Then run: make package-android   (fyne package -os android -app-id $app_id -icon $icon)" \
 			"A Play Store .aab also needs signing: fyne release -os android -keystore ... (see docs/install.md)."
 	[ -n "${ANDROID_HOME:-}" ] && [ -d "$ANDROID_HOME/platforms" ] ||
