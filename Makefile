@@ -1,8 +1,14 @@
 # Nidan — see README.md. `make run` starts the app, `make test` runs all tests;
 # both install missing Debian packages first (as root) or print the apt line.
 
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+# VERSION is the tag on a release commit (v0.1.0 → 0.1.0), otherwise the
+# version FyneApp.toml is heading for plus "-dev". COMMIT gets "-dirty" when
+# tracked files have changes. `nidan --version` prints both.
+APP_VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"$$/\1/p' FyneApp.toml)
+VERSION ?= $(shell git describe --tags --exact-match --match 'v[0-9]*' 2>/dev/null | sed 's/^v//' | grep . || echo $(APP_VERSION)-dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)$(shell git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo -dirty)
+VERSION := $(VERSION)
+COMMIT  := $(COMMIT)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 TAGS    := migrated_fynedo
 GO      ?= go
@@ -65,3 +71,64 @@ bench-scan: scan-corpus
 	else \
 		build/scanbench -corpus $(SCAN_CORPUS) -md docs/scanner-benchmark.md; \
 	fi
+
+# --- packages (see docs/install.md) ------------------------------------------
+
+# fyne.io/tools is installed into .cache, not pinned with a go.mod `tool`
+# line: v1.7.4 requires fyne v2.8.1, and a tool line would drag the app's
+# fyne up from v2.7.1 with it.
+FYNE_TOOLS := fyne.io/tools/cmd/fyne@v1.7.4
+FYNE       := .cache/fyne-v1.7.4/fyne
+GOARCH     ?= $(shell $(GO) env GOARCH)
+LINUX_PKG  := dist/nidan-$(VERSION)-linux-$(GOARCH).tar.xz
+export VERSION COMMIT FYNE
+
+.PHONY: deps-package icon package package-linux package-windows check-windows \
+	install uninstall package-darwin package-android package-ios check-mobile
+
+deps-package:
+	scripts/deps.sh build package
+
+$(FYNE):
+	GOBIN=$(CURDIR)/$(dir $(FYNE)) $(GO) install $(FYNE_TOOLS)
+
+# icon re-renders assets/icon.png and the Windows assets/icon.ico (one PNG
+# per size, each drawn from the SVG) from the hand-written assets/icon.svg.
+ICO_SIZES := 16 20 24 32 40 48 64 96 128 256
+icon:
+	scripts/deps.sh icon
+	rsvg-convert -w 512 -h 512 assets/icon.svg -o assets/icon.png
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	for s in $(ICO_SIZES); do rsvg-convert -w $$s -h $$s assets/icon.svg -o $$tmp/$$s.png || exit 1; done && \
+	$(GO) run ./internal/tools/mkico assets/icon.ico $(ICO_SIZES:%=$$tmp/%.png)
+
+package: package-linux package-windows
+
+# A tar.xz with the binary, the .desktop file, the icon and a Makefile
+# (make user-install / sudo make install).
+package-linux: deps-package $(FYNE)
+	scripts/package.sh linux
+
+# dist/nidan.exe, cross-built with mingw-w64; check-windows checks it.
+package-windows: deps-package $(FYNE)
+	scripts/package.sh windows
+
+check-windows: package-windows
+	$(GO) run ./internal/tools/wincheck dist/nidan.exe
+
+# install puts the Linux package under ~/.local for the current user.
+install: package-linux
+	scripts/install.sh $(LINUX_PKG)
+
+uninstall:
+	scripts/install.sh -u
+
+# These need Xcode or the Android SDK and NDK; without them they say what is
+# missing and fail.
+package-darwin package-android package-ios: $(FYNE)
+	scripts/package.sh $(@:package-%=%)
+
+# check-mobile type-checks accounts, scanner, cli and enroll for Android and
+# iOS, and fails if they would pull C code into a mobile build.
+check-mobile:
+	scripts/check-mobile.sh

@@ -1,10 +1,12 @@
 // Command nidan is a two-step verification authenticator: with no arguments
-// it opens the desktop app; with a subcommand it runs the CLI (see cli/).
+// it opens the desktop app (app.Run); with a subcommand it runs the CLI
+// (see cli/).
 package main
 
 import (
 	"os"
 
+	"github.com/nidan-auth/nidan/app"
 	"github.com/nidan-auth/nidan/cli"
 )
 
@@ -15,5 +17,9 @@ var (
 )
 
 func main() {
+	if len(os.Args) == 1 {
+		app.Run(version)
+		return
+	}
 	os.Exit(cli.Run(cli.OSEnv(version, commit)))
 }

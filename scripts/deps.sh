@@ -6,7 +6,9 @@
 # Groups: build (cgo + fyne GL/X11 headers), test (oathtool, Xvfb, keyring,
 # zbar, CJK font), bench (zbar-tools, zxing-cpp-tools), ui (xvfb, xdotool,
 # imagemagick, fonts), windows (mingw-w64), e2e (headless Chromium and
-# chromedriver for the enrollment panel's browser test).
+# chromedriver for the enrollment panel's browser test), package (what `make
+# package-linux` and `make package-windows` need besides build: mingw-w64,
+# xz), icon (rsvg-convert, to re-render assets/icon.png and icon.ico).
 set -eu
 
 pkgs_build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
@@ -16,6 +18,8 @@ pkgs_bench="zbar-tools zxing-cpp-tools xvfb xauth"
 pkgs_windows="gcc-mingw-w64-x86-64"
 pkgs_run="fonts-noto-cjk"
 pkgs_e2e="chromium chromium-driver fonts-noto-core"
+pkgs_package="gcc-mingw-w64-x86-64 xz-utils"
+pkgs_icon="librsvg2-bin"
 
 want=""
 for group in "$@"; do
@@ -27,6 +31,8 @@ for group in "$@"; do
 	windows) want="$want $pkgs_windows" ;;
 	run) want="$want $pkgs_run" ;;
 	e2e) want="$want $pkgs_e2e" ;;
+	package) want="$want $pkgs_package" ;;
+	icon) want="$want $pkgs_icon" ;;
 	*) echo "deps.sh: unknown group $group" >&2; exit 2 ;;
 	esac
 done

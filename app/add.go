@@ -1,0 +1,177 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/scanner"
+)
+
+// addScreen offers the ways to add an account: scan the screen, open an
+// image (or drop one on the window), paste an image, the camera, or type
+// the key by hand. Every image route ends in onTexts.
+type addScreen struct {
+	u       *ui
+	message *widget.Label
+}
+
+func (s *addScreen) build() fyne.CanvasObject {
+	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
+	s.message.Hide()
+	btn := func(text string, icon fyne.Resource, f func()) *widget.Button {
+		return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
+	}
+	return screen(s.u, lang.L("Add account"),
+		&widget.Label{Text: lang.L("Show the QR code the website gives you, or type its key."), Wrapping: wrapMode()},
+		btn(lang.L("Scan the screen"), theme.ComputerIcon(), s.onScanScreen),
+		btn(lang.L("Open an image…"), theme.FileImageIcon(), s.onOpenImage),
+		btn(lang.L("Paste an image"), theme.ContentPasteIcon(), s.onPaste),
+		btn(lang.L("Use the camera"), theme.MediaPhotoIcon(), s.onCamera),
+		btn(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
+		&widget.Label{Text: lang.L("You can also drop an image file onto this window."), Wrapping: wrapMode(), Importance: widget.LowImportance},
+		s.message)
+}
+
+func (u *ui) onAdd() {
+	if u.vault == nil {
+		return
+	}
+	u.idle.touch()
+	u.show((&addScreen{u: u}).build())
+}
+
+func (s *addScreen) fail(msg string) {
+	s.message.SetText(msg)
+	s.message.Show()
+}
+
+func (s *addScreen) onManual() { s.u.show((&manualScreen{u: s.u}).build()) }
+
+func (s *addScreen) onOpenImage() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.u.showError("Could not open the file", err, "")
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		s.u.scanReader(r, s.fail)
+	}, s.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}))
+	d.Show()
+}
+
+// scanReader decodes an image from a file or a drop, then closes it.
+func (u *ui) scanReader(r fyne.URIReadCloser, fail func(string)) {
+	var results []scanner.Result
+	var err error
+	u.background(func() {
+		defer r.Close()
+		results, err = scanner.DecodeReader(r)
+	}, func() {
+		if err != nil {
+			fyne.LogError("scan image", err)
+			fail(scanHint(err))
+			return
+		}
+		u.onTexts(scanner.Texts(results), fail)
+	})
+}
+
+// onDropped takes image files dropped onto the window while unlocked.
+func (u *ui) onDropped(_ fyne.Position, uris []fyne.URI) {
+	if u.vault == nil || len(uris) == 0 {
+		return
+	}
+	s := &addScreen{u: u}
+	u.show(s.build())
+	r, err := storage.Reader(uris[0])
+	if err != nil {
+		fyne.LogError("open dropped file", err)
+		s.fail(lang.L("Could not read the dropped file."))
+		return
+	}
+	u.scanReader(r, s.fail)
+}
+
+func scanHint(err error) string {
+	switch {
+	case errors.Is(err, scanner.ErrNoCode):
+		return lang.L("No QR code found. Make the code larger or sharper, or enter the key by hand.")
+	case errors.Is(err, scanner.ErrNoImage):
+		return lang.L("There is no image there. Copy the QR code as an image first.")
+	case errors.Is(err, scanner.ErrUnsupported):
+		return lang.L("This is not supported on this computer. Open an image or enter the key by hand instead.")
+	case errors.Is(err, scanner.ErrTooLarge):
+		return lang.L("The image is too large. Crop it to the QR code and try again.")
+	}
+	return lang.L("The image could not be read. Try another file or enter the key by hand.")
+}
+
+// onTexts turns decoded QR texts into accounts: one account goes to the
+// details screen, several (or a migration export) to a checklist.
+func (u *ui) onTexts(texts []string, fail func(string)) {
+	var found []accounts.Account
+	var parts []string
+	var bad int
+	for _, t := range texts {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(t)), "otpauth-migration:") {
+			m, err := accounts.ParseMigration(t)
+			if err != nil {
+				fyne.LogError("parse migration", err)
+				bad++
+				continue
+			}
+			found = append(found, m.Accounts...)
+			if m.BatchSize > 1 {
+				parts = append(parts, lang.X("migration.part", "part {{.Index}} of {{.Size}}", map[string]any{"Index": m.BatchIndex + 1, "Size": m.BatchSize}))
+			}
+			continue
+		}
+		a, err := accounts.ParseURI(t)
+		if err != nil {
+			fyne.LogError("parse QR", err) // ParseURI errors never carry the secret
+			bad++
+			continue
+		}
+		found = append(found, a)
+	}
+	switch {
+	case len(found) == 0 && bad > 0:
+		fail(lang.L("This QR code is not for two-step verification, or it is damaged. Nothing was added."))
+	case len(found) == 0:
+		fail(lang.L("No QR code found. Make the code larger or sharper, or enter the key by hand."))
+	case len(found) == 1 && len(parts) == 0:
+		u.show((&detailsScreen{u: u, acct: found[0], isNew: true}).build())
+	default:
+		note := ""
+		if len(parts) > 0 {
+			note = lang.X("migration.note", "This export has several QR codes; this was {{.Parts}}. Scan the others afterwards.", map[string]any{"Parts": strings.Join(parts, ", ")})
+		}
+		u.show((&checklistScreen{u: u, accts: found, note: note}).build())
+	}
+	if bad > 0 && len(found) > 0 {
+		fyne.LogError("scan", fmt.Errorf("%d of %d codes could not be read", bad, len(texts)))
+	}
+}
+
+// screen is the frame of a secondary screen: a back arrow and title on top,
+// the content in a centred scrolling column.
+func screen(u *ui, title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
+	back := &widget.Button{Icon: theme.NavigateBackIcon(), Importance: widget.LowImportance, OnTapped: u.showList}
+	head := container.NewBorder(nil, nil, back, nil,
+		&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
+	body := container.NewVScroll(container.NewPadded(container.New(&maxWidth{w: 440}, container.NewVBox(objs...))))
+	return newActivity(u, container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, body))
+}

@@ -1,0 +1,239 @@
+// Package app is Nidan's desktop GUI: windows, screens, dialogs, small
+// widgets and translations. It is the only package that imports Fyne. It
+// holds no crypto, parsing or file I/O of its own: accounts does the vault,
+// codes and formats, scanner turns images into strings.
+//
+// Each screen is a small struct in its own file with a build method and onX
+// handlers. The ui struct ties them together: it owns the window, the open
+// vault, the 1 Hz ticker and the timers that clear the clipboard and lock.
+package app
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+// AppID is the reverse-DNS identifier Fyne keys preferences and storage on.
+const AppID = "io.github.nidan.Nidan"
+
+// Options are the parts of the app that tests and tools replace.
+type Options struct {
+	VaultPath string                // "" = $NIDAN_VAULT, else accounts.DefaultVaultPath()
+	Vault     accounts.VaultOptions // KDF cost, backup folder, keyring
+	Version   string
+	Language  string // "" = the language preference; tests and screenshots set it
+
+	// Sync makes background work, timers and the ticker run only when a
+	// test calls them (ui.runTimers, ui.tick), so tests under -race never
+	// race the test goroutine. The real app leaves it false.
+	Sync bool
+	// Now is the clock; nil = time.Now.
+	Now func() time.Time
+}
+
+// Run opens the desktop app and returns when its window is closed.
+func Run(version string) {
+	a := fyneapp.NewWithID(AppID)
+	w := a.NewWindow("Nidan")
+	u, err := newUI(a, w, Options{Version: version})
+	if err != nil {
+		fyne.LogError("start", err)
+	}
+	w.Resize(fyne.NewSize(480, 640))
+	w.SetMaster()
+	u.start()
+	w.ShowAndRun()
+	u.shutdown()
+}
+
+// ui is the running app: one window whose content is the current screen.
+type ui struct {
+	app   fyne.App
+	win   fyne.Window
+	opts  Options
+	prefs settings
+
+	path  string
+	vault *accounts.Vault // nil while locked or before first launch
+
+	list   *listScreen
+	clip   *clipGuard
+	ticker *ticker
+	timers *timers
+	idle   *idleLock
+	hidden bool // hidden to the tray: the ticker is stopped
+	trayOn bool
+}
+
+func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
+	u := &ui{app: a, win: w, opts: opts}
+	u.prefs = settings{p: a.Preferences()}
+	u.timers = newTimers(opts.Sync)
+	u.clip = &clipGuard{u: u}
+	u.idle = &idleLock{u: u}
+	if opts.Language != "" {
+		applyLanguage(opts.Language)
+	} else {
+		applyLanguage(u.prefs.language())
+	}
+	u.applyTheme()
+	path, err := u.vaultPath()
+	u.path = path
+	return u, err
+}
+
+func (u *ui) now() time.Time {
+	if u.opts.Now != nil {
+		return u.opts.Now()
+	}
+	return time.Now()
+}
+
+func (u *ui) vaultPath() (string, error) {
+	if u.opts.VaultPath != "" {
+		return u.opts.VaultPath, nil
+	}
+	if p := os.Getenv("NIDAN_VAULT"); p != "" {
+		return p, nil
+	}
+	return accounts.DefaultVaultPath()
+}
+
+// vaultOptions are the options every open and create uses; the backup folder
+// comes from the settings when the user chose one.
+func (u *ui) vaultOptions() accounts.VaultOptions {
+	o := u.opts.Vault
+	if o.BackupDir == "" {
+		o.BackupDir = u.prefs.backupDir()
+	}
+	return o
+}
+
+// start shows the first screen: first launch, or the lock screen (which
+// tries the keyring first where the user enabled it).
+func (u *ui) start() {
+	u.setupWindow()
+	if u.path == "" || !accounts.VaultExists(u.path) {
+		u.show((&welcomeScreen{u: u}).build())
+		return
+	}
+	u.showLocked(true)
+}
+
+func (u *ui) shutdown() {
+	u.stopTicker()
+	if u.vault != nil {
+		u.vault.Lock()
+		u.vault = nil
+	}
+}
+
+// show replaces the window content with one screen.
+func (u *ui) show(o fyne.CanvasObject) {
+	u.win.SetContent(o)
+}
+
+// unlocked is called once a vault is open: it shows the list and starts the
+// ticker and the idle lock.
+func (u *ui) unlocked(v *accounts.Vault) {
+	u.vault = v
+	u.list = &listScreen{u: u}
+	u.show(u.list.build())
+	u.startTicker()
+	u.idle.touch()
+	u.updateTray()
+	u.list.focus()
+}
+
+// showList returns to the account list after another screen.
+func (u *ui) showList() {
+	if u.vault == nil {
+		u.showLocked(false)
+		return
+	}
+	if u.list == nil {
+		u.list = &listScreen{u: u}
+		u.list.build()
+	} else {
+		u.list.reload()
+	}
+	u.show(u.list.content)
+	u.list.focus()
+	u.updateTray()
+}
+
+// lock wipes the vault from memory and shows the lock screen. Nothing secret
+// stays in the window: the list and its rows are dropped.
+func (u *ui) lock() {
+	u.stopTicker()
+	u.idle.stop()
+	if u.list != nil {
+		u.list.clear()
+		u.list = nil
+	}
+	if u.vault != nil {
+		u.vault.Lock()
+		u.vault = nil
+	}
+	// Dialogs (a QR code, an edit) must not outlive the lock.
+	ovs := u.win.Canvas().Overlays()
+	for top := ovs.Top(); top != nil; top = ovs.Top() {
+		ovs.Remove(top)
+	}
+	u.showLocked(false)
+	u.updateTray()
+}
+
+func (u *ui) showLocked(tryKeyring bool) {
+	s := &unlockScreen{u: u}
+	u.show(s.build())
+	s.focus()
+	if tryKeyring && u.prefs.keyring() {
+		s.onKeyring()
+	}
+}
+
+// background runs work off the UI goroutine and done back on it. With
+// Options.Sync (tests) both run at once, in order.
+func (u *ui) background(work func(), done func()) {
+	if u.opts.Sync {
+		work()
+		done()
+		return
+	}
+	go func() {
+		work()
+		fyne.Do(done)
+	}()
+}
+
+// showError tells the user what went wrong and what to do, and logs it
+// without secrets.
+func (u *ui) showError(context string, err error, hint string) {
+	fyne.LogError(context, err)
+	msg := lang.L(context)
+	if hint != "" {
+		msg += "\n\n" + hint
+	}
+	showMessage(u.win, lang.L("Something went wrong"), msg)
+}
+
+// vaultHint is what to tell the user about a vault error.
+func vaultHint(err error) string {
+	switch {
+	case errors.Is(err, accounts.ErrWrongPassword):
+		return lang.L("The password is not right. Nothing was changed.")
+	case errors.Is(err, accounts.ErrCorrupt):
+		return lang.L("The file is damaged; your vault is unchanged. Restore a backup from Settings › Backups.")
+	case errors.Is(err, accounts.ErrUnsupportedVersion):
+		return lang.L("This file was made by a newer Nidan. Update Nidan and try again.")
+	}
+	return lang.L("Your vault is unchanged. Try again; if it keeps happening, restart Nidan.")
+}

@@ -1,0 +1,213 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+// backupScreen: save a backup now, the automatic backups, and restore. A
+// restore never replaces the vault: it merges what the user picks.
+type backupScreen struct{ u *ui }
+
+func (u *ui) onBackups() {
+	if u.vault == nil {
+		return
+	}
+	u.show((&backupScreen{u: u}).build())
+}
+
+func (s *backupScreen) build() fyne.CanvasObject {
+	u := s.u
+	save := &widget.Button{Text: lang.L("Save a backup…"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: s.onSave}
+	restore := &widget.Button{Text: lang.L("Restore from a file…"), Icon: theme.FolderOpenIcon(), OnTapped: func() { u.openFile(u.restoreFrom) }}
+	list := container.NewVBox()
+	infos, err := u.vault.Backups()
+	if err != nil {
+		fyne.LogError("list backups", err)
+	}
+	for i, b := range infos {
+		if i == 10 {
+			break
+		}
+		uri := storage.NewFileURI(b.Path)
+		label := lang.X("backup.item", "{{.Time}} ({{.KB}} KB)", map[string]any{"Time": b.Time.Local().Format("2006-01-02 15:04:05"), "KB": fmt.Sprint((b.Size + 1023) / 1024)})
+		list.Add(container.NewBorder(nil, nil, nil,
+			&widget.Button{Text: lang.L("Restore…"), Importance: widget.LowImportance, OnTapped: func() {
+				r, err := storage.Reader(uri)
+				if err != nil {
+					u.showError("Could not open the backup", err, "")
+					return
+				}
+				u.restoreFrom(r)
+			}},
+			widget.NewLabel(label)))
+	}
+	if len(infos) == 0 {
+		list.Add(&widget.Label{Text: lang.L("No automatic backups yet. Nidan makes one after every change."), Wrapping: wrapMode(), Importance: widget.LowImportance})
+	}
+	return screen(u, lang.L("Backups"),
+		&widget.Label{Text: lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."), Wrapping: wrapMode()},
+		save,
+		widget.NewSeparator(),
+		&widget.Label{Text: lang.L("Automatic backups"), TextStyle: fyne.TextStyle{Bold: true}},
+		&widget.Label{Text: u.vault.BackupDir(), Wrapping: fyne.TextWrapBreak, Importance: widget.LowImportance},
+		list,
+		widget.NewSeparator(),
+		restore)
+}
+
+func (s *backupScreen) onSave() {
+	u := s.u
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		defer w.Close()
+		if err := u.vault.Backup(w); err != nil {
+			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
+			return
+		}
+		showMessage(u.win, lang.L("Backups"), lang.L("The backup was saved."))
+	}, u.win)
+	d.SetFileName("nidan-backup.nidan")
+	d.Show()
+}
+
+// openFile shows the open dialog and passes the chosen file on.
+func (u *ui) openFile(then func(fyne.URIReadCloser)) {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError("Could not open the file", err, "")
+			return
+		}
+		if r != nil {
+			then(r)
+		}
+	}, u.win)
+}
+
+// restoreFrom reads a Nidan backup with its password and offers its
+// accounts in a checklist.
+func (u *ui) restoreFrom(r fyne.URIReadCloser) {
+	data, err := io.ReadAll(r)
+	r.Close()
+	if err != nil {
+		u.showError("Could not read the file", err, "")
+		return
+	}
+	u.importData(data, accounts.FormatNidan)
+}
+
+// onImport reads another app's export (Aegis, 2FAS, andOTP, FreeOTP+,
+// Google, otpauth lists, Nidan backups).
+func (u *ui) onImport() {
+	u.openFile(func(r fyne.URIReadCloser) {
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			u.showError("Could not read the file", err, "")
+			return
+		}
+		u.importData(data, "")
+	})
+}
+
+// importData runs the import without a password first; if the file is
+// encrypted it asks for one and runs it again. So no goroutine ever waits
+// for a dialog.
+func (u *ui) importData(data []byte, format accounts.Format) {
+	noPassword := func() ([]byte, error) { return nil, accounts.ErrPasswordNeeded }
+	var accts []accounts.Account
+	var err error
+	u.background(func() { accts, err = accounts.Import(data, format, noPassword) }, func() {
+		if errors.Is(err, accounts.ErrPasswordNeeded) {
+			u.askPassword(lang.L("Encrypted file"), lang.L("This file is protected by a password: the one it was exported or backed up with."), func(pw []byte) {
+				u.background(func() {
+					accts, err = accounts.Import(data, format, func() ([]byte, error) { return pw, nil })
+				}, func() {
+					clear(pw)
+					u.importDone(accts, err)
+				})
+			})
+			return
+		}
+		u.importDone(accts, err)
+	})
+}
+
+func (u *ui) importDone(accts []accounts.Account, err error) {
+	var ie *accounts.ImportError
+	switch {
+	case errors.As(err, &ie) && len(accts) > 0:
+		fyne.LogError("import", err)
+		u.show((&checklistScreen{u: u, accts: accts, note: lang.X("import.partial", "{{.N}} entries of the file could not be read and are not listed.", map[string]any{"N": len(ie.Entries)})}).build())
+	case err != nil:
+		hint := lang.L("The file is damaged or not an export Nidan knows; your vault is unchanged.")
+		switch {
+		case errors.Is(err, accounts.ErrWrongPassword):
+			hint = lang.L("The password does not open this file. Nothing was imported.")
+		case errors.Is(err, accounts.ErrUnknownFormat):
+			hint = lang.L("Nidan does not know this kind of file. It reads Nidan, Aegis, 2FAS, andOTP, FreeOTP+ and Google Authenticator exports and otpauth:// lists.")
+		}
+		u.showError("Could not import the file", err, hint)
+	case len(accts) == 0:
+		showMessage(u.win, lang.L("Import"), lang.L("The file has no accounts."))
+	default:
+		u.show((&checklistScreen{u: u, accts: accts}).build())
+	}
+}
+
+// onExport writes all accounts to a file: an encrypted Aegis vault (with
+// the backup password) or a plain list of otpauth URIs, after a warning.
+func (u *ui) onExport() {
+	aegis := lang.L("Aegis vault, encrypted with your backup password")
+	plain := lang.L("otpauth:// list, NOT encrypted")
+	choice := widget.NewRadioGroup([]string{aegis, plain}, nil)
+	choice.Required = true
+	choice.SetSelected(aegis)
+	warn := &widget.Label{Text: lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."), Wrapping: wrapMode(), Importance: widget.WarningImportance}
+	d := dialog.NewCustomConfirm(lang.L("Export"), lang.L("Export…"), lang.L("Cancel"), container.NewVBox(choice, warn), func(ok bool) {
+		if !ok {
+			return
+		}
+		if choice.Selected == plain {
+			u.saveExport("nidan-export.txt", func(w io.Writer) error { return accounts.ExportURIs(w, u.vault.Accounts()) })
+			return
+		}
+		u.askPassword(lang.L("Export"), lang.L("The export is encrypted with your backup password."), func(pw []byte) {
+			u.saveExport("nidan-aegis.json", func(w io.Writer) error {
+				defer clear(pw)
+				return accounts.ExportAegis(w, u.vault.Accounts(), pw)
+			})
+		})
+	}, u.win)
+	d.Resize(fyne.NewSize(420, 0).Max(d.MinSize()))
+	d.Show()
+}
+
+func (u *ui) saveExport(name string, write func(io.Writer) error) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		defer w.Close()
+		if err := write(w); err != nil {
+			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
+			return
+		}
+		showMessage(u.win, lang.L("Export"), lang.L("The accounts were exported."))
+	}, u.win)
+	d.SetFileName(name)
+	d.Show()
+}

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+// checklistScreen lets the user pick which of several accounts to add: a
+// migration export, several codes in one image, an import or a restore.
+type checklistScreen struct {
+	u      *ui
+	accts  []accounts.Account
+	note   string // e.g. "part 2 of 3"
+	checks []*widget.Check
+	add    *widget.Button
+}
+
+func (s *checklistScreen) build() fyne.CanvasObject {
+	list := container.NewVBox()
+	for i := range s.accts {
+		a := &s.accts[i]
+		c := widget.NewCheck(a.Label(), func(bool) { s.onChanged() })
+		c.SetChecked(true)
+		s.checks = append(s.checks, c)
+		list.Add(c)
+	}
+	s.add = &widget.Button{Text: lang.L("Add selected"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: s.onAdd}
+	all := &widget.Button{Text: lang.L("Select all"), Importance: widget.LowImportance, OnTapped: func() { s.setAll(true) }}
+	none := &widget.Button{Text: lang.L("Select none"), Importance: widget.LowImportance, OnTapped: func() { s.setAll(false) }}
+	intro := lang.X("checklist.found", "Found {{.N}} accounts. Choose the ones to add.", map[string]any{"N": len(s.accts)})
+	objs := []fyne.CanvasObject{&widget.Label{Text: intro, Wrapping: wrapMode()}}
+	if s.note != "" {
+		objs = append(objs, &widget.Label{Text: s.note, Wrapping: wrapMode(), Importance: widget.WarningImportance})
+	}
+	objs = append(objs, container.NewHBox(all, none), list, s.add)
+	return screen(s.u, lang.L("Choose accounts"), objs...)
+}
+
+func (s *checklistScreen) setAll(on bool) {
+	for _, c := range s.checks {
+		c.SetChecked(on)
+	}
+}
+
+func (s *checklistScreen) onChanged() {
+	if s.add == nil {
+		return
+	}
+	for _, c := range s.checks {
+		if c.Checked {
+			s.add.Enable()
+			return
+		}
+	}
+	s.add.Disable()
+}
+
+func (s *checklistScreen) onAdd() {
+	var pick []accounts.Account
+	for i, c := range s.checks {
+		if c.Checked {
+			pick = append(pick, s.accts[i])
+		}
+	}
+	rep, err := s.u.vault.Add(pick...)
+	if err != nil {
+		s.u.showError("Could not add the accounts", err, vaultHint(err))
+		return
+	}
+	s.u.showList()
+	s.u.list.showNotice(lang.X("notice.merged", "Added {{.Added}}, updated {{.Updated}}, skipped {{.Duplicates}} already in Nidan.",
+		map[string]any{"Added": rep.Added, "Updated": rep.Updated, "Duplicates": rep.Duplicates}))
+}

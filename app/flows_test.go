@@ -1,0 +1,463 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/skip2/go-qrcode"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+func TestFirstLaunch(t *testing.T) {
+	u, _ := newTestUI(t)
+	u.start()
+	mustShow(t, u, "Welcome to Nidan")
+	test.Tap(button(t, u, "Get started"))
+	mustShow(t, u, "cannot be recovered")
+
+	s := u.win.Content()
+	_ = s
+	w := currentWelcome(t, u)
+	create := button(t, u, "Create vault")
+	test.Type(w.password, "short")
+	if !create.Disabled() || !shows(u, "Too short") {
+		t.Fatal("a short password must be refused with a hint")
+	}
+	test.Type(w.password, " but now long enough")
+	test.Type(w.confirm, "short but now")
+	if !create.Disabled() {
+		t.Fatal("Create must wait for the same password twice")
+	}
+	test.Type(w.confirm, " long enough")
+	if create.Disabled() {
+		t.Fatal("Create is still disabled with two equal passwords")
+	}
+	test.Tap(create)
+	if !accounts.VaultExists(u.path) {
+		t.Fatal("no vault file after Create")
+	}
+	mustShow(t, u, "keyring")
+	test.Tap(button(t, u, "Use the keyring"))
+	mustShow(t, u, "No accounts yet")
+	if !u.vault.KeyringEnabled() || !u.prefs.keyring() {
+		t.Fatal("keyring unlock was not enabled")
+	}
+
+	// Locked and started again, the keyring opens the vault by itself.
+	u.lock()
+	mustShow(t, u, "Nidan is locked")
+	u.showLocked(true)
+	mustShow(t, u, "No accounts yet")
+}
+
+// currentWelcome digs the welcome screen's state out of the password entry
+// handlers: the test drives the same widgets a user types into.
+func currentWelcome(t *testing.T, u *ui) *welcomeScreen {
+	t.Helper()
+	var entries []*widget.Entry
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.Password {
+			entries = append(entries, e)
+		}
+	})
+	if len(entries) != 2 {
+		t.Fatalf("want 2 password fields, got %d", len(entries))
+	}
+	return &welcomeScreen{u: u, password: entries[0], confirm: entries[1]}
+}
+
+func TestUnlockWrongPassword(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	code := rowFor(t, u, a.ID).code.Text
+	if code == "" {
+		t.Fatal("no code shown")
+	}
+	u.onShortcut(keyLock)
+	if u.vault != nil {
+		t.Fatal("Ctrl+L did not lock")
+	}
+	mustShow(t, u, "Nidan is locked")
+	if shows(u, code) || shows(u, "GitHub") {
+		t.Fatal("the locked window shows an account or a code")
+	}
+	pw := focusedEntry(t, u)
+	test.Type(pw, "wrong password")
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	mustShow(t, u, "Wrong password")
+	if pw.Text != "wrong password" || u.win.Canvas().Focused() != pw {
+		t.Fatalf("after a wrong password the field must keep its text and the focus (text %q)", pw.Text)
+	}
+	pw.SetText(testPassword)
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if u.vault == nil {
+		t.Fatal("the right password did not unlock")
+	}
+	mustShow(t, u, "GitHub")
+}
+
+func focusedEntry(t *testing.T, u *ui) *widget.Entry {
+	t.Helper()
+	e, ok := u.win.Canvas().Focused().(*widget.Entry)
+	if !ok {
+		t.Fatalf("focus is on %T, not the password field", u.win.Canvas().Focused())
+	}
+	return e
+}
+
+func TestAddByHand(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	mustShow(t, u, "No accounts yet")
+	test.Tap(button(t, u, "Add account"))
+	test.Tap(button(t, u, "Enter the key by hand"))
+	s := findManual(t, u)
+	next := button(t, u, "Next")
+	test.Type(s.issuer, "Example")
+	test.Type(s.name, "bob@example.com")
+	test.Type(s.key, "not base32!")
+	if s.key.Validate() == nil || !next.Disabled() {
+		t.Fatal("an invalid key must be flagged and Next stay disabled")
+	}
+	s.key.SetText("")
+	test.Type(s.key, "jbsw y3dp ehpk 3pxp")
+	if s.key.Validate() != nil || next.Disabled() {
+		t.Fatalf("a valid key (lower case, spaces) must be accepted: %v", s.key.Validate())
+	}
+	s.digits.SetSelected("8")
+	test.Tap(next)
+	mustShow(t, u, "Account details")
+	test.Tap(button(t, u, "Save"))
+	accts := u.vault.Accounts()
+	if len(accts) != 1 || accts[0].Issuer != "Example" || accts[0].Digits != 8 {
+		t.Fatalf("vault holds %+v", accts)
+	}
+	want, _ := accts[0].CodeAt(testNow)
+	if got := rowFor(t, u, accts[0].ID).code.Text; got != accounts.GroupCode(want.Current) {
+		t.Fatalf("row shows %q, want %q", got, accounts.GroupCode(want.Current))
+	}
+	mustShow(t, u, "Added Example")
+}
+
+func findManual(t *testing.T, u *ui) *manualScreen {
+	t.Helper()
+	var entries []*widget.Entry
+	var radio *widget.RadioGroup
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Entry:
+			entries = append(entries, w)
+		case *widget.RadioGroup:
+			radio = w
+		}
+	})
+	if radio == nil {
+		walk(u.win.Content(), func(o fyne.CanvasObject) {
+			if acc, ok := o.(*widget.Accordion); ok {
+				acc.Open(0)
+			}
+		})
+		u.win.Content().Refresh()
+		walk(u.win.Content(), func(o fyne.CanvasObject) {
+			if r, ok := o.(*widget.RadioGroup); ok {
+				radio = r
+			}
+		})
+	}
+	if len(entries) < 3 || radio == nil {
+		t.Fatalf("manual form not shown (%d entries)", len(entries))
+	}
+	return &manualScreen{issuer: entries[0], name: entries[1], key: entries[2], digits: radio}
+}
+
+// qrFile writes a PNG QR code of text into dir.
+func qrFile(t *testing.T, text string) fyne.URI {
+	t.Helper()
+	png, err := qrcode.Encode(text, qrcode.Medium, 320)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "code.png")
+	if err := os.WriteFile(p, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return storage.NewFileURI(p)
+}
+
+func TestAddFromImage(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	uri := qrFile(t, "otpauth://totp/ACME:carol@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME")
+	r, err := storage.Reader(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.onAdd()
+	u.scanReader(r, func(msg string) { t.Fatal(msg) })
+	mustShow(t, u, "Account details")
+	mustShow(t, u, "carol@example.com")
+	test.Tap(button(t, u, "Save"))
+	if accts := u.vault.Accounts(); len(accts) != 1 || accts[0].Issuer != "ACME" {
+		t.Fatalf("vault holds %+v", accts)
+	}
+}
+
+func TestDropImageAndNoCode(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	u.onDropped(fyne.NewPos(1, 1), []fyne.URI{qrFile(t, "otpauth://totp/Drop:dan?secret=JBSWY3DPEHPK3PXP")})
+	mustShow(t, u, "Account details")
+
+	// A QR code that is not for two-step verification says so.
+	u.onDropped(fyne.NewPos(1, 1), []fyne.URI{qrFile(t, "https://example.com/")})
+	mustShow(t, u, "not for two-step verification")
+}
+
+func TestMigrationChecklist(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	var accts []accounts.Account
+	for _, n := range []string{"one", "two", "three"} {
+		accts = append(accts, testAccount(t, "Mig", n, "JBSWY3DPEHPK3PXP"+strings.ToUpper(n[:1])+"A"))
+	}
+	uris, err := accounts.MigrationURIs(accts, 2)
+	if err != nil || len(uris) != 2 {
+		t.Fatalf("MigrationURIs: %v %d", err, len(uris))
+	}
+	u.onTexts([]string{uris[0]}, func(msg string) { t.Fatal(msg) })
+	mustShow(t, u, "Found 2 accounts")
+	mustShow(t, u, "part 1 of 2")
+	var checks []*widget.Check
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok {
+			checks = append(checks, c)
+		}
+	})
+	test.Tap(checks[1]) // leave "two" out
+	test.Tap(button(t, u, "Add selected"))
+	got := u.vault.Accounts()
+	if len(got) != 1 || got[0].Name != "one" {
+		t.Fatalf("vault holds %+v", got)
+	}
+}
+
+func TestCopyAndClearClipboard(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	want, _ := a.CodeAt(testNow)
+	cb := fyne.CurrentApp().Clipboard()
+
+	u.list.list.Select(0) // a click on the row
+	if cb.Content() != want.Current {
+		t.Fatalf("clipboard %q, want %q", cb.Content(), want.Current)
+	}
+	mustShow(t, u, "Copied the code for GitHub (alice)")
+	mustShow(t, u, "cleared in 30 s")
+	if used, _ := u.vault.Account(a.ID); used.LastUsed.IsZero() {
+		t.Fatal("copy did not mark the account used")
+	}
+	u.timers.fire(timerClipboard)
+	if cb.Content() != "" {
+		t.Fatal("clipboard not cleared after the delay")
+	}
+
+	// Enter on the focused list copies too; the clipboard is left alone if
+	// the user copied something else meanwhile.
+	u.win.Canvas().Focus(u.list.list)
+	u.list.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if cb.Content() != want.Current {
+		t.Fatal("Enter did not copy")
+	}
+	cb.SetContent("something else")
+	u.timers.fire(timerClipboard)
+	if cb.Content() != "something else" {
+		t.Fatal("the clipboard was cleared although it no longer held the code")
+	}
+}
+
+func TestSearch(t *testing.T) {
+	u, _ := newUnlockedUI(t,
+		testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"),
+		testAccount(t, "GitLab", "bob", "JBSWY3DPEHPK3PXQ"),
+		testAccount(t, "Example", "carol", "JBSWY3DPEHPK3PXR"))
+	if len(u.list.shown) != 3 {
+		t.Fatalf("shown %d", len(u.list.shown))
+	}
+	// Type-to-search: typing with nothing focused goes to the search field.
+	u.win.Canvas().Unfocus()
+	test.TypeOnCanvas(u.win.Canvas(), "git")
+	if u.list.search.Text != "git" || len(u.list.shown) != 2 {
+		t.Fatalf("search %q shows %d", u.list.search.Text, len(u.list.shown))
+	}
+	test.Type(u.list.search, "l")
+	if len(u.list.shown) != 1 || u.list.shown[0].Issuer != "GitLab" {
+		t.Fatalf("search %q shows %+v", u.list.search.Text, u.list.shown)
+	}
+	u.list.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	gl := u.list.shown[0]
+	code, _ := gl.CodeAt(testNow)
+	if fyne.CurrentApp().Clipboard().Content() != code.Current {
+		t.Fatal("Enter in search did not copy the first match")
+	}
+	u.list.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if len(u.list.shown) != 3 {
+		t.Fatal("Escape did not clear the search")
+	}
+	u.list.search.SetText("nothing like it")
+	if len(u.list.shown) != 0 {
+		t.Fatal("search matched nothing but shows rows")
+	}
+	// Ctrl+F focuses search.
+	u.win.Canvas().Focus(u.list.list)
+	u.onShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+	if u.win.Canvas().Focused() != u.list.search {
+		t.Fatal("Ctrl+F did not focus the search")
+	}
+}
+
+func TestSortAndGroups(t *testing.T) {
+	b := testAccount(t, "Beta", "", "JBSWY3DPEHPK3PXP")
+	a := testAccount(t, "alpha", "", "JBSWY3DPEHPK3PXQ")
+	a.Group = "Work"
+	u, _ := newUnlockedUI(t, b, a)
+	if u.list.shown[0].Issuer != "Beta" {
+		t.Fatal("manual order not kept")
+	}
+	u.list.sortBy.SetSelectedIndex(1)
+	if u.list.shown[0].Issuer != "alpha" || u.prefs.sortOrder() != sortName {
+		t.Fatal("sort by name failed")
+	}
+	if !u.list.group.Visible() {
+		t.Fatal("the group filter is hidden although there is a group")
+	}
+	u.list.group.SetSelected("Work")
+	if len(u.list.shown) != 1 {
+		t.Fatal("group filter failed")
+	}
+}
+
+func TestTickSetsTextWithoutRefresh(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	updates := 0
+	upd := u.list.list.UpdateItem
+	u.list.list.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) { updates++; upd(id, o) }
+	r := rowFor(t, u, a.ID)
+	if r.countdown.Text != "10" || r.next.Visible() {
+		t.Fatalf("countdown %q at 20 s into the period", r.countdown.Text)
+	}
+	for i := 1; i <= 6; i++ {
+		u.tick(testNow.Add(time.Duration(i) * time.Second))
+	}
+	if updates != 0 {
+		t.Fatalf("ticks re-ran UpdateItem %d times; they must only set text", updates)
+	}
+	if r.countdown.Text != "4" || r.countdown.Importance != widget.WarningImportance {
+		t.Fatalf("countdown %q importance %v in the last 5 s", r.countdown.Text, r.countdown.Importance)
+	}
+	next, _ := u.list.shown[0].CodeAt(testNow)
+	if !r.next.Visible() || !strings.Contains(r.next.Text, accounts.GroupCode(next.Next)) {
+		t.Fatalf("next code not shown near expiry: %q", r.next.Text)
+	}
+	u.tick(testNow.Add(10 * time.Second))
+	if r.code.Text != accounts.GroupCode(next.Next) || r.next.Visible() || r.countdown.Importance == widget.WarningImportance {
+		t.Fatal("new period: the next code must become the current one")
+	}
+}
+
+func TestHOTPNextCode(t *testing.T) {
+	a := testAccount(t, "Bank", "", "JBSWY3DPEHPK3PXP")
+	a.Type, a.Period = accounts.HOTP, 0
+	u, _ := newUnlockedUI(t, a)
+	r := rowFor(t, u, a.ID)
+	first := r.code.Text
+	if !r.hotp.Visible() || r.countdown.Visible() {
+		t.Fatal("HOTP row needs a next-code button and no countdown")
+	}
+	test.Tap(r.hotp)
+	if got, _ := u.vault.Account(a.ID); got.Counter != 1 || rowFor(t, u, a.ID).code.Text == first {
+		t.Fatal("next code did not advance the counter")
+	}
+}
+
+func TestDeleteConfirmed(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	u.onDelete(a.ID)
+	mustShow(t, u, "This cannot be undone")
+	test.Tap(button(t, u, "Delete"))
+	if len(u.vault.Accounts()) != 0 {
+		t.Fatal("not deleted")
+	}
+	mustShow(t, u, "No accounts yet")
+}
+
+func TestEditAndShowQR(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	u.onEdit(a.ID)
+	s := &detailsScreen{}
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		if sw, ok := o.(*swatch); ok && s.swatches == nil {
+			s.swatches = append(s.swatches, sw)
+		}
+	})
+	test.Tap(s.swatches[0])
+	test.Tap(button(t, u, "Save"))
+	if got, _ := u.vault.Account(a.ID); got.Color != paletteHex(palette()[0]) {
+		t.Fatalf("colour %q not saved", got.Color)
+	}
+
+	u.onShowQR(a.ID)
+	pw := focusedEntry(t, u)
+	test.Type(pw, "wrong")
+	test.Tap(button(t, u, "OK"))
+	mustShow(t, u, "The password is not right")
+	u.onShowQR(a.ID)
+	test.Type(focusedEntry(t, u), testPassword)
+	test.Tap(button(t, u, "OK"))
+	mustShow(t, u, "Scan this with the authenticator app")
+}
+
+func TestIdleLock(t *testing.T) {
+	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
+	u.timers.fire(timerIdle) // the auto-lock delay passes with no use
+	if u.vault != nil || u.list != nil {
+		t.Fatal("not locked after the idle delay")
+	}
+	mustShow(t, u, "Nidan is locked")
+}
+
+func TestSettingsAndLanguage(t *testing.T) {
+	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
+	t.Cleanup(func() { applyLanguage("en") })
+	u.onSettings()
+	mustShow(t, u, "Clear clipboard")
+	(&settingsScreen{u: u}).onLanguage("ja")
+	mustShow(t, u, "設定")
+	u.showList()
+	mustShow(t, u, "GitHub")
+	if !strings.Contains(u.list.search.PlaceHolder, "検索") {
+		t.Fatalf("search placeholder %q not in Japanese", u.list.search.PlaceHolder)
+	}
+	(&settingsScreen{u: u}).onLanguage("en")
+	mustShow(t, u, "Settings")
+}
+
+func TestImportURIList(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	var buf bytes.Buffer
+	accounts.ExportURIs(&buf, []accounts.Account{testAccount(t, "Imp", "x", "JBSWY3DPEHPK3PXP")})
+	u.importData(buf.Bytes(), "")
+	mustShow(t, u, "Found 1 accounts")
+	test.Tap(button(t, u, "Add selected"))
+	if len(u.vault.Accounts()) != 1 {
+		t.Fatal("import added nothing")
+	}
+}

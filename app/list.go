@@ -1,0 +1,276 @@
+package app
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+// listScreen is the main window: search, sort and group on top, the
+// accounts, a notice line at the bottom. It keeps the rows the list creates
+// so that the ticker can update them in place.
+type listScreen struct {
+	u       *ui
+	content fyne.CanvasObject
+
+	search  *searchEntry
+	sortBy  *widget.Select
+	group   *widget.Select
+	list    *codeList
+	body    *fyne.Container // list, or the empty state
+	empty   *fyne.Container
+	notice  *widget.Label
+	hideNot func()
+
+	all   []accounts.Account // in vault order
+	shown []accounts.Account // after search, group and sort
+	rows  []*row
+}
+
+func (l *listScreen) build() fyne.CanvasObject {
+	u := l.u
+	l.search = newSearchEntry(u)
+	l.search.SetPlaceHolder(lang.L("Search (Ctrl+F)"))
+	l.search.OnChanged = func(string) { l.onFilter() }
+	l.search.OnSubmitted = func(string) { l.onCopyIndex(0) }
+	l.search.onDown = func() { u.win.Canvas().Focus(l.list) }
+
+	sorts := []string{lang.L("Manual order"), lang.L("Name"), lang.L("Recently used")}
+	l.sortBy = widget.NewSelect(sorts, func(string) { l.onSort() })
+	l.sortBy.SetSelectedIndex(max(0, slices.Index([]string{sortManual, sortName, sortRecent}, u.prefs.sortOrder())))
+
+	l.group = widget.NewSelect(nil, func(string) { l.onFilter() })
+
+	l.list = newCodeList(
+		func() int { return len(l.shown) },
+		func() fyne.CanvasObject {
+			r := newRow(l.onHOTP, l.onRowMenu)
+			l.rows = append(l.rows, r)
+			return r
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(l.shown) {
+				o.(*row).show(l.shown[id], u.now())
+			}
+		})
+	l.list.u = u
+	l.list.OnSelected = func(id widget.ListItemID) {
+		l.onCopyIndex(id)
+		l.list.UnselectAll()
+	}
+
+	add := &widget.Button{Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
+	lockB := &widget.Button{Icon: theme.LoginIcon(), Importance: widget.LowImportance, OnTapped: u.lock}
+	menu := &widget.Button{Icon: theme.MenuIcon(), Importance: widget.LowImportance}
+	menu.OnTapped = func() { l.onMenu(menu) }
+	filters := container.NewGridWithColumns(2, l.sortBy, l.group)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(add, lockB, menu), l.search), filters)
+
+	addFirst := &widget.Button{Text: lang.L("Add account"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
+	l.empty = container.NewCenter(container.NewVBox(
+		&widget.Label{Text: lang.L("No accounts yet"), Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameSubHeadingText},
+		&widget.Label{Text: lang.L("Add the QR code or key a website shows when you turn on two-step verification."), Alignment: fyne.TextAlignCenter, Wrapping: wrapMode()},
+		container.NewCenter(addFirst)))
+	l.body = container.NewStack(l.list)
+	l.notice = &widget.Label{Wrapping: wrapMode(), Importance: widget.SuccessImportance}
+	l.notice.Hide()
+
+	l.content = newActivity(u, container.NewBorder(top, l.notice, nil, nil, l.body))
+	l.reload()
+	return l.content
+}
+
+// reload reads the accounts again (after add, edit, delete) and redraws the
+// list once.
+func (l *listScreen) reload() {
+	if l.u.vault == nil {
+		return
+	}
+	l.all = l.u.vault.Accounts()
+	groups := []string{lang.L("All groups")}
+	for _, a := range l.all {
+		if a.Group != "" && !slices.Contains(groups, a.Group) {
+			groups = append(groups, a.Group)
+		}
+	}
+	slices.Sort(groups[1:])
+	l.group.SetOptions(groups)
+	if len(groups) == 1 {
+		l.group.Hide()
+	} else {
+		l.group.Show()
+	}
+	if l.group.SelectedIndex() < 0 {
+		l.group.SetSelectedIndex(0)
+	}
+	l.onFilter()
+}
+
+// onFilter applies search, group and sort, then refreshes the list: a
+// refresh re-runs UpdateItem for every visible row, so it happens on
+// changes only, never on a tick.
+func (l *listScreen) onFilter() {
+	q := l.search.Text
+	g := ""
+	if l.group.SelectedIndex() > 0 {
+		g = l.group.Selected
+	}
+	l.shown = l.shown[:0]
+	for _, a := range l.all {
+		if a.Matches(q) && (g == "" || a.Group == g) {
+			l.shown = append(l.shown, a)
+		}
+	}
+	switch l.sortOrder() {
+	case sortName:
+		slices.SortStableFunc(l.shown, func(a, b accounts.Account) int {
+			return cmp.Compare(strings.ToLower(a.Label()), strings.ToLower(b.Label()))
+		})
+	case sortRecent:
+		slices.SortStableFunc(l.shown, func(a, b accounts.Account) int { return b.LastUsed.Compare(a.LastUsed) })
+	}
+	l.showBody()
+	l.list.Refresh()
+}
+
+func (l *listScreen) showBody() {
+	var want fyne.CanvasObject = l.list
+	if len(l.all) == 0 {
+		want = l.empty
+	}
+	if len(l.body.Objects) != 1 || l.body.Objects[0] != want {
+		l.body.Objects = []fyne.CanvasObject{want}
+		l.body.Refresh()
+	}
+}
+
+func (l *listScreen) sortOrder() string {
+	return [...]string{sortManual, sortName, sortRecent}[max(0, l.sortBy.SelectedIndex())]
+}
+
+func (l *listScreen) onSort() {
+	if l.list == nil {
+		return
+	}
+	l.u.prefs.p.SetString(prefSort, l.sortOrder())
+	l.onFilter()
+}
+
+// tick updates the code rows in place; see row.tick.
+func (l *listScreen) tick(now time.Time) {
+	for _, r := range l.rows {
+		r.tick(now)
+	}
+}
+
+// clear drops every account and code from the rows before the list goes.
+func (l *listScreen) clear() {
+	for _, r := range l.rows {
+		r.clear()
+	}
+	l.all, l.shown = nil, nil
+}
+
+func (l *listScreen) focus() {
+	if len(l.all) > 0 {
+		l.u.focusSoon(l.search)
+	}
+}
+
+func (l *listScreen) onCopyIndex(id int) {
+	if id < 0 || id >= len(l.shown) {
+		return
+	}
+	l.u.copyCode(l.shown[id].ID)
+}
+
+func (l *listScreen) onHOTP(id string) {
+	u := l.u
+	u.idle.touch()
+	if _, err := u.vault.NextHOTP(id); err != nil {
+		u.showError("Could not make the next code", err, vaultHint(err))
+		return
+	}
+	l.reload()
+}
+
+// showNotice puts a short message at the bottom for a few seconds.
+func (l *listScreen) showNotice(msg string) {
+	l.notice.SetText(msg)
+	l.notice.Show()
+	if l.hideNot != nil {
+		l.hideNot()
+	}
+	l.hideNot = l.u.timers.after(timerNotice, 4*time.Second, func() { l.notice.Hide() })
+}
+
+func (l *listScreen) onMenu(at fyne.CanvasObject) {
+	u := l.u
+	m := fyne.NewMenu("",
+		fyne.NewMenuItem(lang.L("Add account")+"  (Ctrl+N)", u.onAdd),
+		fyne.NewMenuItem(lang.L("Import…"), u.onImport),
+		fyne.NewMenuItem(lang.L("Export…"), u.onExport),
+		fyne.NewMenuItem(lang.L("Backups…"), u.onBackups),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(lang.L("Change password…"), u.onChangePassword),
+		fyne.NewMenuItem(lang.L("Settings…"), u.onSettings),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(lang.L("Lock")+"  (Ctrl+L)", u.lock),
+	)
+	showMenuAt(u.win, m, at)
+}
+
+func (l *listScreen) onRowMenu(id string, at fyne.CanvasObject) {
+	u := l.u
+	items := []*fyne.MenuItem{
+		fyne.NewMenuItem(lang.L("Copy code"), func() { u.copyCode(id) }),
+		fyne.NewMenuItem(lang.L("Edit…"), func() { u.onEdit(id) }),
+		fyne.NewMenuItem(lang.L("Show QR code…"), func() { u.onShowQR(id) }),
+	}
+	if l.sortOrder() == sortManual && l.search.Text == "" && l.group.SelectedIndex() <= 0 {
+		items = append(items,
+			fyne.NewMenuItem(lang.L("Move up"), func() { l.onMove(id, -1) }),
+			fyne.NewMenuItem(lang.L("Move down"), func() { l.onMove(id, 1) }))
+	}
+	del := fyne.NewMenuItem(lang.L("Delete…"), func() { u.onDelete(id) })
+	del.Icon = theme.DeleteIcon()
+	items = append(items, fyne.NewMenuItemSeparator(), del)
+	showMenuAt(u.win, fyne.NewMenu("", items...), at)
+}
+
+// onMove is the manual order: fyne's list cannot drag rows, so the row menu
+// moves an account up or down.
+func (l *listScreen) onMove(id string, delta int) {
+	ids := make([]string, len(l.all))
+	at := -1
+	for i, a := range l.all {
+		ids[i] = a.ID
+		if a.ID == id {
+			at = i
+		}
+	}
+	to := at + delta
+	if at < 0 || to < 0 || to >= len(ids) {
+		return
+	}
+	ids[at], ids[to] = ids[to], ids[at]
+	if err := l.u.vault.Reorder(ids); err != nil {
+		l.u.showError("Could not change the order", err, vaultHint(err))
+	}
+	l.reload()
+}
+
+func showMenuAt(w fyne.Window, m *fyne.Menu, at fyne.CanvasObject) {
+	c := w.Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(at)
+	widget.ShowPopUpMenuAtPosition(m, c, pos.AddXY(0, at.Size().Height))
+}

@@ -1,0 +1,144 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+// manualScreen adds an account from its key typed by hand: issuer, account
+// name and key, checked as they are typed; under "Advanced" the type,
+// digits, period and algorithm.
+type manualScreen struct {
+	u       *ui
+	issuer  *widget.Entry
+	name    *widget.Entry
+	key     *widget.Entry
+	typ     *widget.Select
+	digits  *widget.RadioGroup
+	period  *widget.Entry
+	algo    *widget.Select
+	next    *widget.Button
+	message *widget.Label
+}
+
+var accountTypes = []accounts.Type{accounts.TOTP, accounts.HOTP, accounts.Steam}
+
+func (s *manualScreen) build() fyne.CanvasObject {
+	s.issuer = &widget.Entry{PlaceHolder: lang.L("Example: GitHub")}
+	s.name = &widget.Entry{PlaceHolder: lang.L("Example: alice@example.com")}
+	s.key = &widget.Entry{PlaceHolder: "JBSW Y3DP EHPK 3PXP", TextStyle: fyne.TextStyle{Monospace: true}}
+	s.key.Validator = keyValidator
+	s.typ = widget.NewSelect([]string{lang.L("Time-based (TOTP)"), lang.L("Counter-based (HOTP)"), "Steam"}, nil)
+	s.typ.SetSelectedIndex(0)
+	s.digits = widget.NewRadioGroup([]string{"6", "7", "8"}, nil)
+	s.digits.Horizontal = true
+	s.digits.Required = true
+	s.digits.SetSelected("6")
+	s.period = &widget.Entry{Text: "30", Validator: periodValidator}
+	s.algo = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
+	s.algo.SetSelected("SHA1")
+	s.next = &widget.Button{Text: lang.L("Next"), Importance: widget.HighImportance, OnTapped: s.onNext}
+	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
+	s.message.Hide()
+	for _, e := range []*widget.Entry{s.issuer, s.name, s.key, s.period} {
+		e.OnChanged = func(string) { s.onChanged() }
+		e.OnSubmitted = func(string) { s.onNext() }
+	}
+	s.typ.OnChanged = func(string) { s.onChanged() }
+	s.onChanged()
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Issuer"), s.issuer),
+		widget.NewFormItem(lang.L("Account"), s.name),
+		&widget.FormItem{Text: lang.L("Key"), Widget: s.key, HintText: lang.L("The letters and digits shown under the QR code; spaces do not matter.")},
+	)
+	advanced := widget.NewForm(
+		widget.NewFormItem(lang.L("Type"), s.typ),
+		widget.NewFormItem(lang.L("Digits"), s.digits),
+		&widget.FormItem{Text: lang.L("Period"), Widget: s.period, HintText: lang.L("Seconds each code lasts.")},
+		widget.NewFormItem(lang.L("Algorithm"), s.algo),
+	)
+	adv := widget.NewAccordion(widget.NewAccordionItem(lang.L("Advanced"), advanced))
+	return screen(s.u, lang.L("Enter the key by hand"), form, adv, s.message, s.next)
+}
+
+// keyValidator checks the key as typed; the message says what is wrong
+// without repeating the key.
+func keyValidator(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New(lang.L("Enter the key."))
+	}
+	if _, err := accounts.DecodeSecret(s); err != nil {
+		return errors.New(lang.L("This is not a valid key: use only the letters A–Z and digits 2–7."))
+	}
+	return nil
+}
+
+func periodValidator(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 || n > 86400 {
+		return errors.New(lang.L("Enter a number of seconds, usually 30."))
+	}
+	return nil
+}
+
+func (s *manualScreen) onChanged() {
+	typ := accountTypes[max(0, s.typ.SelectedIndex())]
+	if typ == accounts.HOTP {
+		s.period.Disable()
+	} else {
+		s.period.Enable()
+	}
+	if typ == accounts.Steam {
+		s.digits.Disable()
+	} else {
+		s.digits.Enable()
+	}
+	if s.key.Validate() == nil && (typ == accounts.HOTP || s.period.Validate() == nil) &&
+		strings.TrimSpace(s.issuer.Text+s.name.Text) != "" {
+		s.next.Enable()
+	} else {
+		s.next.Disable()
+	}
+}
+
+// account builds the account the form describes.
+func (s *manualScreen) account() (accounts.Account, error) {
+	secret, err := accounts.DecodeSecret(s.key.Text)
+	if err != nil {
+		return accounts.Account{}, err
+	}
+	typ := accountTypes[max(0, s.typ.SelectedIndex())]
+	a := accounts.New(typ, strings.TrimSpace(s.issuer.Text), strings.TrimSpace(s.name.Text), secret)
+	a.Algorithm = accounts.Algorithm(s.algo.Selected)
+	if typ != accounts.Steam {
+		a.Digits, _ = strconv.Atoi(s.digits.Selected)
+	}
+	if typ != accounts.HOTP {
+		a.Period, _ = strconv.Atoi(strings.TrimSpace(s.period.Text))
+	} else {
+		a.Period = 0
+	}
+	return a, a.Validate()
+}
+
+func (s *manualScreen) onNext() {
+	if s.next.Disabled() {
+		return
+	}
+	a, err := s.account()
+	if err != nil {
+		fyne.LogError("add by hand", err)
+		s.message.SetText(lang.L("Check the fields: ") + err.Error())
+		s.message.Show()
+		return
+	}
+	s.u.show((&detailsScreen{u: s.u, acct: a, isNew: true}).build())
+}

@@ -1,0 +1,147 @@
+package app
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+// unlockScreen is what a locked window shows: no account, no code, only the
+// password field (focused; Enter submits) and, where enabled, the keyring.
+type unlockScreen struct {
+	u        *ui
+	password *widget.Entry
+	unlockB  *widget.Button
+	message  *widget.Label
+	busy     *widget.ProgressBarInfinite
+}
+
+func (s *unlockScreen) build() fyne.CanvasObject {
+	s.password = widget.NewPasswordEntry()
+	s.password.SetPlaceHolder(lang.L("Backup password"))
+	s.password.OnSubmitted = func(string) { s.onUnlock() }
+	s.unlockB = &widget.Button{Text: lang.L("Unlock"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onUnlock}
+	s.message = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: wrapMode(), Importance: widget.DangerImportance}
+	s.message.Hide()
+	s.busy = widget.NewProgressBarInfinite()
+	s.busy.Stop()
+	s.busy.Hide()
+
+	box := container.NewVBox(
+		&widget.Label{Text: "Nidan", Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
+		&widget.Label{Text: lang.L("Nidan is locked. Enter your backup password to see your codes."), Alignment: fyne.TextAlignCenter, Wrapping: wrapMode()},
+		s.password, s.unlockB, s.message, s.busy)
+	if s.u.prefs.keyring() {
+		box.Add(&widget.Button{Text: lang.L("Unlock with this computer's keyring"), Importance: widget.LowImportance, OnTapped: s.onKeyring})
+	}
+	return container.NewPadded(container.NewCenter(container.New(&maxWidth{w: 360}, box)))
+}
+
+func (s *unlockScreen) focus() { s.u.focusSoon(s.password) }
+
+func (s *unlockScreen) onUnlock() {
+	if s.password.Text == "" {
+		s.fail(lang.L("Enter your backup password."))
+		return
+	}
+	pw := []byte(s.password.Text)
+	path, opts := s.u.path, s.u.vaultOptions()
+	var v *accounts.Vault
+	var err error
+	s.setBusy(true)
+	s.u.background(func() { v, err = accounts.OpenVault(path, pw, opts) }, func() {
+		clear(pw)
+		s.setBusy(false)
+		switch {
+		case err == nil:
+			s.password.SetText("")
+			s.u.unlocked(v)
+		case errors.Is(err, accounts.ErrWrongPassword):
+			s.fail(lang.L("Wrong password. Try again."))
+		default:
+			fyne.LogError("unlock", err)
+			s.fail(lang.L("Could not open the vault.") + " " + vaultHint(err))
+		}
+	})
+}
+
+// onKeyring unlocks with the key saved in the system keyring; if there is
+// none, or no keyring, the password field stays.
+func (s *unlockScreen) onKeyring() {
+	path, opts := s.u.path, s.u.vaultOptions()
+	var v *accounts.Vault
+	var err error
+	s.setBusy(true)
+	s.u.background(func() { v, err = accounts.OpenVaultWithKeyring(path, opts) }, func() {
+		s.setBusy(false)
+		switch {
+		case err == nil:
+			s.u.unlocked(v)
+		case errors.Is(err, accounts.ErrNoKeyringEntry), errors.Is(err, accounts.ErrKeyringUnavailable):
+			fyne.LogError("keyring unlock", err)
+			s.fail(lang.L("The keyring has no key for Nidan. Enter your backup password."))
+		default:
+			fyne.LogError("keyring unlock", err)
+			s.fail(lang.L("Could not open the vault.") + " " + vaultHint(err))
+		}
+	})
+}
+
+// fail says what went wrong and keeps what was typed, selected, so that a
+// typo can be fixed or the whole retyped.
+func (s *unlockScreen) fail(msg string) {
+	s.message.SetText(msg)
+	s.message.Show()
+	s.focus()
+	s.password.TypedShortcut(&fyne.ShortcutSelectAll{})
+}
+
+func (s *unlockScreen) setBusy(on bool) {
+	if on {
+		s.unlockB.Disable()
+		s.password.Disable()
+		s.busy.Show()
+		s.busy.Start()
+		return
+	}
+	s.busy.Stop()
+	s.busy.Hide()
+	s.unlockB.Enable()
+	s.password.Enable()
+}
+
+// maxWidth lays out its objects in a column at most w wide (and at least
+// as wide as they need), centred horizontally and at the top, so forms do
+// not stretch across a large window.
+type maxWidth struct{ w float32 }
+
+func (m *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	s.Width = max(s.Width, m.w)
+	return s
+}
+
+func (m *maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		min := o.MinSize()
+		w := max(min.Width, min32(size.Width, m.w))
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+		o.Resize(fyne.NewSize(w, max(min.Height, size.Height)))
+	}
+}
+
+func min32(a, b float32) float32 {
+	if a < b {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,171 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+// minPassword is the shortest backup password the first launch accepts.
+const minPassword = 8
+
+// welcomeScreen is the first launch: a welcome, then the backup password
+// (twice, with a strength hint and a plain warning), then the offer to
+// unlock with the keyring.
+type welcomeScreen struct {
+	u        *ui
+	password *widget.Entry
+	confirm  *widget.Entry
+	strength *widget.Label
+	meter    *widget.ProgressBar
+	create   *widget.Button
+	message  *widget.Label
+}
+
+func (s *welcomeScreen) build() fyne.CanvasObject {
+	start := &widget.Button{Text: lang.L("Get started"), Importance: widget.HighImportance, OnTapped: s.onStart}
+	return page(
+		&widget.Label{Text: lang.L("Welcome to Nidan"), SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter},
+		&widget.Label{Text: lang.L("Nidan shows the six-digit codes that websites ask for when you sign in with two-step verification."), Wrapping: wrapMode()},
+		&widget.Label{Text: lang.L("Your accounts are kept encrypted on this computer, locked with a backup password you choose now."), Wrapping: wrapMode()},
+		start)
+}
+
+func (s *welcomeScreen) onStart() {
+	s.u.show(s.buildPassword())
+	s.u.focusSoon(s.password)
+}
+
+func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
+	s.password = widget.NewPasswordEntry()
+	s.password.SetPlaceHolder(lang.L("Backup password"))
+	s.password.OnChanged = func(string) { s.onChanged() }
+	s.password.OnSubmitted = func(string) { s.u.win.Canvas().Focus(s.confirm) }
+	s.confirm = widget.NewPasswordEntry()
+	s.confirm.SetPlaceHolder(lang.L("The same password again"))
+	s.confirm.OnChanged = func(string) { s.onChanged() }
+	s.confirm.OnSubmitted = func(string) { s.onCreate() }
+	s.meter = &widget.ProgressBar{Max: 4, TextFormatter: func() string { return "" }}
+	s.strength = &widget.Label{Wrapping: wrapMode(), Importance: widget.LowImportance}
+	s.create = &widget.Button{Text: lang.L("Create vault"), Importance: widget.HighImportance, OnTapped: s.onCreate}
+	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
+	s.message.Hide()
+	s.onChanged()
+	warning := widget.NewCard("", "", &widget.Label{Wrapping: wrapMode(), Importance: widget.WarningImportance,
+		Text: lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this computer, your accounts are lost.")})
+	return page(
+		&widget.Label{Text: lang.L("Choose a backup password"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
+		&widget.Label{Text: lang.L("It unlocks Nidan and your backups."), Wrapping: wrapMode()},
+		s.password, s.meter, s.strength, s.confirm, warning, s.message, s.create)
+}
+
+// onChanged updates the strength hint and enables Create only when the two
+// passwords are long enough and the same.
+func (s *welcomeScreen) onChanged() {
+	score, hint := passwordStrength(s.password.Text)
+	s.meter.SetValue(float64(score))
+	s.strength.SetText(hint)
+	switch {
+	case len([]rune(s.password.Text)) < minPassword:
+		s.create.Disable()
+	case s.confirm.Text != s.password.Text:
+		s.create.Disable()
+		if len(s.confirm.Text) >= len(s.password.Text) {
+			s.strength.SetText(lang.L("The two passwords are not the same."))
+		}
+	default:
+		s.create.Enable()
+	}
+}
+
+func (s *welcomeScreen) onCreate() {
+	if s.create.Disabled() {
+		return
+	}
+	pw := []byte(s.password.Text)
+	path, opts := s.u.path, s.u.vaultOptions()
+	var v *accounts.Vault
+	var err error
+	s.create.Disable()
+	s.u.background(func() { v, err = accounts.CreateVault(path, pw, opts) }, func() {
+		clear(pw)
+		if err != nil {
+			fyne.LogError("create vault", err)
+			s.message.SetText(lang.L("Could not create the vault.") + " " + lang.L("Check that the folder can be written to, then try again."))
+			s.message.Show()
+			s.create.Enable()
+			return
+		}
+		s.password.SetText("")
+		s.confirm.SetText("")
+		s.u.vault = v
+		s.u.show(s.buildKeyring())
+	})
+}
+
+func (s *welcomeScreen) buildKeyring() fyne.CanvasObject {
+	yes := &widget.Button{Text: lang.L("Use the keyring"), Importance: widget.HighImportance, OnTapped: func() { s.onKeyring(true) }}
+	no := &widget.Button{Text: lang.L("Not now"), OnTapped: func() { s.onKeyring(false) }}
+	return page(
+		&widget.Label{Text: lang.L("Unlock with this computer's keyring?"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
+		&widget.Label{Text: lang.L("Nidan can keep a key in the keyring of your user account, so that it opens without the password while you are signed in to this computer. You can change this later in Settings."), Wrapping: wrapMode()},
+		yes, no)
+}
+
+func (s *welcomeScreen) onKeyring(on bool) {
+	v := s.u.vault
+	if on {
+		if err := v.SetKeyring(true); err != nil {
+			fyne.LogError("enable keyring", err)
+			on = false
+			defer showMessage(s.u.win, lang.L("Keyring not available"),
+				lang.L("This computer's keyring could not be used. Nidan will ask for the password; you can try again in Settings."))
+		}
+	}
+	s.u.prefs.p.SetBool(prefKeyring, on)
+	s.u.unlocked(v)
+}
+
+// page is the layout of the simple full-window screens: a centred column of
+// limited width.
+func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVScroll(container.NewPadded(container.NewCenter(container.New(&maxWidth{w: 400}, container.NewVBox(objs...)))))
+}
+
+// passwordStrength is a rough hint, not a guarantee: it counts length and
+// kinds of characters, 0 (weak) to 4 (strong).
+func passwordStrength(pw string) (int, string) {
+	n := len([]rune(pw))
+	var lower, upper, digit, other bool
+	for _, r := range pw {
+		switch {
+		case r >= 'a' && r <= 'z':
+			lower = true
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= '0' && r <= '9':
+			digit = true
+		default:
+			other = true
+		}
+	}
+	kinds := 0
+	for _, b := range []bool{lower, upper, digit, other} {
+		if b {
+			kinds++
+		}
+	}
+	switch {
+	case n < minPassword:
+		return min(n/3, 1), lang.X("strength.short", "Too short: use at least {{.N}} characters.", map[string]any{"N": minPassword})
+	case n >= 16 || (n >= 12 && kinds >= 3):
+		return 4, lang.L("Strong.")
+	case n >= 12 || kinds >= 3:
+		return 3, lang.L("Good. A few more words make it stronger.")
+	}
+	return 2, lang.L("Fair. Longer is stronger: several unrelated words are easy to remember.")
+}
