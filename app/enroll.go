@@ -116,7 +116,7 @@ func (s *enrollScreen) build() fyne.CanvasObject {
 		container.NewCenter(s.qr), s.setupKey,
 		s.code, s.register, s.setupMsg, s.beginB)
 
-	s.loginID = &widget.Entry{PlaceHolder: lang.L("ID")}
+	s.loginID = &widget.Entry{PlaceHolder: lang.L("User ID")}
 	s.loginPW = widget.NewPasswordEntry()
 	s.loginPW.SetPlaceHolder(lang.L("Password"))
 	s.loginCode = &widget.Entry{PlaceHolder: lang.L("Code"), OnSubmitted: func(string) { s.onTestLogin() }}
@@ -260,7 +260,7 @@ func (s *enrollScreen) onAddUser() {
 		return nil
 	}
 	d := dialog.NewForm(lang.L("Add user"), lang.L("Add"), lang.L("Cancel"), []*widget.FormItem{
-		{Text: lang.L("ID"), Widget: id},
+		{Text: lang.L("User ID"), Widget: id},
 		{Text: lang.L("Password"), Widget: pw},
 	}, func(ok bool) {
 		if ok {
