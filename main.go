@@ -8,6 +8,7 @@ import (
 
 	"github.com/nidan-auth/nidan/app"
 	"github.com/nidan-auth/nidan/cli"
+	_ "github.com/nidan-auth/nidan/internal/posixlocale" // before Fyne reads the locale
 )
 
 // Set by the Makefile through -ldflags.
