@@ -358,7 +358,7 @@ func TestTickSetsTextWithoutRefresh(t *testing.T) {
 	if updates != 0 {
 		t.Fatalf("ticks re-ran UpdateItem %d times; they must only set text", updates)
 	}
-	if r.countdown.Text != "4" || r.countdown.Importance != widget.WarningImportance {
+	if r.countdown.Text != " 4" || r.countdown.Importance != widget.WarningImportance {
 		t.Fatalf("countdown %q importance %v in the last 5 s", r.countdown.Text, r.countdown.Importance)
 	}
 	next, _ := u.list.shown[0].CodeAt(testNow)
