@@ -47,7 +47,7 @@ func (t *ticker) stop() { t.stopOnce.Do(func() { close(t.done) }) }
 
 func (u *ui) startTicker() {
 	u.tick(u.now())
-	if u.opts.Sync || u.ticker != nil || os.Getenv("NIDAN_BENCH_NOTICK") != "" {
+	if u.opts.Sync || u.ticker != nil || os.Getenv(benchEnv+"_NOTICK") != "" {
 		return
 	}
 	u.ticker = newTicker(u.tick)
