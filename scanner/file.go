@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"image"
@@ -48,11 +47,11 @@ func ReadImage(r io.Reader) (image.Image, error) {
 }
 
 func decodeImage(r io.Reader) (img image.Image, format string, err error) {
-	br := bufio.NewReader(r)
-	// Peek is enough for DecodeConfig of every registered format: their
-	// headers come first.
-	head, _ := br.Peek(64 << 10)
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(head))
+	// Read the header through a tee so that the full decode can replay
+	// it: headers of JPEGs with large EXIF blocks run past any fixed
+	// peek size.
+	var head bytes.Buffer
+	cfg, format, err := image.DecodeConfig(io.TeeReader(r, &head))
 	if err != nil {
 		return nil, "", fmt.Errorf("read image: %w (%w: PNG, JPEG, GIF, BMP and WebP are read)", err, ErrUnsupported)
 	}
@@ -65,7 +64,7 @@ func decodeImage(r io.Reader) (img image.Image, format string, err error) {
 			img, err = nil, fmt.Errorf("read %s image: decoder failed: %v", format, p)
 		}
 	}()
-	img, format, err = image.Decode(br)
+	img, _, err = image.Decode(io.MultiReader(&head, r))
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s image: %w", format, err)
 	}

@@ -1,8 +1,11 @@
 package scanner
 
 import (
-	"image"
+	"fmt"
+	"os"
+	"runtime"
 	"sync"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
@@ -10,32 +13,54 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
-// pass is one attempt: a gray buffer derived from the image, how to map
-// its coordinates back (p*scale + off), and how to binarize it.
+// pass is one attempt: a binarized image derived from the input, and how
+// to map its coordinates back to the input (p*scale + off).
 type pass struct {
-	g      func() gray
+	bits   func() gozxing.Binarizer
 	scale  float64
 	off    fpoint
-	global bool // GlobalHistogramBinarizer instead of HybridBinarizer
-	single bool // also try the single-code reader if the multi reader fails
+	single bool           // also try the single-code reader if the multi reader fails
+	cands  *candidates    // if set, collects finder pattern candidates
+	quick  bool           // without TRY_HARDER: scan every few rows only
+	custom func() []found // instead of the binarizer and readers
 }
 
-var hints = map[gozxing.DecodeHintType]any{
-	gozxing.DecodeHintType_TRY_HARDER: true,
+// stage is a group of passes run concurrently; decoding stops after the
+// first stage that finds anything.
+type stage struct {
+	name   string
+	passes []pass
+	always bool // run even when earlier stages found codes
 }
+
+// trace, when NIDAN_SCAN_TRACE is set, logs which stage found codes and
+// how long each took; the benchmark uses it to justify the stage order.
+var trace = os.Getenv("NIDAN_SCAN_TRACE") != ""
 
 // decodeGray runs stages of passes until one finds a code. The passes of
-// a stage run concurrently and their results are merged, so an image
-// with a dark-mode code beside a light one yields both.
+// a stage run concurrently (at most GOMAXPROCS at once) and their results
+// are merged, so an image with a dark-mode code beside a light one yields
+// both. A stage marked always runs even after codes were found: the
+// region search looks for the codes that the whole-image passes saw the
+// finder patterns of but did not decode, as in a photo of several codes.
 func decodeGray(g gray) []Result {
-	for _, stage := range stages(g) {
+	var out []Result
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for _, mk := range stages(g) {
+		st := mk(out)
+		if len(out) > 0 && !st.always {
+			break
+		}
+		start := time.Now()
+		before := len(out)
 		var (
-			mu  sync.Mutex
-			out []Result
-			wg  sync.WaitGroup
+			mu sync.Mutex
+			wg sync.WaitGroup
 		)
-		for _, p := range stage {
+		for _, p := range st.passes {
+			sem <- struct{}{}
 			wg.Go(func() {
+				defer func() { <-sem }()
 				fs := p.run()
 				mu.Lock()
 				defer mu.Unlock()
@@ -45,67 +70,140 @@ func decodeGray(g gray) []Result {
 			})
 		}
 		wg.Wait()
-		if len(out) > 0 {
-			return out
+		if trace {
+			fmt.Fprintf(os.Stderr, "scanner: %dx%d stage %s (%d passes): %d found in %v\n", g.w, g.h, st.name, len(st.passes), len(out)-before, time.Since(start).Round(time.Millisecond))
 		}
 	}
-	return nil
+	return out
+}
+
+// local returns passes over g thresholded locally, dark-on-light and
+// light-on-dark, sharing the threshold computation.
+func local(g func() gray, scale float64, off fpoint, edgesOnly bool, cands *candidates) []pass {
+	return localStats(func() *blockStats { return newBlockStats(g()) }, scale, off, edgesOnly, cands)
+}
+
+// localStats is local over precomputed block statistics, so that the
+// plain and edges-only thresholds of one image share them.
+func localStats(stats func() *blockStats, scale float64, off fpoint, edgesOnly bool, cands *candidates) []pass {
+	var once sync.Once
+	var src gozxing.LuminanceSource
+	var dark, light *gozxing.BitMatrix
+	get := func() {
+		st := stats()
+		gg := st.g
+		if gg.w < 21 || gg.h < 21 {
+			return
+		}
+		src, _ = gozxing.NewPlanarYUVLuminanceSource(gg.pix, gg.w, gg.h, 0, 0, gg.w, gg.h, false)
+		dark, light = st.threshold(true, edgesOnly)
+	}
+	return []pass{
+		{bits: func() gozxing.Binarizer {
+			once.Do(get)
+			if dark == nil {
+				return nil
+			}
+			return &binarized{src, dark}
+		}, scale: scale, off: off, cands: cands},
+		{bits: func() gozxing.Binarizer {
+			once.Do(get)
+			if light == nil {
+				return nil
+			}
+			return &binarized{src, light}
+		}, scale: scale, off: off, cands: cands},
+	}
 }
 
 // stages lists the passes for g, cheapest and most likely first. The
 // order and thresholds come from measuring the corpus described in
-// docs/scanner-benchmark.md.
-func stages(g gray) [][]pass {
-	same := func() gray { return g }
-	var inv gray
-	var invOnce sync.Once
-	invert := func() gray { invOnce.Do(func() { inv = g.inverted() }); return inv }
-
-	s := [][]pass{
-		{{g: same, scale: 1}, {g: invert, scale: 1}},
-		{{g: same, scale: 1, global: true, single: true}, {g: invert, scale: 1, global: true}},
+// docs/scanner-benchmark.md. Stages are built lazily: regions depends on
+// what the first stages saw.
+func stages(g gray) []func(found []Result) stage {
+	var once sync.Once
+	var st *blockStats
+	stats := func() *blockStats { once.Do(func() { st = newBlockStats(g) }); return st }
+	cands := &candidates{}
+	var mOnce sync.Once
+	var dark, light *gozxing.BitMatrix
+	mats := func() (*gozxing.BitMatrix, *gozxing.BitMatrix) {
+		mOnce.Do(func() { dark, light = stats().threshold(true, false) })
+		return dark, light
 	}
-	long := max(g.w, g.h)
-	if long <= 2048 {
-		// Modules of 2 px (small codes in a plain screenshot).
-		s = append(s, []pass{
-			{g: func() gray { return g.double() }, scale: 0.5},
-			{g: func() gray { return invert().double() }, scale: 0.5},
-		})
+	regionStage := func(found []Result) stage {
+		return stage{name: "regions", passes: regions(g, cands, found, mats), always: true}
+	}
+	ss := []func([]Result) stage{
+		func([]Result) stage {
+			return stage{name: "local", passes: localStats(stats, 1, fpoint{}, false, cands)}
+		},
+		regionStage,
+		func([]Result) stage {
+			return stage{name: "local-edges", passes: localStats(stats, 1, fpoint{}, true, cands)}
+		},
+		regionStage,
+		func([]Result) stage {
+			// gozxing's own global histogram binarizer, the classic
+			// fallback for low contrast.
+			src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
+			inv := src.Invert()
+			return stage{name: "global-histogram", passes: []pass{
+				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(src) }, scale: 1, single: true},
+				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1},
+			}}
+		},
 	}
 	if min(g.w, g.h) >= 400 {
 		// Noise, JPEG artefacts and blur in photos: average it away.
-		s = append(s, []pass{
-			{g: func() gray { return g.half() }, scale: 2},
-			{g: func() gray { return invert().half() }, scale: 2},
+		ss = append(ss, func([]Result) stage {
+			return stage{name: "half", passes: local(func() gray { return g.half() }, 2, fpoint{}, false, nil)}
 		})
 	}
-	if long > 1024 {
-		s = append(s, tiles(g, invert))
+	ss = append(ss, func([]Result) stage { return stage{name: "levels", passes: levels(g)} })
+	if max(g.w, g.h) <= 1024 {
+		// Small images: a smooth 2× upscale of everything is cheap. (In
+		// larger ones the region search upscales around candidates.)
+		ss = append(ss, func([]Result) stage {
+			return stage{name: "double", passes: local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil)}
+		})
 	}
-	return s
+	return ss
 }
 
-// tiles covers g with overlapping tiles of about 1024 px. A small code in
-// a big, busy screenshot is easier to find alone: fewer false finder
-// pattern candidates, and a local threshold that fits it. Tiles of large
-// images are upscaled only when small enough to afford it.
-func tiles(g gray, invert func() gray) []pass {
-	const size = 1024
-	step := size / 2
-	var ps []pass
-	for y := 0; y < g.h; y += step {
-		for x := 0; x < g.w; x += step {
-			r := image.Rect(x, y, x+size, y+size).Intersect(image.Rect(0, 0, g.w, g.h))
-			if r.Dx() < size/2 && x > 0 || r.Dy() < size/2 && y > 0 {
-				continue // covered by the previous tile's overlap
-			}
-			off := fpoint{float64(r.Min.X), float64(r.Min.Y)}
-			ps = append(ps,
-				pass{g: func() gray { return g.crop(r) }, scale: 1, off: off},
-				pass{g: func() gray { return invert().crop(r) }, scale: 1, off: off},
-			)
+// levels binarizes at fixed grey levels, both polarities. A faint code
+// (grey on grey) inside a bright window is lost by any local threshold
+// taken across its edge, which turns its grey quiet zone black; one of
+// these levels falls between its two greys. Images above 1440p are
+// halved first, and the finder search skips rows (codes this faint are
+// not also tiny), to bound the cost on images without any code.
+func levels(g gray) []pass {
+	scale := 1.0
+	if min(g.w, g.h) > 1600 {
+		scale = 2
+	}
+	var once sync.Once
+	var h gray
+	var src gozxing.LuminanceSource
+	get := func() {
+		h = g
+		if scale == 2 {
+			h = g.half()
 		}
+		src, _ = gozxing.NewPlanarYUVLuminanceSource(h.pix, h.w, h.h, 0, 0, h.w, h.h, false)
+	}
+	var ps []pass
+	for t := 40; t <= 216; t += 24 {
+		ps = append(ps, pass{bits: func() gozxing.Binarizer {
+			once.Do(get)
+			m := globalThreshold(h, uint8(t))
+			return &binarized{src, m}
+		}, scale: scale, quick: true}, pass{bits: func() gozxing.Binarizer {
+			once.Do(get)
+			m := globalThreshold(h, uint8(t))
+			m.FlipAll()
+			return &binarized{src, m}
+		}, scale: scale, quick: true})
 	}
 	return ps
 }
@@ -118,23 +216,24 @@ func (p pass) run() (fs []found) {
 			fs = nil
 		}
 	}()
-	g := p.g()
-	if g.w < 21 || g.h < 21 {
-		return nil
+	if p.custom != nil {
+		return p.custom()
 	}
-	src, err := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
-	if err != nil {
+	bin := p.bits()
+	if bin == nil || bin.GetWidth() < 21 || bin.GetHeight() < 21 {
 		return nil
-	}
-	var bin gozxing.Binarizer
-	if p.global {
-		bin = gozxing.NewGlobalHistgramBinarizer(src)
-	} else {
-		bin = gozxing.NewHybridBinarizer(src)
 	}
 	bmp, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {
 		return nil
+	}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: !p.quick}
+	if p.cands != nil {
+		hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK] = gozxing.ResultPointCallback(func(rp gozxing.ResultPoint) {
+			if fp, ok := rp.(*detector.FinderPattern); ok {
+				p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.scale + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
+			}
+		})
 	}
 	rs, _ := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
 	if len(rs) == 0 && p.single {

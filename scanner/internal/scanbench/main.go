@@ -1,0 +1,353 @@
+// Command scanbench measures the scanner against zbarimg (and ZXingReader
+// on real photos) in one run, and prints Markdown tables.
+//
+//	scanbench -corpus build/scan-corpus [-photos ../shared/qr-photos] [-md docs/scanner-benchmark.md]
+//
+// Times are wall-clock per image as a separate process for every decoder
+// (scanbench re-executes itself with -one FILE for Nidan), so process
+// start and image file decoding count alike for all. Nidan's in-process
+// Decode time is shown beside it.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nidan-auth/nidan/scanner"
+)
+
+type entry struct {
+	File     string   `json:"file"`
+	Category string   `json:"category"`
+	Texts    []string `json:"texts"`
+}
+
+func main() {
+	corpus := flag.String("corpus", "", "synthetic corpus `dir` (from corpusgen)")
+	photos := flag.String("photos", "", "real photo set `dir` (qr-photos)")
+	md := flag.String("md", "", "write the tables to this Markdown `file` too")
+	only := flag.String("only", "", "run only this corpus `category`")
+	one := flag.String("one", "", "decode one `file` and print each text on a line (used by the benchmark itself)")
+	flag.Parse()
+	log.SetFlags(0)
+	if *one != "" {
+		rs, err := scanner.DecodeFile(*one)
+		if err != nil && !errors.Is(err, scanner.ErrNoCode) {
+			log.Fatal(err)
+		}
+		for _, r := range rs {
+			fmt.Println(r.Text)
+		}
+		return
+	}
+	self, err := os.Executable()
+	if err != nil {
+		log.Fatal(err)
+	}
+	var out bytes.Buffer
+	w := io.MultiWriter(os.Stdout, &out)
+	fmt.Fprintf(w, "Measured %s on %s/%s, %d CPUs (GOMAXPROCS %d).\n\n",
+		time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	if *corpus != "" {
+		if err := benchCorpus(w, self, *corpus, *only); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if *photos != "" {
+		if err := benchPhotos(w, self, *photos); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if *md != "" {
+		if err := writeMarkdown(*md, out.String()); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+// run executes a decoder on one file and returns its output lines and
+// wall time. A non-zero exit with no output is "nothing found" (zbarimg
+// exits 4 then).
+func run(name string, args ...string) ([]string, time.Duration, time.Duration) {
+	cmd := exec.Command(name, args...)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	start := time.Now()
+	_ = cmd.Run()
+	d := time.Since(start)
+	var cpu time.Duration
+	if ps := cmd.ProcessState; ps != nil {
+		cpu = ps.UserTime() + ps.SystemTime()
+	}
+	var lines []string
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if l := sc.Text(); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines, d, cpu
+}
+
+// score counts how many expected texts were found and how many returned
+// texts were wrong or extra.
+func score(want, got []string) (found, fp int) {
+	left := slices.Clone(want)
+	for _, g := range got {
+		if i := slices.Index(left, g); i >= 0 {
+			left = slices.Delete(left, i, i+1)
+			found++
+		} else {
+			fp++
+		}
+	}
+	return found, fp
+}
+
+type tally struct {
+	codes, images    int
+	found            [2]int
+	fp               [2]int
+	times            [2][]time.Duration
+	cpu              [2][]time.Duration
+	inproc           []time.Duration
+	imagesAllCorrect [2]int
+}
+
+func benchCorpus(w io.Writer, self, dir, only string) error {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return err
+	}
+	var entries []entry
+	if err := json.Unmarshal(b, &entries); err != nil {
+		return err
+	}
+	var order []string
+	tallies := map[string]*tally{}
+	for _, e := range entries {
+		if only != "" && e.Category != only {
+			continue
+		}
+		t := tallies[e.Category]
+		if t == nil {
+			t = &tally{}
+			tallies[e.Category] = t
+			order = append(order, e.Category)
+		}
+		path := filepath.Join(dir, e.File)
+		t.images++
+		t.codes += len(e.Texts)
+
+		start := time.Now()
+		rs, err := scanner.DecodeFile(path)
+		t.inproc = append(t.inproc, time.Since(start))
+		if err != nil && !errors.Is(err, scanner.ErrNoCode) {
+			return err
+		}
+		_ = rs
+
+		outs := [2][]string{}
+		var d, c time.Duration
+		outs[0], d, c = run(self, "-one", path)
+		t.times[0] = append(t.times[0], d)
+		t.cpu[0] = append(t.cpu[0], c)
+		outs[1], d, c = run("zbarimg", "--nodbus", "-q", "--raw", path)
+		t.times[1] = append(t.times[1], d)
+		t.cpu[1] = append(t.cpu[1], c)
+		for k := range 2 {
+			f, fp := score(e.Texts, outs[k])
+			t.found[k] += f
+			t.fp[k] += fp
+			if f == len(e.Texts) && fp == 0 {
+				t.imagesAllCorrect[k]++
+			}
+			if f < len(e.Texts) || fp > 0 {
+				fmt.Fprintf(os.Stderr, "%s: %s found %d/%d, %d false\n", e.File, []string{"nidan", "zbarimg"}[k], f, len(e.Texts), fp)
+			}
+		}
+	}
+	fmt.Fprintf(w, "## Synthetic corpus (%d images)\n\n", len(entries))
+	fmt.Fprintln(w, "| category | images | codes | Nidan found | zbarimg found | Nidan false | zbarimg false | Nidan median ms | zbarimg median ms | Nidan median CPU ms | zbarimg median CPU ms | Nidan in-process median ms |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	var all tally
+	for _, c := range order {
+		t := tallies[c]
+		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n", c, t.images, t.codes,
+			pct(t.found[0], t.codes), pct(t.found[1], t.codes), t.fp[0], t.fp[1],
+			ms(median(t.times[0])), ms(median(t.times[1])), ms(median(t.cpu[0])), ms(median(t.cpu[1])), ms(median(t.inproc)))
+		all.images += t.images
+		all.codes += t.codes
+		for k := range 2 {
+			all.found[k] += t.found[k]
+			all.fp[k] += t.fp[k]
+			all.times[k] = append(all.times[k], t.times[k]...)
+			all.cpu[k] = append(all.cpu[k], t.cpu[k]...)
+		}
+		all.inproc = append(all.inproc, t.inproc...)
+	}
+	fmt.Fprintf(w, "| **all** | %d | %d | **%s** | **%s** | %d | %d | %s | %s | %s | %s | %s |\n\n", all.images, all.codes,
+		pct(all.found[0], all.codes), pct(all.found[1], all.codes), all.fp[0], all.fp[1],
+		ms(median(all.times[0])), ms(median(all.times[1])), ms(median(all.cpu[0])), ms(median(all.cpu[1])), ms(median(all.inproc)))
+	return nil
+}
+
+// benchPhotos runs Nidan, ZXingReader and zbarimg over the labelled phone
+// photos. A code counts as read when a decoder returns one distinct
+// non-empty text for it, at most the labelled count per image.
+func benchPhotos(w io.Writer, self, dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*", "*.jpg"))
+	if err != nil {
+		return err
+	}
+	slices.Sort(files)
+	type row struct {
+		images, labelled int
+		read             [3]int
+		times            [3][]time.Duration
+	}
+	var order []string
+	rows := map[string]*row{}
+	names := []string{"Nidan", "ZXingReader", "zbarimg"}
+	for _, f := range files {
+		n, err := labelled(strings.TrimSuffix(f, ".jpg") + ".txt")
+		if err != nil {
+			return err
+		}
+		cat := filepath.Base(filepath.Dir(f))
+		r := rows[cat]
+		if r == nil {
+			r = &row{}
+			rows[cat] = r
+			order = append(order, cat)
+		}
+		r.images++
+		r.labelled += n
+		var outs [3][]string
+		var d [3]time.Duration
+		outs[0], d[0], _ = run(self, "-one", f)
+		outs[1], d[1], _ = run("ZXingReader", "-1", "-format", "QRCode", f)
+		for i, l := range outs[1] {
+			// "FILE QRCode \"text\"", or "FILE None" when nothing is found.
+			l = strings.TrimPrefix(l, f+" ")
+			if l == "None" || !strings.HasPrefix(l, "QRCode ") {
+				l = ""
+			}
+			outs[1][i] = strings.TrimPrefix(l, "QRCode ")
+		}
+		outs[2], d[2], _ = run("zbarimg", "--nodbus", "-q", "--raw", f)
+		for k := range 3 {
+			r.read[k] += min(n, distinct(outs[k]))
+			r.times[k] = append(r.times[k], d[k])
+		}
+		fmt.Fprintf(os.Stderr, "%s: labelled %d, nidan %d, zxing %d, zbar %d\n", f, n, distinct(outs[0]), distinct(outs[1]), distinct(outs[2]))
+	}
+	fmt.Fprintf(w, "## Real phone photos (%d images)\n\n", len(files))
+	fmt.Fprint(w, "| category | images | codes | ")
+	for _, n := range names {
+		fmt.Fprintf(w, "%s read | ", n)
+	}
+	for _, n := range names {
+		fmt.Fprintf(w, "%s median ms | ", n)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	var all row
+	for _, c := range order {
+		r := rows[c]
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d | %d | %s | %s | %s |\n", c, r.images, r.labelled,
+			r.read[0], r.read[1], r.read[2], ms(median(r.times[0])), ms(median(r.times[1])), ms(median(r.times[2])))
+		all.images += r.images
+		all.labelled += r.labelled
+		for k := range 3 {
+			all.read[k] += r.read[k]
+			all.times[k] = append(all.times[k], r.times[k]...)
+		}
+	}
+	fmt.Fprintf(w, "| **all** | %d | %d | **%d (%s)** | **%d (%s)** | **%d (%s)** | %s | %s | %s |\n\n", all.images, all.labelled,
+		all.read[0], pct(all.read[0], all.labelled), all.read[1], pct(all.read[1], all.labelled), all.read[2], pct(all.read[2], all.labelled),
+		ms(median(all.times[0])), ms(median(all.times[1])), ms(median(all.times[2])))
+	return nil
+}
+
+// labelled counts the codes in a label file: each code is four corner
+// points, written either one code a line (8 numbers, after "SETS") or one
+// point a line (2 numbers), so the count is the numbers over eight.
+func labelled(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") || l == "SETS" {
+			continue
+		}
+		n += len(strings.Fields(l))
+	}
+	return n / 8, nil
+}
+
+func distinct(ss []string) int {
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if s != "" {
+			seen[s] = true
+		}
+	}
+	return len(seen)
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f", d.Seconds()*1000) }
+
+func pct(a, b int) string {
+	if b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f %%", 100*float64(a)/float64(b))
+}
+
+// writeMarkdown replaces the generated part of the benchmark document
+// (between the marker comments), keeping the prose around it.
+func writeMarkdown(path, tables string) error {
+	const begin, end = "<!-- scanbench:begin -->", "<!-- scanbench:end -->"
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	doc := string(old)
+	i, j := strings.Index(doc, begin), strings.Index(doc, end)
+	if i < 0 || j < i {
+		doc = "# Scanner benchmark\n\n" + begin + "\n" + end + "\n"
+		i, j = strings.Index(doc, begin), strings.Index(doc, end)
+	}
+	doc = doc[:i+len(begin)] + "\n" + tables + doc[j:]
+	return os.WriteFile(path, []byte(doc), 0o644)
+}

@@ -1,0 +1,229 @@
+package scanner
+
+import (
+	"fmt"
+	"github.com/makiuchi-d/gozxing"
+	"image"
+	"math"
+	"os"
+	"slices"
+	"sync"
+)
+
+// candidates collects the finder pattern candidates that the whole-image
+// passes saw, in image coordinates, whether or not a code was decoded
+// from them.
+type candidates struct {
+	mu   sync.Mutex
+	pts  []candidate
+	used int // pts[:used] were already searched
+}
+
+type candidate struct {
+	p      fpoint
+	module float64
+}
+
+func (c *candidates) add(p fpoint, module float64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pts) < 4096 {
+		c.pts = append(c.pts, candidate{p, module})
+	}
+}
+
+// take returns the candidates not yet searched.
+func (c *candidates) take() []candidate {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pts := slices.Clone(c.pts[c.used:])
+	c.used = len(c.pts)
+	return pts
+}
+
+// Bounds on the region search, so that a screenshot full of finder-like
+// glyphs cannot make it slow: at most maxRegions windows, together at
+// most maxRegionArea times the image.
+const (
+	maxCandidates = 120
+	maxRegions    = 24
+	maxRegionArea = 1.5
+)
+
+// regions is the targeted region search. Around each group of finder
+// pattern candidates (similar module size, close together, as the three
+// finders of one code are) that lies outside the codes already found,
+// it crops a window and decodes it alone: without the rest of the image
+// the finder pattern selection is not confused by other codes or
+// clutter. Windows are rescaled so that modules come out at 3–8 px,
+// upscaling smoothly where they are tiny.
+func regions(g gray, cands *candidates, done []Result, mats func() (dark, light *gozxing.BitMatrix)) []pass {
+	var pts []candidate
+	for _, c := range cands.take() {
+		if c.module <= 0 || math.IsNaN(c.module) {
+			continue
+		}
+		pt := image.Pt(int(c.p.x), int(c.p.y))
+		if !slices.ContainsFunc(done, func(r Result) bool { return pt.In(r.Bounds) }) {
+			pts = append(pts, c)
+		}
+	}
+	if len(pts) > maxCandidates {
+		pts = pts[:maxCandidates]
+	}
+	// First the triples that look like the three finders of one code,
+	// then what is left, grouped by proximity.
+	var groups []group
+	used := make([]bool, len(pts))
+	for _, t := range triples(pts) {
+		if used[t[0]] || used[t[1]] || used[t[2]] {
+			continue
+		}
+		used[t[0]], used[t[1]], used[t[2]] = true, true, true
+		groups = append(groups, group{members: []candidate{pts[t[0]], pts[t[1]], pts[t[2]]}})
+	}
+	n := len(groups)
+	for i, c := range pts {
+		if used[i] {
+			continue
+		}
+		joined := false
+		for i := n; i < len(groups); i++ {
+			m := groups[i].members[0]
+			ratio := c.module / m.module
+			if ratio > 0.6 && ratio < 1.67 && math.Hypot(c.p.x-m.p.x, c.p.y-m.p.y) < 60*m.module {
+				groups[i].members = append(groups[i].members, c)
+				joined = true
+				break
+			}
+		}
+		if !joined {
+			groups = append(groups, group{members: []candidate{c}})
+		}
+	}
+	if trace {
+		fmt.Fprintf(os.Stderr, "scanner: %d candidates, %d finder triples, %d groups\n", len(pts), n, len(groups))
+	}
+	// Triples first, then groups with more candidates.
+	slices.SortStableFunc(groups[n:], func(a, b group) int { return len(b.members) - len(a.members) })
+	var ps []pass
+	var boxes []image.Rectangle
+	area, budget := 0, int(maxRegionArea*float64(g.w*g.h))
+	for _, gr := range groups {
+		if len(boxes) == maxRegions {
+			break
+		}
+		var m float64
+		minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+		for _, c := range gr.members {
+			m += c.module
+			minX, minY = math.Min(minX, c.p.x), math.Min(minY, c.p.y)
+			maxX, maxY = math.Max(maxX, c.p.x), math.Max(maxY, c.p.y)
+		}
+		m /= float64(len(gr.members))
+		// Margin: past the finders' own edges and quiet zone; a lone
+		// finder may be any corner of a code up to ~60 modules wide.
+		pad := 12 * m
+		switch len(gr.members) {
+		case 2:
+			pad = 40 * m
+		case 1:
+			pad = 64 * m
+		}
+		r := image.Rect(int(minX-pad), int(minY-pad), int(maxX+pad), int(maxY+pad)).Intersect(image.Rect(0, 0, g.w, g.h))
+		if r.Dx() < 21 || r.Dy() < 21 || slices.ContainsFunc(boxes, func(b image.Rectangle) bool { return r.In(b) }) {
+			continue
+		}
+		if area += r.Dx() * r.Dy(); area > budget {
+			break
+		}
+		boxes = append(boxes, r)
+		if len(gr.members) == 3 {
+			tri := [3]candidate(gr.members)
+			ps = append(ps, pass{scale: 1, custom: func() []found {
+				dark, light := mats()
+				for _, bm := range []*gozxing.BitMatrix{dark, light} {
+					if f, ok := decodeTriple(bm, tri); ok {
+						return []found{f}
+					}
+				}
+				return nil
+			}})
+		}
+		off := fpoint{float64(r.Min.X), float64(r.Min.Y)}
+		switch {
+		case m < 3:
+			ps = append(ps, local(func() gray { return g.crop(r).double() }, 0.5, off, false, nil)...)
+		case m > 10:
+			ps = append(ps, local(func() gray { return g.crop(r).half() }, 2, off, false, nil)...)
+		default:
+			ps = append(ps, local(func() gray { return g.crop(r) }, 1, off, false, nil)...)
+		}
+	}
+	for i := range ps {
+		ps[i].single = true
+	}
+	if trace {
+		fmt.Fprintf(os.Stderr, "scanner: regions %v from %d groups\n", boxes, len(groups))
+	}
+	return ps
+}
+
+type group struct {
+	members []candidate
+}
+
+// triples returns index triples of candidates placed like the finder
+// patterns of one code: similar module sizes, two equal sides at the
+// corner finder and a hypotenuse about √2 longer (loosely, for
+// perspective), 14 to 170 modules apart. Best-shaped first.
+func triples(pts []candidate) [][3]int {
+	type scored struct {
+		t     [3]int
+		score float64
+	}
+	var out []scored
+	dist := func(a, b candidate) float64 { return math.Hypot(a.p.x-b.p.x, a.p.y-b.p.y) }
+	for a := range pts {
+		for b := range pts {
+			if b == a {
+				continue
+			}
+			for c := b + 1; c < len(pts); c++ {
+				if c == a {
+					continue
+				}
+				pa, pb, pc := pts[a], pts[b], pts[c]
+				m := (pa.module + pb.module + pc.module) / 3
+				if mx, mn := max(pa.module, pb.module, pc.module), min(pa.module, pb.module, pc.module); mx > 1.5*mn {
+					continue
+				}
+				ab, ac, bc := dist(pa, pb), dist(pa, pc), dist(pb, pc)
+				side := (ab + ac) / 2
+				if side < 14*m || side > 170*m {
+					continue
+				}
+				eq := math.Abs(ab-ac) / side
+				hyp := bc / side / math.Sqrt2
+				if eq > 0.25 || hyp < 0.85 || hyp > 1.18 {
+					continue
+				}
+				out = append(out, scored{[3]int{a, b, c}, eq + math.Abs(hyp-1)})
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y scored) int {
+		switch {
+		case x.score < y.score:
+			return -1
+		case x.score > y.score:
+			return 1
+		}
+		return 0
+	})
+	ts := make([][3]int, len(out))
+	for i, o := range out {
+		ts[i] = o.t
+	}
+	return ts
+}
