@@ -461,3 +461,29 @@ func TestImportURIList(t *testing.T) {
 		t.Fatal("import added nothing")
 	}
 }
+
+// The other image sources fail clearly on this machine (no camera, no
+// image on the clipboard, no screen to capture under the test driver).
+func TestOtherSourcesExplainFailure(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	u.onAdd()
+	test.Tap(button(t, u, "Use the camera"))
+	if _, err := os.Stat("/dev/video0"); err != nil {
+		mustShow(t, u, "No camera was found")
+	}
+	for _, b := range []string{"Paste an image", "Scan the screen"} {
+		u.onAdd()
+		test.Tap(button(t, u, b))
+		var msg *widget.Label
+		walk(u.win.Content(), func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && l.Importance == widget.DangerImportance {
+				msg = l
+			}
+		})
+		if msg == nil || msg.Text == "" {
+			t.Errorf("%s: no message; screen shows %q", b, texts(u.win.Content()))
+		} else {
+			t.Logf("%s: %s", b, msg.Text)
+		}
+	}
+}
