@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 # Nidan — see README.md. `make run` starts the app, `make test` runs all tests;
 # both install missing Debian packages first (as root) or print the apt line.
 
@@ -44,9 +43,8 @@ screenshots:
 bench-ui: deps
 	scripts/deps.sh ui
 	scripts/bench-ui.sh
-=======
-# Nidan — only the scanner's targets live here so far; the lead merges the rest.
 
+# Scanner benchmark (from the scanner branch).
 SCAN_CORPUS ?= build/scan-corpus
 QR_PHOTOS ?= ../shared/qr-photos
 
@@ -67,4 +65,3 @@ bench-scan: scan-corpus
 	else \
 		build/scanbench -corpus $(SCAN_CORPUS) -md docs/scanner-benchmark.md; \
 	fi
->>>>>>> scanner
