@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -69,7 +70,7 @@ func newRow(onHOTP func(string), onMenu func(string, fyne.CanvasObject)) *row {
 
 func (r *row) CreateRenderer() fyne.WidgetRenderer {
 	names := container.NewVBox(r.title, r.sub)
-	status := container.NewHBox(r.next, r.countdown)
+	status := container.NewHBox(layout.NewSpacer(), r.next, r.countdown)
 	codes := container.NewVBox(r.code, status)
 	right := container.NewHBox(codes, r.hotp, r.menu)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.logo, right, names))
