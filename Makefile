@@ -49,6 +49,18 @@ lint:
 clean:
 	rm -rf bin dist
 
+# GUI: every screen (en/ja, light/dark) rendered headless into docs/screenshots/.
+.PHONY: screenshots bench-ui
+screenshots:
+	mkdir -p docs/screenshots
+	NIDAN_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags $(TAGS) -count=1 -run '^TestScreenshots$$' ./app/
+
+# GUI cost under Xvfb: Nidan with 1000 accounts beside a bare fyne window.
+bench-ui: deps
+	scripts/deps.sh ui
+	scripts/bench-ui.sh
+
+# Scanner benchmark.
 SCAN_CORPUS ?= build/scan-corpus
 # QR_PHOTOS: a folder of real phone photos with labelled codes, measured
 # beside ZXingReader when given: make bench-scan QR_PHOTOS=/path/to/qr-photos

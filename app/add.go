@@ -106,6 +106,11 @@ func (u *ui) onDropped(_ fyne.Position, uris []fyne.URI) {
 }
 
 func scanHint(err error) string {
+	return scanHintOr(err, lang.L("The image could not be read. Try another file or enter the key by hand."))
+}
+
+// scanHintOr is scanHint with the message for an unexpected error.
+func scanHintOr(err error, other string) string {
 	switch {
 	case errors.Is(err, scanner.ErrNoCode):
 		return lang.L("No QR code found. Make the code larger or sharper, or enter the key by hand.")
@@ -116,7 +121,7 @@ func scanHint(err error) string {
 	case errors.Is(err, scanner.ErrTooLarge):
 		return lang.L("The image is too large. Crop it to the QR code and try again.")
 	}
-	return lang.L("The image could not be read. Try another file or enter the key by hand.")
+	return other
 }
 
 // onTexts turns decoded QR texts into accounts: one account goes to the

@@ -11,6 +11,7 @@ package app
 import (
 	"errors"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -137,6 +138,10 @@ func (u *ui) shutdown() {
 
 // show replaces the window content with one screen.
 func (u *ui) show(o fyne.CanvasObject) {
+	// Unfocus first: a new content gets a new focus manager, and the old
+	// focused entry would never hear FocusLost, so its cursor would keep
+	// animating (repainting the window) for as long as the app runs.
+	u.win.Canvas().Unfocus()
 	u.win.SetContent(o)
 }
 
@@ -211,6 +216,9 @@ func (u *ui) background(work func(), done func()) {
 	go func() {
 		work()
 		fyne.Do(done)
+		// Unlocking runs Argon2id over 64 MiB; hand that memory back to
+		// the system now rather than minutes later.
+		debug.FreeOSMemory()
 	}()
 }
 

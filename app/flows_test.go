@@ -358,7 +358,7 @@ func TestTickSetsTextWithoutRefresh(t *testing.T) {
 	if updates != 0 {
 		t.Fatalf("ticks re-ran UpdateItem %d times; they must only set text", updates)
 	}
-	if r.countdown.Text != "4" || r.countdown.Importance != widget.WarningImportance {
+	if r.countdown.Text != " 4" || r.countdown.Importance != widget.WarningImportance {
 		t.Fatalf("countdown %q importance %v in the last 5 s", r.countdown.Text, r.countdown.Importance)
 	}
 	next, _ := u.list.shown[0].CodeAt(testNow)
@@ -459,5 +459,31 @@ func TestImportURIList(t *testing.T) {
 	test.Tap(button(t, u, "Add selected"))
 	if len(u.vault.Accounts()) != 1 {
 		t.Fatal("import added nothing")
+	}
+}
+
+// The other image sources fail clearly on this machine (no camera, no
+// image on the clipboard, no screen to capture under the test driver).
+func TestOtherSourcesExplainFailure(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	u.onAdd()
+	test.Tap(button(t, u, "Use the camera"))
+	if _, err := os.Stat("/dev/video0"); err != nil {
+		mustShow(t, u, "No camera was found")
+	}
+	for _, b := range []string{"Paste an image", "Scan the screen"} {
+		u.onAdd()
+		test.Tap(button(t, u, b))
+		var msg *widget.Label
+		walk(u.win.Content(), func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && l.Importance == widget.DangerImportance {
+				msg = l
+			}
+		})
+		if msg == nil || msg.Text == "" {
+			t.Errorf("%s: no message; screen shows %q", b, texts(u.win.Content()))
+		} else {
+			t.Logf("%s: %s", b, msg.Text)
+		}
 	}
 }

@@ -180,9 +180,12 @@ func (l *listScreen) clear() {
 	l.all, l.shown = nil, nil
 }
 
+// focus puts the keyboard in the list: arrows move, Enter copies, typing
+// starts a search. Not in the search field: a focused entry's cursor
+// animates, which repaints the window many times a second while idle.
 func (l *listScreen) focus() {
 	if len(l.all) > 0 {
-		l.u.focusSoon(l.search)
+		l.u.focusSoon(l.list)
 	}
 }
 

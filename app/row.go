@@ -6,7 +6,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,7 +42,11 @@ type row struct {
 	onMenu   func(id string, at fyne.CanvasObject)
 }
 
-var _ fyne.Widget = (*row)(nil)
+var (
+	_ fyne.Widget            = (*row)(nil)
+	_ desktop.Hoverable      = (*row)(nil)
+	_ fyne.SecondaryTappable = (*row)(nil)
+)
 
 func newRow(onHOTP func(string), onMenu func(string, fyne.CanvasObject)) *row {
 	r := &row{
@@ -57,13 +63,14 @@ func newRow(onHOTP func(string), onMenu func(string, fyne.CanvasObject)) *row {
 	r.menu = &widget.Button{Icon: theme.MoreVerticalIcon(), Importance: widget.LowImportance, OnTapped: r.onMenuTapped}
 	r.next.Hide()
 	r.hotp.Hide()
+	r.menu.Hide() // shown on hover: a button per row costs every repaint
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 func (r *row) CreateRenderer() fyne.WidgetRenderer {
 	names := container.NewVBox(r.title, r.sub)
-	status := container.NewHBox(r.next, r.countdown)
+	status := container.NewHBox(layout.NewSpacer(), r.next, r.countdown)
 	codes := container.NewVBox(r.code, status)
 	right := container.NewHBox(codes, r.hotp, r.menu)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.logo, right, names))
@@ -123,7 +130,7 @@ func (r *row) tick(now time.Time) {
 		return
 	}
 	left := c.SecondsLeft()
-	setText(r.countdown, strconv.Itoa(left))
+	setText(r.countdown, countdownText(left))
 	warn := left <= warnSeconds
 	if warn != r.warn {
 		r.warn = warn
@@ -152,6 +159,19 @@ func (r *row) nextPrefix() string {
 	return r.nextWord
 }
 
+// MouseIn shows the row's menu button; each tick repaints the whole window,
+// so the list draws as few objects as it can while nobody points at it.
+func (r *row) MouseIn(*desktop.MouseEvent) {
+	if r.acct.ID != "" {
+		r.menu.Show()
+	}
+}
+func (r *row) MouseMoved(*desktop.MouseEvent) {}
+func (r *row) MouseOut()                      { r.menu.Hide() }
+
+// TappedSecondary (right click) opens the row's menu too.
+func (r *row) TappedSecondary(*fyne.PointEvent) { r.onMenuTapped() }
+
 func (r *row) onNextCode() {
 	if r.onHOTP != nil && r.acct.ID != "" {
 		r.onHOTP(r.acct.ID)
@@ -170,4 +190,14 @@ func setText(l *widget.Label, s string) {
 	if l.Text != s {
 		l.SetText(s)
 	}
+}
+
+// countdownText pads the seconds to a fixed width (the label is monospace),
+// so that going from 10 to 9 does not change the row's size and cost a
+// second layout pass and frame.
+func countdownText(n int) string {
+	if n >= 0 && n < 10 {
+		return " " + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
 }

@@ -66,6 +66,7 @@ func renderScreens(t *testing.T, dir, language, variant string) {
 		// A second layout pass, as the GL driver does each frame: wrapped
 		// labels only know their height once they have their width.
 		u.win.Content().Refresh()
+		u.win.Content().Refresh()
 		img := u.win.Canvas().Capture()
 		p := filepath.Join(dir, fmt.Sprintf("%s-%s-%02d-%s.png", language, variant, n, name))
 		f, err := os.Create(p)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"os"
 	"sync"
 	"time"
 
@@ -46,7 +47,7 @@ func (t *ticker) stop() { t.stopOnce.Do(func() { close(t.done) }) }
 
 func (u *ui) startTicker() {
 	u.tick(u.now())
-	if u.opts.Sync || u.ticker != nil {
+	if u.opts.Sync || u.ticker != nil || os.Getenv(benchEnv+"_NOTICK") != "" {
 		return
 	}
 	u.ticker = newTicker(u.tick)

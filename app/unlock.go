@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -19,7 +20,7 @@ type unlockScreen struct {
 	password *widget.Entry
 	unlockB  *widget.Button
 	message  *widget.Label
-	busy     *widget.ProgressBarInfinite
+	busy     *widget.Label
 }
 
 func (s *unlockScreen) build() fyne.CanvasObject {
@@ -29,8 +30,9 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 	s.unlockB = &widget.Button{Text: lang.L("Unlock"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onUnlock}
 	s.message = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: wrapMode(), Importance: widget.DangerImportance}
 	s.message.Hide()
-	s.busy = widget.NewProgressBarInfinite()
-	s.busy.Stop()
+	// A static label, not an infinite progress bar: that one restarts its
+	// animation when its renderer is made, which can outlive the screen.
+	s.busy = &widget.Label{Text: lang.L("Opening the vault…"), Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance}
 	s.busy.Hide()
 
 	box := container.NewVBox(
@@ -55,13 +57,16 @@ func (s *unlockScreen) onUnlock() {
 	var v *accounts.Vault
 	var err error
 	s.setBusy(true)
+	submitted := time.Now()
 	s.u.background(func() { v, err = accounts.OpenVault(path, pw, opts) }, func() {
+		opened := time.Now()
 		clear(pw)
 		s.setBusy(false)
 		switch {
 		case err == nil:
 			s.password.SetText("")
 			s.u.unlocked(v)
+			benchFirstFrame(opened, submitted)
 		case errors.Is(err, accounts.ErrWrongPassword):
 			s.fail(lang.L("Wrong password. Try again."))
 		default:
@@ -107,10 +112,8 @@ func (s *unlockScreen) setBusy(on bool) {
 		s.unlockB.Disable()
 		s.password.Disable()
 		s.busy.Show()
-		s.busy.Start()
 		return
 	}
-	s.busy.Stop()
 	s.busy.Hide()
 	s.unlockB.Enable()
 	s.password.Enable()
