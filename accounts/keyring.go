@@ -4,8 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-
-	"github.com/zalando/go-keyring"
 )
 
 // KeyringService is the service name Nidan's keyring entries live under;
@@ -21,26 +19,6 @@ type Keyring interface {
 	Delete(service, user string) error
 }
 
-// SystemKeyring returns the OS keyring through zalando/go-keyring: the
-// Secret Service over D-Bus on Linux and the BSDs, the Keychain on macOS,
-// the Credential Manager on Windows.
-func SystemKeyring() Keyring { return systemKeyring{} }
-
-type systemKeyring struct{}
-
-func (systemKeyring) Get(service, user string) (string, error) {
-	s, err := keyring.Get(service, user)
-	return s, mapKeyringErr(err)
-}
-
-func (systemKeyring) Set(service, user, secret string) error {
-	return mapKeyringErr(keyring.Set(service, user, secret))
-}
-
-func (systemKeyring) Delete(service, user string) error {
-	return mapKeyringErr(keyring.Delete(service, user))
-}
-
 // mapKeyringErr converts go-keyring's errors at the boundary: a missing
 // entry is ErrNoKeyringEntry, and anything else (no D-Bus session, no Secret
 // Service, a locked collection, an unsupported platform) is
@@ -49,7 +27,7 @@ func mapKeyringErr(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, keyring.ErrNotFound):
+	case keyringNotFound(err):
 		return ErrNoKeyringEntry
 	case errors.Is(err, ErrNoKeyringEntry), errors.Is(err, ErrKeyringUnavailable):
 		return err

@@ -11,6 +11,7 @@ package app
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/assets"
 )
 
 // AppID is the reverse-DNS identifier Fyne keys preferences and storage on.
@@ -42,6 +44,7 @@ type Options struct {
 // Run opens the desktop app and returns when its window is closed.
 func Run(version string) {
 	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(appIcon)
 	w := a.NewWindow("Nidan")
 	u, err := newUI(a, w, Options{Version: version})
 	if err != nil {
@@ -53,6 +56,10 @@ func Run(version string) {
 	w.ShowAndRun()
 	u.shutdown()
 }
+
+// appIcon is shown by the window, the tray and the task bar; packages carry
+// the same file through FyneApp.toml.
+var appIcon = fyne.NewStaticResource("nidan.png", assets.IconPNG)
 
 // ui is the running app: one window whose content is the current screen.
 type ui struct {
@@ -103,6 +110,15 @@ func (u *ui) vaultPath() (string, error) {
 	}
 	if p := os.Getenv("NIDAN_VAULT"); p != "" {
 		return p, nil
+	}
+	if fyne.CurrentDevice().IsMobile() {
+		// Android and iOS have no user config folder for us; the app's
+		// own storage is private to it and is a real file path.
+		root := u.app.Storage().RootURI()
+		if root == nil {
+			return "", errors.New("no app storage on this device")
+		}
+		return filepath.Join(root.Path(), "vault.nidan"), nil
 	}
 	return accounts.DefaultVaultPath()
 }

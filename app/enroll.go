@@ -46,6 +46,13 @@ func OpenEnrollment(a fyne.App) (fyne.Window, error) {
 	return ShowEnrollment(a, enroll.NewService(st, enroll.Options{})), nil
 }
 
+// onEnrollment opens the Enrollment window from the main menu.
+func (u *ui) onEnrollment() {
+	if _, err := OpenEnrollment(u.app); err != nil {
+		u.showError("Could not read the enrollment store", err, "")
+	}
+}
+
 // enrollScreen is the Enrollment window. It holds the widgets it updates;
 // the service does all the work (hashing, secrets, codes, the store).
 type enrollScreen struct {

@@ -226,6 +226,7 @@ func (l *listScreen) onMenu(at fyne.CanvasObject) {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(lang.L("Change password…"), u.onChangePassword),
 		fyne.NewMenuItem(lang.L("Settings…"), u.onSettings),
+		fyne.NewMenuItem(lang.L("Enrollment console…"), u.onEnrollment),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(lang.L("Lock")+"  (Ctrl+L)", u.lock),
 	)

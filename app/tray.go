@@ -54,6 +54,7 @@ func (u *ui) updateTray() {
 	lockItem := fyne.NewMenuItem(lang.L("Lock"), u.lock)
 	lockItem.Disabled = u.vault == nil
 	d.SetSystemTrayMenu(fyne.NewMenu("Nidan", copyItem, show, lockItem))
+	d.SetSystemTrayIcon(appIcon)
 }
 
 func (u *ui) onToggleWindow() {
