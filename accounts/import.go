@@ -265,11 +265,6 @@ func parseOTPType(s string) (Type, error) {
 
 func entry(i int) string { return fmt.Sprintf("entry %d", i+1) }
 
-func labelOf(issuer, name string) string {
-	a := Account{Issuer: issuer, Name: name}
-	return a.Label()
-}
-
 func has(obj map[string]json.RawMessage, key string) bool {
 	v, ok := obj[key]
 	return ok && !bytes.Equal(bytes.TrimSpace(v), []byte("null"))

@@ -41,8 +41,8 @@ func (s *detailsScreen) build() fyne.CanvasObject {
 		e.OnChanged = func(string) { s.onPreview() }
 	}
 	colours := container.NewHBox()
-	for _, name := range palette() {
-		sw := newSwatch(paletteHex(name), s.onColour)
+	for _, hex := range palette() {
+		sw := newSwatch(hex, s.onColour)
 		s.swatches = append(s.swatches, sw)
 		colours.Add(sw)
 	}

@@ -410,7 +410,7 @@ func TestEditAndShowQR(t *testing.T) {
 	})
 	test.Tap(s.swatches[0])
 	test.Tap(button(t, u, "Save"))
-	if got, _ := u.vault.Account(a.ID); got.Color != paletteHex(palette()[0]) {
+	if got, _ := u.vault.Account(a.ID); got.Color != palette()[0] {
 		t.Fatalf("colour %q not saved", got.Color)
 	}
 

@@ -16,7 +16,6 @@ const (
 	prefTheme            = "theme"    // "system", "light", "dark"
 	prefLanguage         = "language" // "system", "en", "ja"
 	prefSort             = "list.sort"
-	prefGroup            = "list.group"
 )
 
 // Sort orders of the list.
@@ -37,9 +36,8 @@ func (s settings) autoLock() time.Duration {
 	return time.Duration(s.p.IntWithFallback(prefAutoLockMinutes, 5)) * time.Minute
 }
 
-func (s settings) keyring() bool       { return s.p.BoolWithFallback(prefKeyring, false) }
-func (s settings) backupDir() string   { return s.p.String(prefBackupDir) }
-func (s settings) theme() string       { return s.p.StringWithFallback(prefTheme, "system") }
-func (s settings) language() string    { return s.p.StringWithFallback(prefLanguage, "system") }
-func (s settings) sortOrder() string   { return s.p.StringWithFallback(prefSort, sortManual) }
-func (s settings) groupFilter() string { return s.p.String(prefGroup) }
+func (s settings) keyring() bool     { return s.p.BoolWithFallback(prefKeyring, false) }
+func (s settings) backupDir() string { return s.p.String(prefBackupDir) }
+func (s settings) theme() string     { return s.p.StringWithFallback(prefTheme, "system") }
+func (s settings) language() string  { return s.p.StringWithFallback(prefLanguage, "system") }
+func (s settings) sortOrder() string { return s.p.StringWithFallback(prefSort, sortManual) }

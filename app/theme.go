@@ -34,9 +34,29 @@ func themeFor(choice string) fyne.Theme {
 
 func (u *ui) applyTheme() { u.app.Settings().SetTheme(themeFor(u.prefs.theme())) }
 
-// palette is the choice of logo colours: fyne's named primary colours, so
-// that they fit both variants of the theme.
-func palette() []string { return theme.PrimaryColorNames() }
+// logoColours is the palette of logo colours: mid-tone hues that carry a
+// white letter and read on light and dark backgrounds alike. They are fixed
+// values, not theme colours, because an account's colour is stored.
+var logoColours = []color.NRGBA{
+	{R: 0xe5, G: 0x39, B: 0x35, A: 0xff}, // red
+	{R: 0xf5, G: 0x7c, B: 0x00, A: 0xff}, // orange
+	{R: 0x43, G: 0xa0, B: 0x47, A: 0xff}, // green
+	{R: 0x00, G: 0x89, B: 0x7b, A: 0xff}, // teal
+	{R: 0x1e, G: 0x88, B: 0xe5, A: 0xff}, // blue
+	{R: 0x5e, G: 0x35, B: 0xb1, A: 0xff}, // indigo
+	{R: 0x8e, G: 0x24, B: 0xaa, A: 0xff}, // purple
+	{R: 0xd8, G: 0x1b, B: 0x60, A: 0xff}, // pink
+	{R: 0x6d, G: 0x4c, B: 0x41, A: 0xff}, // brown
+}
+
+// palette returns the stored ("#rrggbb") form of every logo colour.
+func palette() []string {
+	out := make([]string, len(logoColours))
+	for i, c := range logoColours {
+		out[i] = colorHex(c)
+	}
+	return out
+}
 
 // colorHex is the "#rrggbb" form Account.Color stores.
 func colorHex(c color.Color) string {
@@ -44,8 +64,6 @@ func colorHex(c color.Color) string {
 	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
 }
 
-// paletteHex returns the stored form of a palette colour.
-func paletteHex(name string) string { return colorHex(theme.PrimaryColorNamed(name)) }
 
 // accountColor is the logo colour of an account: its chosen colour, or one
 // of the palette picked from its ID so that it stays the same.
@@ -55,8 +73,7 @@ func accountColor(hex, id string) color.Color {
 	}
 	h := fnv.New32a()
 	h.Write([]byte(id))
-	names := palette()
-	return theme.PrimaryColorNamed(names[int(h.Sum32()%uint32(len(names)))])
+	return logoColours[int(h.Sum32()%uint32(len(logoColours)))]
 }
 
 func parseHex(s string) (color.Color, bool) {

@@ -77,8 +77,8 @@ func newBlockStats(g gray) *blockStats {
 	return st
 }
 
-// localThreshold binarizes g (dark = set) and, when inverted is true, also
-// its negative, as if g had first been inverted.
+// threshold binarizes the image (dark = set) and, when inverted is true,
+// also its negative, as if it had first been inverted.
 //
 // With edgesOnly, a block's threshold averages only the black points of
 // the blocks around it that have contrast, when there are any. ZXing's
@@ -87,10 +87,6 @@ func newBlockStats(g gray) *blockStats {
 // the code's greys: the quiet zone turns black and the finder patterns
 // merge with it. Averaging only the code's own edges keeps the threshold
 // between its greys.
-func localThreshold(g gray, inverted, edgesOnly bool) (dark, light *gozxing.BitMatrix) {
-	return newBlockStats(g).threshold(inverted, edgesOnly)
-}
-
 func (st *blockStats) threshold(inverted, edgesOnly bool) (dark, light *gozxing.BitMatrix) {
 	dark = pack(st.g, st.bw, st.thresholds(false, edgesOnly), false)
 	if inverted {

@@ -109,17 +109,6 @@ func grayOverWhite(c color.Color) byte {
 	return byte(l)
 }
 
-// inverted returns a copy with every value v replaced by 255-v, which
-// turns light-on-dark (dark mode) codes into the dark-on-light codes the
-// finder pattern search looks for.
-func (g gray) inverted() gray {
-	out := gray{pix: make([]byte, len(g.pix)), w: g.w, h: g.h}
-	for i, v := range g.pix {
-		out.pix[i] = 255 - v
-	}
-	return out
-}
-
 // crop returns a copy of r ∩ g's bounds.
 func (g gray) crop(r image.Rectangle) gray {
 	r = r.Intersect(image.Rect(0, 0, g.w, g.h))
