@@ -64,7 +64,6 @@ func colorHex(c color.Color) string {
 	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
 }
 
-
 // accountColor is the logo colour of an account: its chosen colour, or one
 // of the palette picked from its ID so that it stays the same.
 func accountColor(hex, id string) color.Color {

@@ -9,10 +9,12 @@ scripts/deps.sh build test
 
 fuzztime=${FUZZTIME:-4s}
 
-echo "== gofmt, vet, layering"
+echo "== gofmt, vet, staticcheck, layering"
 bad=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$bad" ]; then echo "gofmt needed:"; echo "$bad"; exit 1; fi
 go vet ./...
+go vet -tags migrated_fynedo ./...
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags migrated_fynedo ./...
 for pkg in accounts scanner enroll cli; do
 	[ -d "$pkg" ] || continue
 	if go list -deps "./$pkg/..." | grep -q '^fyne.io/'; then
