@@ -127,16 +127,23 @@ func (f *enrollFlags) service(e *Env) (*enroll.Service, error) {
 	return enroll.NewService(st, opts), nil
 }
 
-func enrollSimple(e *Env, args []string, name string, do func(*enroll.Service, string) (string, error)) error {
-	fs, f := newEnrollFlags(name, false)
+// open parses a subcommand's arguments, checks that exactly want
+// positional ones came (need says what they are), and opens the service.
+func (f *enrollFlags) open(e *Env, fs *flag.FlagSet, args []string, want int, need string) (*enroll.Service, []string, error) {
 	rest, err := parseFlags(fs, args)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if len(rest) != 1 {
-		return usagef("need one user ID")
+	if len(rest) != want {
+		return nil, nil, usagef("need %s", need)
 	}
 	s, err := f.service(e)
+	return s, rest, err
+}
+
+func enrollSimple(e *Env, args []string, name string, do func(*enroll.Service, string) (string, error)) error {
+	fs, f := newEnrollFlags(name, false)
+	s, rest, err := f.open(e, fs, args, 1, "one user ID")
 	if err != nil {
 		return err
 	}
@@ -150,14 +157,7 @@ func enrollSimple(e *Env, args []string, name string, do func(*enroll.Service, s
 
 func enrollUserAdd(e *Env, args []string) error {
 	fs, f := newEnrollFlags("user add", false)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return usagef("need one user ID")
-	}
-	s, err := f.service(e)
+	s, rest, err := f.open(e, fs, args, 1, "one user ID")
 	if err != nil {
 		return err
 	}
@@ -176,14 +176,7 @@ func enrollUserAdd(e *Env, args []string) error {
 func enrollBegin(e *Env, args []string) error {
 	fs, f := newEnrollFlags("begin", true)
 	qr := fs.String("qr", "", "also write the QR code to this PNG file")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return usagef("need one user ID")
-	}
-	s, err := f.service(e)
+	s, rest, err := f.open(e, fs, args, 1, "one user ID")
 	if err != nil {
 		return err
 	}
@@ -208,14 +201,7 @@ func enrollBegin(e *Env, args []string) error {
 
 func enrollConfirm(e *Env, args []string) error {
 	fs, f := newEnrollFlags("confirm", false)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 2 {
-		return usagef("need a user ID and a code")
-	}
-	s, err := f.service(e)
+	s, rest, err := f.open(e, fs, args, 2, "a user ID and a code")
 	if err != nil {
 		return err
 	}
@@ -232,14 +218,7 @@ var errRefused = errors.New("refused")
 
 func enrollLogin(e *Env, args []string) error {
 	fs, f := newEnrollFlags("login", false)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 2 {
-		return usagef("need a user ID and a code")
-	}
-	s, err := f.service(e)
+	s, rest, err := f.open(e, fs, args, 2, "a user ID and a code")
 	if err != nil {
 		return err
 	}
