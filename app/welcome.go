@@ -21,7 +21,7 @@ type welcomeScreen struct {
 	password *widget.Entry
 	confirm  *widget.Entry
 	strength *widget.Label
-	meter    *widget.ProgressBar
+	meter    *strengthMeter
 	create   *widget.Button
 	message  *widget.Label
 }
@@ -49,8 +49,8 @@ func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
 	s.confirm.SetPlaceHolder(lang.L("The same password again"))
 	s.confirm.OnChanged = func(string) { s.onChanged() }
 	s.confirm.OnSubmitted = func(string) { s.onCreate() }
-	s.meter = &widget.ProgressBar{Max: 4, TextFormatter: func() string { return "" }}
-	s.strength = &widget.Label{Wrapping: wrapMode(), Importance: widget.LowImportance}
+	s.meter = newStrengthMeter()
+	s.strength = &widget.Label{Wrapping: wrapMode()}
 	s.create = &widget.Button{Text: lang.L("Create vault"), Importance: widget.HighImportance, OnTapped: s.onCreate}
 	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
 	s.message.Hide()
@@ -67,7 +67,7 @@ func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
 // passwords are long enough and the same.
 func (s *welcomeScreen) onChanged() {
 	score, hint := passwordStrength(s.password.Text)
-	s.meter.SetValue(float64(score))
+	s.meter.set(score)
 	s.strength.SetText(hint)
 	switch {
 	case len([]rune(s.password.Text)) < minPassword:
