@@ -32,6 +32,13 @@ func (c *candidates) add(p fpoint, module float64) {
 	}
 }
 
+// count returns how many candidates were collected.
+func (c *candidates) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pts)
+}
+
 // take returns the candidates not yet searched.
 func (c *candidates) take() []candidate {
 	c.mu.Lock()
