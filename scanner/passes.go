@@ -127,6 +127,21 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 	var st *blockStats
 	stats := func() *blockStats { once.Do(func() { st = newBlockStats(g) }); return st }
 	cands := &candidates{}
+	// Evidence that a fallback stage may find something: finder pattern
+	// candidates from an earlier pass, or a region that looks like the
+	// inside of a faint code. On an image without any code there is
+	// usually neither, and the fallbacks after the first local passes
+	// are skipped.
+	var fOnce sync.Once
+	var faint bool
+	evidence := func() bool {
+		if cands.count() > 0 {
+			return true
+		}
+		fOnce.Do(func() { faint = stats().hasFaintRegion() })
+		return faint
+	}
+	const skipped = " (skipped: no faint region, no candidates)"
 	var mOnce sync.Once
 	var dark, light *gozxing.BitMatrix
 	mats := func() (*gozxing.BitMatrix, *gozxing.BitMatrix) {
@@ -142,12 +157,18 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		},
 		regionStage,
 		func([]Result) stage {
+			if !evidence() {
+				return stage{name: "local-edges" + skipped}
+			}
 			return stage{name: "local-edges", passes: localStats(stats, 1, fpoint{}, true, cands)}
 		},
 		regionStage,
 		func([]Result) stage {
 			// gozxing's own global histogram binarizer, the classic
 			// fallback for low contrast.
+			if !evidence() {
+				return stage{name: "global-histogram" + skipped}
+			}
 			src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
 			inv := src.Invert()
 			return stage{name: "global-histogram", passes: []pass{
@@ -159,16 +180,17 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 	if min(g.w, g.h) >= 400 {
 		// Noise, JPEG artefacts and blur in photos: average it away.
 		ss = append(ss, func([]Result) stage {
+			if !evidence() {
+				return stage{name: "half" + skipped}
+			}
 			return stage{name: "half", passes: local(func() gray { return g.half() }, 2, fpoint{}, false, nil)}
 		})
 	}
 	ss = append(ss, func([]Result) stage {
 		// The fixed levels are the costliest stage and only find faint
-		// codes: skip them unless some part of the image looks like one
-		// or an earlier pass saw finder patterns it could not decode.
-		// On an image without any code this halves the time.
-		if cands.count() == 0 && !stats().hasFaintRegion() {
-			return stage{name: "levels (skipped: no faint region, no candidates)"}
+		// codes.
+		if !evidence() {
+			return stage{name: "levels" + skipped}
 		}
 		return stage{name: "levels", passes: levels(g)}
 	})
