@@ -347,8 +347,9 @@ func (r *row) tick(now time.Time) {
 	}
 	r.setCode(accounts.GroupCode(c.Current))
 	if r.acct.Type == accounts.HOTP {
-		if r.next.Visible() {
-			r.next.Hide()
+		if r.next.Visible() { // the row showed a TOTP account near expiry
+			r.next.Hidden = true
+			r.relayout()
 		}
 		return
 	}
