@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/skip2/go-qrcode"
 
@@ -358,15 +359,16 @@ func TestTickSetsTextWithoutRefresh(t *testing.T) {
 	if updates != 0 {
 		t.Fatalf("ticks re-ran UpdateItem %d times; they must only set text", updates)
 	}
-	if r.countdown.Text != " 4" || r.countdown.Importance != widget.WarningImportance {
-		t.Fatalf("countdown %q importance %v in the last 5 s", r.countdown.Text, r.countdown.Importance)
+	warning := r.themeColor(theme.ColorNameWarning)
+	if r.countdown.Text != " 4" || r.countdown.Color != warning {
+		t.Fatalf("countdown %q colour %v in the last 5 s", r.countdown.Text, r.countdown.Color)
 	}
 	next, _ := u.list.shown[0].CodeAt(testNow)
 	if !r.next.Visible() || !strings.Contains(r.next.Text, accounts.GroupCode(next.Next)) {
 		t.Fatalf("next code not shown near expiry: %q", r.next.Text)
 	}
 	u.tick(testNow.Add(10 * time.Second))
-	if r.code.Text != accounts.GroupCode(next.Next) || r.next.Visible() || r.countdown.Importance == widget.WarningImportance {
+	if r.code.Text != accounts.GroupCode(next.Next) || r.next.Visible() || r.countdown.Color == warning {
 		t.Fatal("new period: the next code must become the current one")
 	}
 }

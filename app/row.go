@@ -1,14 +1,14 @@
 package app
 
 import (
+	"image/color"
 	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -23,23 +23,35 @@ const warnSeconds = 5
 // grouped, a countdown, the next code near expiry, and for HOTP a "next
 // code" button. The list keeps the rows it creates; the ticker calls tick,
 // which sets text only where it changed, so a tick costs no list refresh.
+//
+// The texts are bare canvas.Text objects laid out by the row's own renderer
+// (rowRenderer), not Labels in boxes: each second the whole window is
+// repainted, and a Label is three objects (Label, RichText, Text) whose
+// refresh re-measures and re-shapes its text, which on every visible row
+// cost more than the paint itself. A tick only swaps a Text's string and
+// refreshes that one object.
 type row struct {
 	widget.BaseWidget
 
 	logo      *logo
-	title     *widget.Label
-	sub       *widget.Label
-	code      *widget.Label
-	countdown *widget.Label
-	next      *widget.Label
+	title     *canvas.Text
+	sub       *canvas.Text
+	code      *canvas.Text
+	countdown *canvas.Text
+	next      *canvas.Text
 	hotp      *widget.Button
 	menu      *widget.Button
+
+	// full texts of title and sub; the canvas.Texts hold them truncated
+	// with an ellipsis to the width they get.
+	titleText, subText string
 
 	acct     accounts.Account
 	warn     bool
 	nextWord string
 	onHOTP   func(id string)
 	onMenu   func(id string, at fyne.CanvasObject)
+	rend     *rowRenderer
 }
 
 var (
@@ -51,11 +63,11 @@ var (
 func newRow(onHOTP func(string), onMenu func(string, fyne.CanvasObject)) *row {
 	r := &row{
 		logo:      newLogo(),
-		title:     &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
-		sub:       &widget.Label{Truncation: fyne.TextTruncateEllipsis},
-		code:      &widget.Label{TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, SizeName: theme.SizeNameHeadingText, Alignment: fyne.TextAlignTrailing},
-		countdown: &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
-		next:      &widget.Label{Importance: widget.LowImportance, TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
+		title:     &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}},
+		sub:       &canvas.Text{},
+		code:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Alignment: fyne.TextAlignTrailing},
+		countdown: &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
+		next:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
 		onHOTP:    onHOTP,
 		onMenu:    onMenu,
 	}
@@ -65,15 +77,220 @@ func newRow(onHOTP func(string), onMenu func(string, fyne.CanvasObject)) *row {
 	r.hotp.Hide()
 	r.menu.Hide() // shown on hover: a button per row costs every repaint
 	r.ExtendBaseWidget(r)
+	r.applyTheme()
 	return r
 }
 
 func (r *row) CreateRenderer() fyne.WidgetRenderer {
-	names := container.NewVBox(r.title, r.sub)
-	status := container.NewHBox(layout.NewSpacer(), r.next, r.countdown)
-	codes := container.NewVBox(r.code, status)
-	right := container.NewHBox(codes, r.hotp, r.menu)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.logo, right, names))
+	r.rend = &rowRenderer{r: r, titleW: -1, subW: -1, objects: []fyne.CanvasObject{
+		r.logo, r.title, r.sub, r.code, r.countdown, r.next, r.hotp, r.menu}}
+	return r.rend
+}
+
+// themeColor is a colour of the row's theme in the current variant.
+func (r *row) themeColor(n fyne.ThemeColorName) color.Color {
+	return r.Theme().Color(n, fyne.CurrentApp().Settings().ThemeVariant())
+}
+
+// applyTheme sets the texts' sizes and colours from the theme: the same as
+// the Labels they replace (bold title, heading-size code, "low importance"
+// next code, warning colour in the last seconds).
+func (r *row) applyTheme() {
+	th := r.Theme()
+	text := th.Size(theme.SizeNameText)
+	r.title.TextSize, r.sub.TextSize, r.countdown.TextSize, r.next.TextSize = text, text, text, text
+	r.code.TextSize = th.Size(theme.SizeNameHeadingText)
+	fg := r.themeColor(theme.ColorNameForeground)
+	r.title.Color, r.sub.Color, r.code.Color = fg, fg, fg
+	r.next.Color = r.themeColor(theme.ColorNameDisabled)
+	r.countdown.Color = r.countdownColor()
+}
+
+func (r *row) countdownColor() color.Color {
+	if r.warn {
+		return r.themeColor(theme.ColorNameWarning)
+	}
+	return r.themeColor(theme.ColorNameForeground)
+}
+
+// set changes a text only when it differs, and then refreshes that object
+// alone (no widget refresh, no layout): the ticker calls this for every
+// visible row each second.
+func set(t *canvas.Text, s string) {
+	if t.Text != s {
+		t.Text = s
+		t.Refresh()
+	}
+}
+
+// rowRenderer lays the row out as the boxes it replaces did: logo on the
+// left, the two name lines, and on the right the code over the countdown
+// (with the next code before it), then the HOTP and menu buttons. Texts sit
+// inside the same inner padding a Label has.
+type rowRenderer struct {
+	r       *row
+	objects []fyne.CanvasObject
+
+	// truncation cache: the widths title and sub were last cut for
+	titleW, subW float32
+	// the code's width at the last layout: a code of another length (a
+	// Steam or 8-digit code, "—") moves the names' edge
+	codeW float32
+}
+
+func (rr *rowRenderer) Objects() []fyne.CanvasObject { return rr.objects }
+func (rr *rowRenderer) Destroy()                     {}
+
+func (rr *rowRenderer) Refresh() {
+	rr.r.applyTheme()
+	rr.titleW, rr.subW = -1, -1
+	rr.Layout(rr.r.Size())
+	canvas.Refresh(rr.r)
+}
+
+// metrics of the theme, looked up once per layout.
+type rowMetrics struct {
+	pad, inner   float32
+	textH, codeH float32 // a name line; the code
+	statusH      float32 // countdown and next code (monospace)
+	countW       float32 // the countdown: always two characters wide
+	logoW        float32
+	ellipsis     float32
+}
+
+func (rr *rowRenderer) metrics() rowMetrics {
+	th := rr.r.Theme()
+	r := rr.r
+	return rowMetrics{
+		pad:      th.Size(theme.SizeNamePadding),
+		inner:    th.Size(theme.SizeNameInnerPadding),
+		textH:    fyne.MeasureText("0", r.sub.TextSize, r.sub.TextStyle).Height,
+		codeH:    fyne.MeasureText("0", r.code.TextSize, r.code.TextStyle).Height,
+		statusH:  fyne.MeasureText("0", r.countdown.TextSize, r.countdown.TextStyle).Height,
+		countW:   fyne.MeasureText("00", r.countdown.TextSize, r.countdown.TextStyle).Width,
+		logoW:    r.logo.MinSize().Width,
+		ellipsis: fyne.MeasureText("…", r.sub.TextSize, fyne.TextStyle{}).Width,
+	}
+}
+
+// rightWidth is the width of the code column and the visible buttons.
+func (rr *rowRenderer) rightWidth(m rowMetrics) (w, codesW float32) {
+	r := rr.r
+	codesW = r.code.MinSize().Width + 2*m.inner
+	status := float32(0)
+	if r.countdown.Visible() {
+		status = m.countW + 2*m.inner
+	}
+	if r.next.Visible() {
+		if status > 0 {
+			status += m.pad
+		}
+		status += r.next.MinSize().Width + 2*m.inner
+	}
+	codesW = max(codesW, status)
+	w = codesW
+	for _, b := range []*widget.Button{r.hotp, r.menu} {
+		if b.Visible() {
+			w += m.pad + b.MinSize().Width
+		}
+	}
+	return w, codesW
+}
+
+func (rr *rowRenderer) MinSize() fyne.Size {
+	m := rr.metrics()
+	r := rr.r
+	names := 2*(m.textH+2*m.inner) + m.pad
+	codes := m.codeH + 2*m.inner + m.pad + m.statusH + 2*m.inner
+	right, _ := rr.rightWidth(m)
+	if r.next.Visible() { // the row's width must not change near expiry
+		saved := r.next.Hidden
+		r.next.Hidden = true
+		right, _ = rr.rightWidth(m)
+		r.next.Hidden = saved
+	}
+	h := max(r.logo.MinSize().Height, names, codes)
+	return fyne.NewSize(m.logoW+m.pad+m.ellipsis+2*m.inner+m.pad+right, h)
+}
+
+func (rr *rowRenderer) Layout(s fyne.Size) {
+	r := rr.r
+	m := rr.metrics()
+	r.logo.Move(fyne.NewPos(0, 0))
+	r.logo.Resize(fyne.NewSize(m.logoW, s.Height))
+
+	right, codesW := rr.rightWidth(m)
+	rr.codeW = r.code.MinSize().Width
+	x := s.Width - right
+	codeX := x + m.inner
+	textW := codesW - 2*m.inner
+	r.code.Move(fyne.NewPos(codeX, m.inner))
+	r.code.Resize(fyne.NewSize(textW, m.codeH))
+	statusY := m.codeH + 2*m.inner + m.pad + m.inner
+	cw := m.countW
+	if !r.countdown.Visible() {
+		cw = -2*m.inner - m.pad
+	}
+	r.countdown.Move(fyne.NewPos(s.Width-right+codesW-m.inner-cw, statusY))
+	r.countdown.Resize(fyne.NewSize(cw, m.statusH))
+	nw := r.next.MinSize().Width
+	r.next.Move(fyne.NewPos(s.Width-right+codesW-m.inner-cw-2*m.inner-m.pad-nw, statusY))
+	r.next.Resize(fyne.NewSize(nw, m.statusH))
+	bx := x + codesW
+	for _, b := range []*widget.Button{r.hotp, r.menu} {
+		if b.Visible() {
+			bw := b.MinSize()
+			b.Move(fyne.NewPos(bx+m.pad, 0))
+			b.Resize(fyne.NewSize(bw.Width, s.Height))
+			bx += m.pad + bw.Width
+		}
+	}
+
+	nameX := m.logoW + m.pad + m.inner
+	nameW := max(0, x-m.pad-m.inner-nameX)
+	r.title.Move(fyne.NewPos(nameX, m.inner))
+	r.title.Resize(fyne.NewSize(nameW, m.textH))
+	r.sub.Move(fyne.NewPos(nameX, m.textH+2*m.inner+m.pad+m.inner))
+	r.sub.Resize(fyne.NewSize(nameW, m.textH))
+	if nameW != rr.titleW {
+		rr.titleW = nameW
+		set(r.title, ellipsize(r.titleText, nameW, r.title))
+	}
+	if nameW != rr.subW {
+		rr.subW = nameW
+		set(r.sub, ellipsize(r.subText, nameW, r.sub))
+	}
+}
+
+// ellipsize cuts s to fit width w in t's style, ending in "…" as a Label
+// with TextTruncateEllipsis does.
+func ellipsize(s string, w float32, t *canvas.Text) string {
+	if s == "" || fyne.MeasureText(s, t.TextSize, t.TextStyle).Width <= w {
+		return s
+	}
+	rs := []rune(s)
+	lo, hi := 0, len(rs) // lo fits, hi does not
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if fyne.MeasureText(string(rs[:mid])+"…", t.TextSize, t.TextStyle).Width <= w {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	if lo == 0 {
+		return "…"
+	}
+	return string(rs[:lo]) + "…"
+}
+
+// relayout places the row's objects again after something changed size
+// (the next code, a button shown or hidden). Before the row is first drawn
+// there is nothing to place.
+func (r *row) relayout() {
+	if r.rend != nil {
+		r.rend.Layout(r.Size())
+	}
 }
 
 // show points the row at an account (UpdateItem) and draws its code now.
@@ -81,14 +298,17 @@ func (r *row) show(a accounts.Account, now time.Time) {
 	r.acct = a
 	title, sub := rowNames(&a)
 	r.logo.set(title, a.Color, a.ID)
-	setText(r.title, title)
-	setText(r.sub, sub)
-	if a.Type == accounts.HOTP {
-		r.hotp.Show()
-		r.countdown.Hide()
-	} else {
-		r.hotp.Hide()
-		r.countdown.Show()
+	hotp := a.Type == accounts.HOTP
+	if title != r.titleText || sub != r.subText || hotp != r.hotp.Visible() {
+		r.titleText, r.subText = title, sub
+		r.hotp.Hidden, r.countdown.Hidden = !hotp, hotp
+		if r.rend != nil {
+			r.rend.titleW, r.rend.subW = -1, -1
+		}
+		r.relayout()
+		r.title.Refresh()
+		r.sub.Refresh()
+		r.hotp.Refresh()
 	}
 	r.tick(now)
 }
@@ -110,8 +330,8 @@ func rowNames(a *accounts.Account) (string, string) {
 // clear forgets the account, so a locked window keeps no secret in a row.
 func (r *row) clear() {
 	r.acct = accounts.Account{}
-	setText(r.code, "")
-	setText(r.next, "")
+	r.setCode("")
+	set(r.next, "")
 }
 
 // tick updates the code, countdown and next code for now. It sets text only
@@ -122,32 +342,47 @@ func (r *row) tick(now time.Time) {
 	}
 	c, err := r.acct.CodeAt(now)
 	if err != nil {
-		setText(r.code, "—")
+		r.setCode("—")
 		return
 	}
-	setText(r.code, accounts.GroupCode(c.Current))
+	r.setCode(accounts.GroupCode(c.Current))
 	if r.acct.Type == accounts.HOTP {
+		if r.next.Visible() { // the row showed a TOTP account near expiry
+			r.next.Hidden = true
+			r.relayout()
+		}
 		return
 	}
 	left := c.SecondsLeft()
-	setText(r.countdown, countdownText(left))
 	warn := left <= warnSeconds
 	if warn != r.warn {
 		r.warn = warn
-		r.countdown.Importance = widget.MediumImportance
-		if warn {
-			r.countdown.Importance = widget.WarningImportance
-		}
-		r.countdown.Refresh()
+		r.countdown.Color = r.countdownColor()
+		r.countdown.Text = "" // so that set refreshes it just below
 	}
+	set(r.countdown, countdownText(left))
 	if warn {
-		setText(r.next, r.nextPrefix()+accounts.GroupCode(c.Next))
+		set(r.next, r.nextPrefix()+accounts.GroupCode(c.Next))
 	}
 	if warn != r.next.Visible() {
 		// Twice a period: the code column changes width, so lay the row
-		// out again (a label's Show alone does not move its neighbours).
+		// out again (the texts' positions only: nothing is re-measured).
 		r.next.Hidden = !warn
-		r.Refresh()
+		r.relayout()
+		r.next.Refresh()
+	}
+}
+
+// setCode shows a code; once a period. A code of another width than the
+// last one laid out (the first code, or another account's) moves the
+// column's edge, so the row is laid out again.
+func (r *row) setCode(s string) {
+	if r.code.Text == s {
+		return
+	}
+	set(r.code, s)
+	if r.rend != nil && r.code.MinSize().Width != r.rend.codeW {
+		r.relayout()
 	}
 }
 
@@ -162,12 +397,19 @@ func (r *row) nextPrefix() string {
 // MouseIn shows the row's menu button; each tick repaints the whole window,
 // so the list draws as few objects as it can while nobody points at it.
 func (r *row) MouseIn(*desktop.MouseEvent) {
-	if r.acct.ID != "" {
+	if r.acct.ID != "" && !r.menu.Visible() {
 		r.menu.Show()
+		r.relayout()
 	}
 }
 func (r *row) MouseMoved(*desktop.MouseEvent) {}
-func (r *row) MouseOut()                      { r.menu.Hide() }
+func (r *row) MouseOut() {
+	if r.menu.Visible() {
+		r.menu.Hide()
+		r.relayout()
+		canvas.Refresh(r.title) // the names widen again
+	}
+}
 
 // TappedSecondary (right click) opens the row's menu too.
 func (r *row) TappedSecondary(*fyne.PointEvent) { r.onMenuTapped() }
@@ -181,14 +423,6 @@ func (r *row) onNextCode() {
 func (r *row) onMenuTapped() {
 	if r.onMenu != nil && r.acct.ID != "" {
 		r.onMenu(r.acct.ID, r.menu)
-	}
-}
-
-// setText changes a label only when the text differs: SetText always
-// refreshes, and the ticker calls this for every visible row each second.
-func setText(l *widget.Label, s string) {
-	if l.Text != s {
-		l.SetText(s)
 	}
 }
 
