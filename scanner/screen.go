@@ -5,6 +5,7 @@ package scanner
 import (
 	"fmt"
 	"image"
+	"time"
 
 	"github.com/kbinani/screenshot"
 )
@@ -14,6 +15,23 @@ import (
 // XWayland or the desktop portal where kbinani/screenshot supports it);
 // on macOS it needs a cgo build.
 func CaptureScreens() ([]image.Image, error) {
+	// A display server that has just started (seen with Xvfb) can report
+	// a display of size zero or fail one capture; a short wait and a second
+	// look costs nothing next to a person's patience.
+	var imgs []image.Image
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if attempt > 0 {
+			time.Sleep(200 * time.Millisecond)
+		}
+		if imgs, err = captureOnce(); err == nil {
+			return imgs, nil
+		}
+	}
+	return nil, err
+}
+
+func captureOnce() ([]image.Image, error) {
 	n := screenshot.NumActiveDisplays()
 	if n == 0 {
 		return nil, fmt.Errorf("capture screen: no display found (on Linux, is DISPLAY set?); take a screenshot and open it as a file instead")
@@ -22,12 +40,10 @@ func CaptureScreens() ([]image.Image, error) {
 	for i := range n {
 		img, err := screenshot.CaptureDisplay(i)
 		if err != nil {
-			// A fresh X connection sometimes fails once (seen on a
-			// just-started Xvfb); one retry costs nothing.
-			img, err = screenshot.CaptureDisplay(i)
-		}
-		if err != nil {
 			return nil, fmt.Errorf("capture screen %d of %d: %w; take a screenshot and open it as a file instead", i+1, n, err)
+		}
+		if img.Bounds().Empty() {
+			return nil, fmt.Errorf("capture screen %d of %d: the display reports no size; take a screenshot and open it as a file instead", i+1, n)
 		}
 		imgs = append(imgs, img)
 	}
