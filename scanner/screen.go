@@ -20,9 +20,11 @@ func CaptureScreens() ([]image.Image, error) {
 	// look costs nothing next to a person's patience.
 	var imgs []image.Image
 	var err error
-	for attempt := 0; attempt < 3; attempt++ {
+	wait := 100 * time.Millisecond
+	for attempt := 0; attempt < 5; attempt++ {
 		if attempt > 0 {
-			time.Sleep(200 * time.Millisecond)
+			time.Sleep(wait) // 0.1 + 0.2 + 0.4 + 0.8 s at most
+			wait *= 2
 		}
 		if imgs, err = captureOnce(); err == nil {
 			return imgs, nil
