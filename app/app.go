@@ -165,7 +165,7 @@ func (u *ui) show(o fyne.CanvasObject) {
 // ticker and the idle lock.
 func (u *ui) unlocked(v *accounts.Vault) {
 	u.vault = v
-	u.list = &listScreen{u: u}
+	u.list = &listScreen{u: u, book: accounts.NewCodebook()}
 	u.show(u.list.build())
 	u.startTicker()
 	u.idle.touch()
@@ -180,7 +180,7 @@ func (u *ui) showList() {
 		return
 	}
 	if u.list == nil {
-		u.list = &listScreen{u: u}
+		u.list = &listScreen{u: u, book: accounts.NewCodebook()}
 		u.list.build()
 	} else {
 		u.list.reload()

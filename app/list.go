@@ -20,6 +20,7 @@ import (
 // so that the ticker can update them in place.
 type listScreen struct {
 	u       *ui
+	book    *accounts.Codebook // codes per time step, so a tick rarely computes one
 	content fyne.CanvasObject
 
 	search  *searchEntry
@@ -53,7 +54,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.list = newCodeList(
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
-			r := newRow(l.onHOTP, l.onRowMenu)
+			r := newRow(l.book, l.onHOTP, l.onRowMenu)
 			l.rows = append(l.rows, r)
 			return r
 		},
@@ -178,6 +179,7 @@ func (l *listScreen) clear() {
 		r.clear()
 	}
 	l.all, l.shown = nil, nil
+	l.book.Reset()
 }
 
 // focus puts the keyboard in the list: arrows move, Enter copies, typing

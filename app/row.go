@@ -47,6 +47,7 @@ type row struct {
 	titleText, subText string
 
 	acct     accounts.Account
+	book     *accounts.Codebook
 	warn     bool
 	nextWord string
 	onHOTP   func(id string)
@@ -60,8 +61,9 @@ var (
 	_ fyne.SecondaryTappable = (*row)(nil)
 )
 
-func newRow(onHOTP func(string), onMenu func(string, fyne.CanvasObject)) *row {
+func newRow(book *accounts.Codebook, onHOTP func(string), onMenu func(string, fyne.CanvasObject)) *row {
 	r := &row{
+		book:      book,
 		logo:      newLogo(),
 		title:     &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}},
 		sub:       &canvas.Text{},
@@ -340,7 +342,7 @@ func (r *row) tick(now time.Time) {
 	if r.acct.ID == "" {
 		return
 	}
-	c, err := r.acct.CodeAt(now)
+	c, err := r.book.Code(&r.acct, now)
 	if err != nil {
 		r.setCode("—")
 		return
