@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -115,14 +116,7 @@ func writeFile0600(path string, data []byte) error {
 func runRestore(e *Env, args []string) error {
 	fs := newFlags("restore")
 	vf := addVaultFlags(fs)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return usagef("need one backup FILE")
-	}
-	data, err := os.ReadFile(rest[0])
+	rest, data, err := parseFileArg(fs, args, "one backup FILE")
 	if err != nil {
 		return err
 	}
@@ -205,18 +199,25 @@ func importPassword(e *Env, vf *vaultFlags, prompt string) func() ([]byte, error
 	}
 }
 
+// parseFileArg parses flags, requires exactly one file argument (need says
+// what it is) and reads that file.
+func parseFileArg(fs *flag.FlagSet, args []string, need string) ([]string, []byte, error) {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rest) != 1 {
+		return nil, nil, usagef("need %s", need)
+	}
+	data, err := os.ReadFile(rest[0])
+	return rest, data, err
+}
+
 func runImport(e *Env, args []string) error {
 	fs := newFlags("import")
 	vf := addVaultFlags(fs)
 	format := fs.String("format", "", "the file's format (default: detected)")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return usagef("need one FILE")
-	}
-	data, err := os.ReadFile(rest[0])
+	rest, data, err := parseFileArg(fs, args, "one FILE")
 	if err != nil {
 		return err
 	}
