@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/formats"
 )
 
 // backupScreen: save a backup now, the automatic backups, and restore. A
@@ -106,7 +107,7 @@ func (u *ui) restoreFrom(r fyne.URIReadCloser) {
 		u.showError("Could not read the file", err, "")
 		return
 	}
-	u.importData(data, accounts.FormatNidan)
+	u.importData(data, "nidan")
 }
 
 // onImport reads another app's export (Aegis, 2FAS, andOTP, FreeOTP+,
@@ -126,15 +127,15 @@ func (u *ui) onImport() {
 // importData runs the import without a password first; if the file is
 // encrypted it asks for one and runs it again. So no goroutine ever waits
 // for a dialog.
-func (u *ui) importData(data []byte, format accounts.Format) {
-	noPassword := func() ([]byte, error) { return nil, accounts.ErrPasswordNeeded }
+func (u *ui) importData(data []byte, format string) {
+	noPassword := func() ([]byte, error) { return nil, formats.ErrPasswordNeeded }
 	var accts []accounts.Account
 	var err error
-	u.background(func() { accts, err = accounts.Import(data, format, noPassword) }, func() {
-		if errors.Is(err, accounts.ErrPasswordNeeded) {
+	u.background(func() { accts, err = formats.Import(data, format, noPassword) }, func() {
+		if errors.Is(err, formats.ErrPasswordNeeded) {
 			u.askPassword(lang.L("Encrypted file"), lang.L("This file is protected by a password: the one it was exported or backed up with."), func(pw []byte) {
 				u.background(func() {
-					accts, err = accounts.Import(data, format, func() ([]byte, error) { return pw, nil })
+					accts, err = formats.Import(data, format, func() ([]byte, error) { return pw, nil })
 				}, func() {
 					clear(pw)
 					u.importDone(accts, err)
@@ -147,7 +148,7 @@ func (u *ui) importData(data []byte, format accounts.Format) {
 }
 
 func (u *ui) importDone(accts []accounts.Account, err error) {
-	var ie *accounts.ImportError
+	var ie *formats.ImportError
 	switch {
 	case errors.As(err, &ie) && len(accts) > 0:
 		fyne.LogError("import", err)
@@ -157,7 +158,7 @@ func (u *ui) importDone(accts []accounts.Account, err error) {
 		switch {
 		case errors.Is(err, accounts.ErrWrongPassword):
 			hint = lang.L("The password does not open this file. Nothing was imported.")
-		case errors.Is(err, accounts.ErrUnknownFormat):
+		case errors.Is(err, formats.ErrUnknownFormat):
 			hint = lang.L("Nidan does not know this kind of file. It reads Nidan, Aegis, 2FAS, andOTP, FreeOTP+ and Google Authenticator exports and otpauth:// lists.")
 		}
 		u.showError("Could not import the file", err, hint)
@@ -182,13 +183,13 @@ func (u *ui) onExport() {
 			return
 		}
 		if choice.Selected == plain {
-			u.saveExport("nidan-export.txt", func(w io.Writer) error { return accounts.ExportURIs(w, u.vault.Accounts()) })
+			u.saveExport("nidan-export.txt", func(w io.Writer) error { return formats.ExportURIs(w, u.vault.Accounts()) })
 			return
 		}
 		u.askPassword(lang.L("Export"), lang.L("The export is encrypted with your backup password."), func(pw []byte) {
 			u.saveExport("nidan-aegis.json", func(w io.Writer) error {
 				defer clear(pw)
-				return accounts.ExportAegis(w, u.vault.Accounts(), pw)
+				return formats.ExportAegis(w, u.vault.Accounts(), pw)
 			})
 		})
 	}, u.win)

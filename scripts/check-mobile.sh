@@ -16,7 +16,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 pkgs=""
-for p in accounts scanner cli enroll; do
+for p in accounts vault formats internal scanner cli enroll; do
 	[ -d "$p" ] && pkgs="$pkgs ./$p/..."
 done
 
