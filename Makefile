@@ -41,7 +41,7 @@ fuzz:
 	FUZZTIME=$${FUZZTIME:-60s} scripts/fuzz.sh
 
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./scanner/ ./enroll/...
+	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./scanner/ ./enroll/... ./replica/
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
