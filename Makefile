@@ -41,7 +41,7 @@ fuzz:
 	FUZZTIME=$${FUZZTIME:-60s} scripts/fuzz.sh
 
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./vault/ ./formats/ ./scanner/ ./enroll/...
+	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./vault/ ./formats/ ./scanner/ ./enroll/... ./replica/
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
@@ -50,6 +50,18 @@ lint:
 
 clean:
 	rm -rf bin dist
+
+# The phone app (docs/mobile.md): app/ built with -tags mobile, so fyne
+# reports a phone; every screen laid out at phone and tablet sizes.
+.PHONY: test-mobile screenshots-mobile
+test-mobile: deps
+	scripts/deps.sh test
+	$(GO) test -tags mobile,$(TAGS) -count=1 ./app/
+
+# Every phone screen (en/ja, light/dark) at 360x640 pt into docs/screenshots/mobile/.
+screenshots-mobile:
+	mkdir -p docs/screenshots/mobile
+	NIDAN_SCREENSHOTS_MOBILE=$(CURDIR)/docs/screenshots/mobile $(GO) test -tags mobile,$(TAGS) -count=1 -run '^TestPhoneScreenshots$$' ./app/
 
 # GUI: every screen (en/ja, light/dark) rendered headless into docs/screenshots/.
 .PHONY: screenshots bench-ui

@@ -53,6 +53,7 @@ func Run(version string) {
 	}
 	w.Resize(fyne.NewSize(480, 640))
 	w.SetMaster()
+	u.startSimulator()
 	u.start()
 	w.ShowAndRun()
 	u.shutdown()
@@ -79,10 +80,14 @@ type ui struct {
 	idle   *idleLock
 	hidden bool // hidden to the tray: the ticker is stopped
 	trayOn bool
+
+	clipboard    fyne.Clipboard // the app's; the X clipboard in the phone simulation
+	inBackground bool           // a phone app in the background (mobile.go)
+	pickers      int            // system pickers open, which background the app
 }
 
 func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
-	u := &ui{app: a, win: w, opts: opts}
+	u := &ui{app: a, win: w, opts: opts, clipboard: a.Clipboard()}
 	u.prefs = settings{p: a.Preferences()}
 	u.timers = newTimers(opts.Sync)
 	u.clip = &clipGuard{u: u}

@@ -58,7 +58,8 @@ func (s *backupScreen) build() fyne.CanvasObject {
 		list.Add(&widget.Label{Text: lang.L("No automatic backups yet. Nidan makes one after every change."), Wrapping: wrapMode(), Importance: widget.LowImportance})
 	}
 	return screen(u, lang.L("Backups"),
-		&widget.Label{Text: lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."), Wrapping: wrapMode()},
+		&widget.Label{Text: onDevice(lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."),
+			lang.L("A backup is encrypted with your backup password. Keep a copy away from this phone: save one to your files or cloud storage.")), Wrapping: wrapMode()},
 		save,
 		widget.NewSeparator(),
 		&widget.Label{Text: lang.L("Automatic backups"), TextStyle: fyne.TextStyle{Bold: true}},
@@ -70,7 +71,9 @@ func (s *backupScreen) build() fyne.CanvasObject {
 
 func (s *backupScreen) onSave() {
 	u := s.u
+	done := u.picking()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		done()
 		if err != nil || w == nil {
 			return
 		}
@@ -87,7 +90,9 @@ func (s *backupScreen) onSave() {
 
 // openFile shows the open dialog and passes the chosen file on.
 func (u *ui) openFile(then func(fyne.URIReadCloser)) {
+	done := u.picking()
 	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		done()
 		if err != nil {
 			u.showError("Could not open the file", err, "")
 			return
@@ -172,7 +177,7 @@ func (u *ui) importDone(accts []accounts.Account, err error) {
 // onExport writes all accounts to a file: an encrypted Aegis vault (with
 // the backup password) or a plain list of otpauth URIs, after a warning.
 func (u *ui) onExport() {
-	aegis := lang.L("Aegis vault, encrypted with your backup password")
+	aegis := onDevice(lang.L("Aegis vault, encrypted with your backup password"), lang.L("Aegis vault, encrypted")) // radio labels do not wrap
 	plain := lang.L("otpauth:// list, NOT encrypted")
 	choice := widget.NewRadioGroup([]string{aegis, plain}, nil)
 	choice.Required = true
@@ -193,12 +198,14 @@ func (u *ui) onExport() {
 			})
 		})
 	}, u.win)
-	d.Resize(fyne.NewSize(420, 0).Max(d.MinSize()))
+	fitDialog(d, u.win, 420)
 	d.Show()
 }
 
 func (u *ui) saveExport(name string, write func(io.Writer) error) {
+	done := u.picking()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		done()
 		if err != nil || w == nil {
 			return
 		}

@@ -469,6 +469,9 @@ func TestImportURIList(t *testing.T) {
 // The other image sources fail clearly on this machine (no camera, no
 // image on the clipboard, no screen to capture under the test driver).
 func TestOtherSourcesExplainFailure(t *testing.T) {
+	if isMobile() {
+		t.Skip("a phone has none of these sources (phone_test.go)")
+	}
 	u, _ := newUnlockedUI(t)
 	u.onAdd()
 	test.Tap(button(t, u, "Use the camera"))

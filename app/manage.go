@@ -90,6 +90,6 @@ func (u *ui) showQR(id string) {
 		&widget.Label{Text: a.Label(), Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}},
 		&widget.Label{Text: lang.L("Scan this with the authenticator app on your phone. Close this window when done."), Wrapping: wrapMode()})
 	d := dialog.NewCustom(lang.L("Show QR code"), lang.L("Close"), body, u.win)
-	d.Resize(fyne.NewSize(360, 0).Max(d.MinSize()))
+	fitDialog(d, u.win, 360)
 	d.Show()
 }

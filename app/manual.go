@@ -54,12 +54,12 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.typ.OnChanged = func(string) { s.onChanged() }
 	s.onChanged()
 
-	form := widget.NewForm(
+	form := phoneForm(
 		widget.NewFormItem(lang.L("Issuer"), s.issuer),
 		widget.NewFormItem(lang.L("Account"), s.name),
 		&widget.FormItem{Text: lang.L("Key"), Widget: s.key, HintText: lang.L("The letters and digits shown under the QR code; spaces do not matter.")},
 	)
-	advanced := widget.NewForm(
+	advanced := phoneForm(
 		widget.NewFormItem(lang.L("Type"), s.typ),
 		widget.NewFormItem(lang.L("Digits"), s.digits),
 		&widget.FormItem{Text: lang.L("Period"), Widget: s.period, HintText: lang.L("Seconds each code lasts.")},

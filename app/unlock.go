@@ -43,7 +43,7 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 	if s.u.prefs.keyring() {
 		box.Add(&widget.Button{Text: lang.L("Unlock with this computer's keyring"), Importance: widget.LowImportance, OnTapped: s.onKeyring})
 	}
-	return container.NewPadded(container.NewCenter(container.New(&maxWidth{w: 360}, box)))
+	return newKeepFocusVisible(s.u.win, scrollColumn(360, true, box))
 }
 
 func (s *unlockScreen) focus() { s.u.focusSoon(s.password) }
@@ -118,34 +118,4 @@ func (s *unlockScreen) setBusy(on bool) {
 	s.busy.Hide()
 	s.unlockB.Enable()
 	s.password.Enable()
-}
-
-// maxWidth lays out its objects in a column at most w wide (and at least
-// as wide as they need), centred horizontally and at the top, so forms do
-// not stretch across a large window.
-type maxWidth struct{ w float32 }
-
-func (m *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	s.Width = max(s.Width, m.w)
-	return s
-}
-
-func (m *maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		min := o.MinSize()
-		w := max(min.Width, min32(size.Width, m.w))
-		o.Move(fyne.NewPos((size.Width-w)/2, 0))
-		o.Resize(fyne.NewSize(w, max(min.Height, size.Height)))
-	}
-}
-
-func min32(a, b float32) float32 {
-	if a < b {
-		return a
-	}
-	return b
 }
