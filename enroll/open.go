@@ -105,3 +105,23 @@ func DefaultStoreSpec() (string, error) {
 	}
 	return "sqlite:" + filepath.Join(dir, "enroll.db"), nil
 }
+
+// OpenStoreEnv is OpenStore with the blanks filled from the environment as
+// every Nidan command does: spec from NIDAN_ENROLL_STORE, else
+// DefaultStoreSpec; the key from NIDAN_ENROLL_KEY (hex), else the file
+// NIDAN_ENROLL_KEY_FILE.
+func OpenStoreEnv(spec string, ks KeySource, getenv func(string) string) (Store, error) {
+	if spec == "" {
+		spec = getenv("NIDAN_ENROLL_STORE")
+	}
+	if spec == "" {
+		var err error
+		if spec, err = DefaultStoreSpec(); err != nil {
+			return nil, err
+		}
+	}
+	if ks.Hex == "" && ks.File == "" {
+		ks = KeySource{Hex: getenv("NIDAN_ENROLL_KEY"), File: getenv("NIDAN_ENROLL_KEY_FILE")}
+	}
+	return OpenStore(spec, ks)
+}
