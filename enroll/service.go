@@ -3,13 +3,13 @@ package enroll
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"io"
 	"net/netip"
 	"runtime"
-	"crypto/subtle"
-	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -35,8 +35,8 @@ const (
 	DefaultHashWait        = 2 * time.Second // queueing for a password check before ErrBusy
 	MaxPasswordLen         = 1024            // bytes; longer passwords are refused unhashed
 	MaxCodeLen             = 64              // bytes of a typed code
-	MinSecretBytes     = 20              // 160 bits, RFC 4226's recommendation
-	MaxUserIDLen       = 128
+	MinSecretBytes         = 20              // 160 bits, RFC 4226's recommendation
+	MaxUserIDLen           = 128
 )
 
 // Options is the policy of a Service. The zero value is a sensible policy.

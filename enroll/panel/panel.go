@@ -217,7 +217,7 @@ type page struct {
 }
 
 // T translates a catalog key; Tf formats one.
-func (pg page) T(key string) string                { return tr(pg.Lang, key) }
+func (pg page) T(key string) string               { return tr(pg.Lang, key) }
 func (pg page) Tf(key string, args ...any) string { return tr(pg.Lang, key, args...) }
 
 type enrollmentView struct {

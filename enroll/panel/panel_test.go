@@ -48,7 +48,11 @@ type lockedWriter struct {
 	mu *sync.Mutex
 }
 
-func (l *lockedWriter) Write(b []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.w.Write(b) }
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
 
 func regexpAll(s, re string) []string {
 	var out []string
