@@ -17,6 +17,13 @@ var (
 	ErrUnknownType      = errors.New("unknown type (want totp, hotp or steam)")
 	ErrCounter          = errors.New("counter must be a non-negative integer")
 	ErrMalformed        = errors.New("malformed payload")
+
+	// ErrWrongPassword means a password did not open an encrypted file:
+	// the vault, a Nidan backup, or another app's encrypted export. It is
+	// kept apart from damage (ErrMalformed, vault.ErrCorrupt): a wrong
+	// password fails at the key slot, before any content is read, so
+	// nothing has changed.
+	ErrWrongPassword = errors.New("wrong password")
 )
 
 // FieldError says which field of an account or URI is wrong, and why.

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/formats"
 )
 
 // backupScreen: save a backup now, the automatic backups, and restore. A
@@ -57,7 +58,8 @@ func (s *backupScreen) build() fyne.CanvasObject {
 		list.Add(&widget.Label{Text: lang.L("No automatic backups yet. Nidan makes one after every change."), Wrapping: wrapMode(), Importance: widget.LowImportance})
 	}
 	return screen(u, lang.L("Backups"),
-		&widget.Label{Text: lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."), Wrapping: wrapMode()},
+		&widget.Label{Text: onDevice(lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."),
+			lang.L("A backup is encrypted with your backup password. Keep a copy away from this phone: save one to your files or cloud storage.")), Wrapping: wrapMode()},
 		save,
 		widget.NewSeparator(),
 		&widget.Label{Text: lang.L("Automatic backups"), TextStyle: fyne.TextStyle{Bold: true}},
@@ -69,7 +71,9 @@ func (s *backupScreen) build() fyne.CanvasObject {
 
 func (s *backupScreen) onSave() {
 	u := s.u
+	done := u.picking()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		done()
 		if err != nil || w == nil {
 			return
 		}
@@ -86,7 +90,9 @@ func (s *backupScreen) onSave() {
 
 // openFile shows the open dialog and passes the chosen file on.
 func (u *ui) openFile(then func(fyne.URIReadCloser)) {
+	done := u.picking()
 	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		done()
 		if err != nil {
 			u.showError("Could not open the file", err, "")
 			return
@@ -106,7 +112,7 @@ func (u *ui) restoreFrom(r fyne.URIReadCloser) {
 		u.showError("Could not read the file", err, "")
 		return
 	}
-	u.importData(data, accounts.FormatNidan)
+	u.importData(data, "nidan")
 }
 
 // onImport reads another app's export (Aegis, 2FAS, andOTP, FreeOTP+,
@@ -126,15 +132,15 @@ func (u *ui) onImport() {
 // importData runs the import without a password first; if the file is
 // encrypted it asks for one and runs it again. So no goroutine ever waits
 // for a dialog.
-func (u *ui) importData(data []byte, format accounts.Format) {
-	noPassword := func() ([]byte, error) { return nil, accounts.ErrPasswordNeeded }
+func (u *ui) importData(data []byte, format string) {
+	noPassword := func() ([]byte, error) { return nil, formats.ErrPasswordNeeded }
 	var accts []accounts.Account
 	var err error
-	u.background(func() { accts, err = accounts.Import(data, format, noPassword) }, func() {
-		if errors.Is(err, accounts.ErrPasswordNeeded) {
+	u.background(func() { accts, err = formats.Import(data, format, noPassword) }, func() {
+		if errors.Is(err, formats.ErrPasswordNeeded) {
 			u.askPassword(lang.L("Encrypted file"), lang.L("This file is protected by a password: the one it was exported or backed up with."), func(pw []byte) {
 				u.background(func() {
-					accts, err = accounts.Import(data, format, func() ([]byte, error) { return pw, nil })
+					accts, err = formats.Import(data, format, func() ([]byte, error) { return pw, nil })
 				}, func() {
 					clear(pw)
 					u.importDone(accts, err)
@@ -147,7 +153,7 @@ func (u *ui) importData(data []byte, format accounts.Format) {
 }
 
 func (u *ui) importDone(accts []accounts.Account, err error) {
-	var ie *accounts.ImportError
+	var ie *formats.ImportError
 	switch {
 	case errors.As(err, &ie) && len(accts) > 0:
 		fyne.LogError("import", err)
@@ -157,7 +163,7 @@ func (u *ui) importDone(accts []accounts.Account, err error) {
 		switch {
 		case errors.Is(err, accounts.ErrWrongPassword):
 			hint = lang.L("The password does not open this file. Nothing was imported.")
-		case errors.Is(err, accounts.ErrUnknownFormat):
+		case errors.Is(err, formats.ErrUnknownFormat):
 			hint = lang.L("Nidan does not know this kind of file. It reads Nidan, Aegis, 2FAS, andOTP, FreeOTP+ and Google Authenticator exports and otpauth:// lists.")
 		}
 		u.showError("Could not import the file", err, hint)
@@ -171,7 +177,7 @@ func (u *ui) importDone(accts []accounts.Account, err error) {
 // onExport writes all accounts to a file: an encrypted Aegis vault (with
 // the backup password) or a plain list of otpauth URIs, after a warning.
 func (u *ui) onExport() {
-	aegis := lang.L("Aegis vault, encrypted with your backup password")
+	aegis := onDevice(lang.L("Aegis vault, encrypted with your backup password"), lang.L("Aegis vault, encrypted")) // radio labels do not wrap
 	plain := lang.L("otpauth:// list, NOT encrypted")
 	choice := widget.NewRadioGroup([]string{aegis, plain}, nil)
 	choice.Required = true
@@ -182,22 +188,24 @@ func (u *ui) onExport() {
 			return
 		}
 		if choice.Selected == plain {
-			u.saveExport("nidan-export.txt", func(w io.Writer) error { return accounts.ExportURIs(w, u.vault.Accounts()) })
+			u.saveExport("nidan-export.txt", func(w io.Writer) error { return formats.ExportURIs(w, u.vault.Accounts()) })
 			return
 		}
 		u.askPassword(lang.L("Export"), lang.L("The export is encrypted with your backup password."), func(pw []byte) {
 			u.saveExport("nidan-aegis.json", func(w io.Writer) error {
 				defer clear(pw)
-				return accounts.ExportAegis(w, u.vault.Accounts(), pw)
+				return formats.ExportAegis(w, u.vault.Accounts(), pw)
 			})
 		})
 	}, u.win)
-	d.Resize(fyne.NewSize(420, 0).Max(d.MinSize()))
+	fitDialog(d, u.win, 420)
 	d.Show()
 }
 
 func (u *ui) saveExport(name string, write func(io.Writer) error) {
+	done := u.picking()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		done()
 		if err != nil || w == nil {
 			return
 		}

@@ -17,6 +17,8 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/formats"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 func TestFirstLaunch(t *testing.T) {
@@ -44,7 +46,7 @@ func TestFirstLaunch(t *testing.T) {
 		t.Fatal("Create is still disabled with two equal passwords")
 	}
 	test.Tap(create)
-	if !accounts.VaultExists(u.path) {
+	if !vault.Exists(u.path) {
 		t.Fatal("no vault file after Create")
 	}
 	mustShow(t, u, "keyring")
@@ -455,7 +457,7 @@ func TestSettingsAndLanguage(t *testing.T) {
 func TestImportURIList(t *testing.T) {
 	u, _ := newUnlockedUI(t)
 	var buf bytes.Buffer
-	accounts.ExportURIs(&buf, []accounts.Account{testAccount(t, "Imp", "x", "JBSWY3DPEHPK3PXP")})
+	formats.ExportURIs(&buf, []accounts.Account{testAccount(t, "Imp", "x", "JBSWY3DPEHPK3PXP")})
 	u.importData(buf.Bytes(), "")
 	mustShow(t, u, "Found 1 accounts")
 	test.Tap(button(t, u, "Add selected"))
@@ -467,6 +469,9 @@ func TestImportURIList(t *testing.T) {
 // The other image sources fail clearly on this machine (no camera, no
 // image on the clipboard, no screen to capture under the test driver).
 func TestOtherSourcesExplainFailure(t *testing.T) {
+	if isMobile() {
+		t.Skip("a phone has none of these sources (phone_test.go)")
+	}
 	u, _ := newUnlockedUI(t)
 	u.onAdd()
 	test.Tap(button(t, u, "Use the camera"))

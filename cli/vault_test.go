@@ -13,10 +13,11 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // testVaultOptions give vault tests a test-only KDF cost; the format is the same.
-var testVaultOptions = accounts.VaultOptions{KDF: accounts.KDFParams{Time: 1, Memory: 64, Threads: 1}}
+var testVaultOptions = vault.Options{KDF: vault.KDFParams{Time: 1, Memory: 64, Threads: 1}}
 
 var realKeyring = os.Getenv("NIDAN_TEST_REAL_KEYRING") == "1"
 
@@ -280,7 +281,7 @@ func TestKeyringUnavailableFallsBack(t *testing.T) {
 	path := filepath.Join(dir, "vault.nidan")
 	opts := testVaultOptions
 	opts.Keyring = mapKeyring{}
-	v, err := accounts.CreateVault(path, []byte("pw"), opts)
+	v, err := vault.Create(path, []byte("pw"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +312,7 @@ func (m mapKeyring) Get(_, u string) (string, error) {
 	if s, ok := m[u]; ok {
 		return s, nil
 	}
-	return "", accounts.ErrNoKeyringEntry
+	return "", vault.ErrNoKeyringEntry
 }
 func (m mapKeyring) Set(_, u, s string) error { m[u] = s; return nil }
 func (m mapKeyring) Delete(_, u string) error { delete(m, u); return nil }

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/datadir"
 )
 
 // KeySource says where a SQL store's secrets key comes from: the hex of
@@ -95,7 +95,7 @@ func OpenStore(spec string, ks KeySource) (Store, error) {
 // Nidan's data folder if that file exists (stores made before SQLite was
 // the default), else sqlite:<data folder>/enroll.db.
 func DefaultStoreSpec() (string, error) {
-	dir, err := accounts.DefaultDataDir()
+	dir, err := datadir.Dir()
 	if err != nil {
 		return "", err
 	}
