@@ -123,6 +123,9 @@ func (a *Account) Validate() error {
 	if len(a.Secret) == 0 {
 		return &FieldError{Field: "secret", Err: ErrEmptySecret}
 	}
+	if len(a.Secret) > MaxSecretLen {
+		return &FieldError{Field: "secret", Err: ErrSecretTooLong}
+	}
 	if a.Type == Steam {
 		if a.Digits != SteamDigits {
 			return &FieldError{Field: "digits", Value: fmt.Sprint(a.Digits), Err: ErrDigits}

@@ -10,6 +10,7 @@ var (
 	ErrNotOTPAuth       = errors.New("not an otpauth:// URI")
 	ErrNotMigration     = errors.New("not an otpauth-migration:// URI")
 	ErrEmptySecret      = errors.New("secret is empty")
+	ErrSecretTooLong    = errors.New("secret is longer than 1 KiB; no service issues keys that long")
 	ErrInvalidSecret    = errors.New("secret is not valid base32")
 	ErrDigits           = errors.New("digits must be 6, 7 or 8 (5 for Steam)")
 	ErrPeriod           = errors.New("period must be between 1 and 86400 seconds")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -106,7 +107,7 @@ func (u *ui) openFile(then func(fyne.URIReadCloser)) {
 // restoreFrom reads a Nidan backup with its password and offers its
 // accounts in a checklist.
 func (u *ui) restoreFrom(r fyne.URIReadCloser) {
-	data, err := io.ReadAll(r)
+	data, err := formats.ReadLimited(r)
 	r.Close()
 	if err != nil {
 		u.showError("Could not read the file", err, "")
@@ -119,7 +120,7 @@ func (u *ui) restoreFrom(r fyne.URIReadCloser) {
 // Google, otpauth lists, Nidan backups).
 func (u *ui) onImport() {
 	u.openFile(func(r fyne.URIReadCloser) {
-		data, err := io.ReadAll(r)
+		data, err := formats.ReadLimited(r)
 		r.Close()
 		if err != nil {
 			u.showError("Could not read the file", err, "")
@@ -157,21 +158,44 @@ func (u *ui) importDone(accts []accounts.Account, err error) {
 	switch {
 	case errors.As(err, &ie) && len(accts) > 0:
 		fyne.LogError("import", err)
-		u.show((&checklistScreen{u: u, accts: accts, note: lang.X("import.partial", "{{.N}} entries of the file could not be read and are not listed.", map[string]any{"N": len(ie.Entries)})}).build())
+		note := lang.X("import.partial", "{{.N}} entries of the file could not be read and are not listed.", map[string]any{"N": len(ie.Entries)})
+		for _, ee := range ie.Entries {
+			note += "\n• " + ee.Error()
+		}
+		u.show(u.importPreview(accts, note).build())
 	case err != nil:
 		hint := lang.L("The file is damaged or not an export Nidan knows; your vault is unchanged.")
 		switch {
 		case errors.Is(err, accounts.ErrWrongPassword):
 			hint = lang.L("The password does not open this file. Nothing was imported.")
 		case errors.Is(err, formats.ErrUnknownFormat):
-			hint = lang.L("Nidan does not know this kind of file. It reads Nidan, Aegis, 2FAS, andOTP, FreeOTP+ and Google Authenticator exports and otpauth:// lists.")
+			var apps []string
+			for _, f := range formats.Readers() {
+				apps = append(apps, f.App)
+			}
+			hint = lang.X("import.unknown", "Nidan does not know this kind of file. It reads: {{.Formats}}.", map[string]any{"Formats": strings.Join(apps, "; ")})
+		case errors.Is(err, formats.ErrTooLarge), errors.Is(err, accounts.ErrSecretTooLong):
+			hint = lang.L("The file is far larger than any authenticator export; it was not read.")
 		}
 		u.showError("Could not import the file", err, hint)
 	case len(accts) == 0:
 		showMessage(u.win, lang.L("Import"), lang.L("The file has no accounts."))
 	default:
-		u.show((&checklistScreen{u: u, accts: accts}).build())
+		u.show(u.importPreview(accts, "").build())
 	}
+}
+
+// importPreview is the checklist of an import with what adding each
+// account would do (vault.Preview): new ones are ticked, duplicates are
+// not, and nothing is written until the user adds.
+func (u *ui) importPreview(accts []accounts.Account, note string) *checklistScreen {
+	s := &checklistScreen{u: u, accts: accts, note: note}
+	if r, err := u.vault.Preview(accts...); err == nil {
+		s.outcomes = r.Outcomes
+		s.summary = lang.X("import.preview", "{{.Added}} new, {{.Updated}} newer than the copy in Nidan, {{.Duplicates}} already in Nidan.",
+			map[string]any{"Added": r.Added, "Updated": r.Updated, "Duplicates": r.Duplicates})
+	}
+	return s
 }
 
 // onExport writes all accounts to a file: an encrypted Aegis vault (with

@@ -460,10 +460,19 @@ func TestImportURIList(t *testing.T) {
 	formats.ExportURIs(&buf, []accounts.Account{testAccount(t, "Imp", "x", "JBSWY3DPEHPK3PXP")})
 	u.importData(buf.Bytes(), "")
 	mustShow(t, u, "Found 1 accounts")
+	mustShow(t, u, "1 new, 0 newer than the copy in Nidan, 0 already in Nidan.")
 	test.Tap(button(t, u, "Add selected"))
 	if len(u.vault.Accounts()) != 1 {
 		t.Fatal("import added nothing")
 	}
+
+	// Again, with one bad line: the preview marks the duplicate (unticked),
+	// lists the bad entry with its reason, and adding changes nothing.
+	buf.WriteString("otpauth://totp/Broken:y?secret=1\n")
+	u.importData(buf.Bytes(), "")
+	mustShow(t, u, "0 new, 0 newer than the copy in Nidan, 1 already in Nidan.")
+	mustShow(t, u, "• line 2: secret: secret is not valid base32")
+	mustShow(t, u, "Imp (x) — already in Nidan")
 }
 
 // The other image sources fail clearly on this machine (no camera, no

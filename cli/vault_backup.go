@@ -30,7 +30,7 @@ func backupCommands(t map[string]command) {
 	}
 	t["import"] = command{
 		summary: "import accounts from another app's export (format detected)",
-		usage:   "import FILE [--format " + strings.Join(formats.Names(formats.Readers()), "|") + "] [--vault PATH] [--password-stdin]",
+		usage:   "import FILE [--dry-run] [--format " + strings.Join(formats.Names(formats.Readers()), "|") + "] [--vault PATH] [--password-stdin]",
 		run:     runImport,
 	}
 	t["export"] = command{
@@ -196,7 +196,7 @@ func parseFileArg(fs *flag.FlagSet, args []string, need string) ([]string, []byt
 	if len(rest) != 1 {
 		return nil, nil, usagef("need %s", need)
 	}
-	data, err := os.ReadFile(rest[0])
+	data, err := formats.ReadFile(rest[0])
 	return rest, data, err
 }
 
@@ -204,6 +204,7 @@ func runImport(e *Env, args []string) error {
 	fs := newFlags("import")
 	vf := addVaultFlags(fs)
 	format := fs.String("format", "", "the file's format (default: detected)")
+	dryRun := fs.Bool("dry-run", false, "show what would be added, updated and skipped, and change nothing")
 	rest, data, err := parseFileArg(fs, args, "one FILE")
 	if err != nil {
 		return err
@@ -214,18 +215,25 @@ func runImport(e *Env, args []string) error {
 	}
 	defer v.Lock()
 	var accts []accounts.Account
-	var partial error
+	var partial *formats.ImportError
 	if *format == "nidan" || (*format == "" && vault.IsNidanBackup(data)) {
 		accts, err = readBackupTrying(e, vf, data, v.password)
 	} else {
 		accts, err = formats.Import(data, *format, importPassword(e, vf, "Password of "+filepath.Base(rest[0])))
-		var ie *formats.ImportError
-		if errors.As(err, &ie) && len(accts) > 0 {
-			partial, err = err, nil
+		if errors.As(err, &partial) && len(accts) > 0 {
+			err = nil
 		}
 	}
 	if err != nil {
 		return err
+	}
+	if *dryRun {
+		r, err := v.Preview(accts...)
+		if err != nil {
+			return err
+		}
+		printPreview(e, accts, r, partial)
+		return nil
 	}
 	r, err := v.Add(accts...)
 	if err != nil {
@@ -236,6 +244,25 @@ func runImport(e *Env, args []string) error {
 		return fmt.Errorf("some entries were skipped: %w", partial)
 	}
 	return nil
+}
+
+// printPreview lists, for --dry-run, what an import would do with each
+// account and each entry of the file that cannot be imported.
+func printPreview(e *Env, accts []accounts.Account, r vault.MergeReport, partial *formats.ImportError) {
+	fmt.Fprintf(e.Stdout, "would add %d, update %d, skip %d already in the vault", r.Added, r.Updated, r.Duplicates)
+	if partial != nil {
+		fmt.Fprintf(e.Stdout, "; %d entries cannot be imported", len(partial.Entries))
+	}
+	fmt.Fprintln(e.Stdout, "; nothing was changed")
+	what := map[vault.Outcome]string{vault.Added: "add", vault.Updated: "update", vault.Duplicate: "skip (already in the vault)"}
+	for i, o := range r.Outcomes {
+		fmt.Fprintf(e.Stdout, "  %s: %s\n", what[o], accts[i].Label())
+	}
+	if partial != nil {
+		for _, ee := range partial.Entries {
+			fmt.Fprintf(e.Stdout, "  cannot import %s\n", ee.Error())
+		}
+	}
 }
 
 func runExport(e *Env, args []string) error {

@@ -175,6 +175,18 @@ func TestVaultCommands(t *testing.T) {
 	d.env["NIDAN_PASSWORD"] = "another"
 	d.ok("", "init")
 	d.env["NIDAN_IMPORT_PASSWORD"] = "hunter2 but longer"
+	// --dry-run shows the plan and the file's bad entries, and writes nothing.
+	mixed := filepath.Join(exp, "mixed.txt")
+	os.WriteFile(mixed, []byte(uris+"otpauth://totp/Broken:x?secret=1\n"), 0o600)
+	out = d.ok("", "import", "--dry-run", mixed)
+	for _, want := range []string{"would add 2, update 0, skip 0 already in the vault; 1 entries cannot be imported; nothing was changed", "  add: ", "cannot import line 3"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run: %q lacks %q", out, want)
+		}
+	}
+	if out := d.ok("", "list"); strings.Count(out, "\n") != 1 {
+		t.Errorf("dry run changed the vault: %q", out)
+	}
 	if out := d.ok("", "import", filepath.Join(exp, "b.nidan")); out != "added 2\n" {
 		t.Errorf("import nidan: %q", out)
 	}
@@ -184,6 +196,9 @@ func TestVaultCommands(t *testing.T) {
 	d.env["NIDAN_IMPORT_PASSWORD"] = "aegis pw"
 	if out := d.ok("", "import", filepath.Join(exp, "aegis.json")); !strings.Contains(out, "2 already in the vault") {
 		t.Errorf("import aegis: %q", out)
+	}
+	if out := d.ok("", "import", "--dry-run", filepath.Join(exp, "u.txt")); !strings.Contains(out, "skip (already in the vault): ") {
+		t.Errorf("dry run of duplicates: %q", out)
 	}
 }
 

@@ -5,14 +5,48 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"github.com/nidan-auth/nidan/accounts"
 )
 
+// MaxFileSize is the largest file Import reads: far beyond any real export
+// (40 000 accounts are a few MiB), small enough to hold in memory.
+const MaxFileSize = 64 << 20
+
+// ReadLimited reads an import file of at most MaxFileSize bytes; a larger
+// one is ErrTooLarge, read no further.
+func ReadLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, ErrTooLarge
+	}
+	return data, nil
+}
+
+// ReadFile is ReadLimited for a file by name.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := ReadLimited(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return data, nil
+}
+
 // Import errors callers can test with errors.Is.
 var (
 	ErrUnknownFormat   = errors.New("unknown import format")
+	ErrTooLarge        = errors.New("file is larger than 64 MiB; no authenticator export is that big")
 	ErrPasswordNeeded  = errors.New("file is encrypted and no password was given")
 	ErrIncompleteBatch = errors.New("google authenticator export is incomplete")
 	ErrUnsupportedOTP  = errors.New("kind of code not supported")
@@ -67,6 +101,9 @@ func (e *ImportError) Unwrap() []error {
 // file name, trying the registry in order. Anything it does not recognise
 // (empty input, an image, unrelated JSON or text) is ErrUnknownFormat.
 func DetectFormat(data []byte) (Format, error) {
+	if len(data) > MaxFileSize {
+		return Format{}, ErrTooLarge
+	}
 	sn := newSniff(data)
 	if len(sn.trimmed) == 0 {
 		return Format{}, fmt.Errorf("%w: the file is empty", ErrUnknownFormat)
@@ -95,6 +132,9 @@ func DetectFormat(data []byte) (Format, error) {
 // others: Import then returns the accounts it could read together with an
 // *ImportError naming each bad entry. Any other error returns no accounts.
 func Import(data []byte, name string, password func() ([]byte, error)) ([]accounts.Account, error) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("import: %w", ErrTooLarge)
+	}
 	var f Format
 	if name == "" {
 		var err error

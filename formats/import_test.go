@@ -439,3 +439,39 @@ const (
 	FormatGoogle  = "google"
 	FormatURIs    = "uris"
 )
+
+// Files over 64 MiB are refused before any parsing, by Import, detection
+// and the readers callers use; an entry with a secret over 1 KiB is one
+// failed entry, the others still import.
+func TestImportLimits(t *testing.T) {
+	big := make([]byte, MaxFileSize+1)
+	copy(big, "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP\n")
+	if _, err := Import(big, "", nil); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Import of 64 MiB + 1: %v", err)
+	}
+	if _, err := DetectFormat(big); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("DetectFormat of 64 MiB + 1: %v", err)
+	}
+	if _, err := ReadLimited(bytes.NewReader(big)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("ReadLimited of 64 MiB + 1: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "big.txt")
+	if err := os.WriteFile(path, big, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFile(path); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("ReadFile of 64 MiB + 1: %v", err)
+	}
+	if data, err := ReadLimited(bytes.NewReader(big[:MaxFileSize])); err != nil || len(data) != MaxFileSize {
+		t.Errorf("ReadLimited of exactly 64 MiB: %d bytes, %v", len(data), err)
+	}
+
+	long := accounts.EncodeSecret(bytes.Repeat([]byte{7}, accounts.MaxSecretLen+1))
+	andotp := `[{"secret":"` + long + `","label":"huge","type":"TOTP","digits":6,"period":30,"algorithm":"SHA1"},` +
+		`{"secret":"JBSWY3DPEHPK3PXP","label":"fine","type":"TOTP","digits":6,"period":30,"algorithm":"SHA1"}]`
+	accts, err := Import([]byte(andotp), "", nil)
+	var ie *ImportError
+	if !errors.As(err, &ie) || len(ie.Entries) != 1 || !errors.Is(err, accounts.ErrSecretTooLong) || len(accts) != 1 || accts[0].Name != "fine" {
+		t.Fatalf("andOTP with a 1 KiB + 1 secret: %d accounts, %v", len(accts), err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/accounts/accountstest"
 )
 
@@ -73,5 +74,28 @@ func BenchmarkKDF(b *testing.B) {
 	salt := make([]byte, saltLen)
 	for b.Loop() {
 		DefaultKDF.derive([]byte("correct horse battery staple"), salt)
+	}
+}
+
+// BenchmarkMerge40000 imports 40 000 accounts into a vault already holding
+// 40 000 others, half of them duplicates of the vault's: the merge itself
+// (Preview runs the same code as Add, minus the save and its KDF-free
+// encryption). Target: < 1 s.
+func BenchmarkMerge40000(b *testing.B) {
+	have := accountstest.Many(60000)
+	for b.Loop() {
+		b.StopTimer()
+		vaultAccts := make([]accounts.Account, 40000)
+		copy(vaultAccts, have[:40000])
+		in := make([]accounts.Account, 40000)
+		for i := range in {
+			in[i] = have[20000+i].Clone()
+			in[i].ID = accounts.NewID() // duplicates by key, not by ID
+		}
+		b.StartTimer()
+		r := merge(&vaultAccts, in, time.Now())
+		if r.Added != 20000 || r.Duplicates != 20000 {
+			b.Fatalf("merge report %d added, %d duplicates", r.Added, r.Duplicates)
+		}
 	}
 }

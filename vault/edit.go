@@ -13,66 +13,119 @@ import (
 // This file holds the vault's changes. Each runs through mutate
 // (vault_save.go): re-read if another process saved, change, save, back up.
 
-// MergeReport counts what Add did with the accounts it was given.
+// MergeReport counts what Add did (or, from Preview, would do) with the
+// accounts it was given; Outcomes has one entry per given account, in order.
 type MergeReport struct {
 	Added      int // new accounts
 	Updated    int // same ID, and the given copy was newer (or had a higher HOTP counter)
 	Duplicates int // already present (same ID and not newer, or same key under another ID); kept once
+	Outcomes   []Outcome
 }
+
+// Outcome is what a merge does with one given account.
+type Outcome int
+
+const (
+	Added     Outcome = iota // a new account
+	Updated                  // replaces the vault's copy with the same ID
+	Duplicate                // already in the vault (or earlier in the same batch): skipped
+)
 
 // Add merges accounts into the vault: an account whose ID is already there
 // replaces it if it is newer (by Modified; an HOTP counter never goes back);
 // one with the same secret, issuer and name as an existing account
 // (Account.SameKey) is a duplicate; any other is added at the end. Nothing
 // is ever dropped. Every account is validated first; then the vault is saved
-// and backed up if anything changed.
+// and backed up if anything changed. The merge is linear in the number of
+// accounts (BenchmarkMerge40000).
 func (v *Vault) Add(accts ...accounts.Account) (MergeReport, error) {
-	var r MergeReport
 	for i := range accts {
 		if err := accts[i].Validate(); err != nil {
-			return r, fmt.Errorf("add %q: %w", accts[i].Label(), err)
+			return MergeReport{}, fmt.Errorf("add %q: %w", accts[i].Label(), err)
 		}
 	}
+	var r MergeReport
 	err := v.mutate(true, func() error {
-		r = MergeReport{}
-		next := 0
-		for i := range v.accts {
-			next = max(next, v.accts[i].Order+1)
-		}
-		for i := range accts {
-			a := accts[i].Clone()
-			if j := v.indexLocked(a.ID); a.ID != "" && j >= 0 {
-				if mergeSameID(&v.accts[j], a) {
-					r.Updated++
-				} else {
-					r.Duplicates++
-				}
-				continue
-			}
-			if slices.ContainsFunc(v.accts, func(b accounts.Account) bool { return b.SameKey(&a) }) {
-				r.Duplicates++
-				continue
-			}
-			if a.ID == "" {
-				a.ID = accounts.NewID()
-			}
-			if a.Created.IsZero() {
-				a.Created = v.opts.now().Truncate(time.Second)
-			}
-			if a.Modified.IsZero() {
-				a.Modified = a.Created
-			}
-			a.Order = next
-			next++
-			v.accts = append(v.accts, a)
-			r.Added++
-		}
+		r = merge(&v.accts, accts, v.opts.now().Truncate(time.Second))
 		if r.Added+r.Updated == 0 {
 			return errNoChange
 		}
 		return nil
 	})
 	return r, err
+}
+
+// Preview reports what Add would do with accts, changing nothing. Accounts
+// that Add would refuse as invalid are an error here too.
+func (v *Vault) Preview(accts ...accounts.Account) (MergeReport, error) {
+	for i := range accts {
+		if err := accts[i].Validate(); err != nil {
+			return MergeReport{}, fmt.Errorf("add %q: %w", accts[i].Label(), err)
+		}
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.locked {
+		return MergeReport{}, ErrLocked
+	}
+	scratch := make([]accounts.Account, len(v.accts))
+	for i := range v.accts {
+		scratch[i] = v.accts[i].Clone()
+	}
+	return merge(&scratch, accts, v.opts.now().Truncate(time.Second)), nil
+}
+
+// merge folds accts into *have as Add describes, in time linear in both:
+// accounts are found by ID and by (secret, name) through maps, and
+// Account.SameKey settles the rare same-secret-and-name candidates.
+func merge(have *[]accounts.Account, accts []accounts.Account, now time.Time) MergeReport {
+	r := MergeReport{Outcomes: make([]Outcome, len(accts))}
+	byID := make(map[string]int, len(*have)+len(accts))
+	byKey := make(map[string][]int, len(*have)+len(accts))
+	keyOf := func(a *accounts.Account) string { return string(a.Secret) + "\x00" + a.Name }
+	next := 0
+	for i := range *have {
+		a := &(*have)[i]
+		byID[a.ID] = i
+		byKey[keyOf(a)] = append(byKey[keyOf(a)], i)
+		next = max(next, a.Order+1)
+	}
+	for i := range accts {
+		a := accts[i].Clone()
+		if j, ok := byID[a.ID]; a.ID != "" && ok {
+			if mergeSameID(&(*have)[j], a) {
+				r.Updated++
+				r.Outcomes[i] = Updated
+			} else {
+				r.Duplicates++
+				r.Outcomes[i] = Duplicate
+			}
+			continue
+		}
+		k := keyOf(&a)
+		if slices.ContainsFunc(byKey[k], func(j int) bool { return (*have)[j].SameKey(&a) }) {
+			r.Duplicates++
+			r.Outcomes[i] = Duplicate
+			continue
+		}
+		if a.ID == "" {
+			a.ID = accounts.NewID()
+		}
+		if a.Created.IsZero() {
+			a.Created = now
+		}
+		if a.Modified.IsZero() {
+			a.Modified = a.Created
+		}
+		a.Order = next
+		next++
+		*have = append(*have, a)
+		byID[a.ID] = len(*have) - 1
+		byKey[k] = append(byKey[k], len(*have)-1)
+		r.Added++
+		r.Outcomes[i] = Added
+	}
+	return r
 }
 
 // mergeSameID folds a into old (same ID): the newer copy by Modified wins,

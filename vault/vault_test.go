@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func TestCreateOpenRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r != (MergeReport{Added: 2}) {
+	if !reportIs(r, 2, 0, 0, Added, Added) {
 		t.Errorf("report = %+v", r)
 	}
 	for _, p := range []string{path, filepath.Dir(path)} {
@@ -207,6 +208,10 @@ func mapsEqual(a, b map[string]string) bool {
 	return true
 }
 
+func reportIs(r MergeReport, added, updated, dups int, outcomes ...Outcome) bool {
+	return r.Added == added && r.Updated == updated && r.Duplicates == dups && slices.Equal(r.Outcomes, outcomes)
+}
+
 func TestMergeByIDAndDuplicates(t *testing.T) {
 	v, _ := newTestVault(t)
 	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
@@ -222,15 +227,23 @@ func TestMergeByIDAndDuplicates(t *testing.T) {
 	dupOtherID := a.Clone()
 	dupOtherID.ID = accounts.NewID()
 	other := testAccount(t, "GitLab", "alice", "JBSWY3DPEHPK3PXQ")
-	r, err := v.Add(older, dupOtherID, other, other)
+	batch := []accounts.Account{older, dupOtherID, other, other}
+	p, err := v.Preview(batch...)
+	if err != nil || !reportIs(p, 1, 0, 3, Duplicate, Duplicate, Added, Duplicate) {
+		t.Errorf("preview = %+v %v", p, err)
+	}
+	if n := len(v.Accounts()); n != 1 {
+		t.Errorf("preview changed the vault: %d accounts", n)
+	}
+	r, err := v.Add(batch...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r != (MergeReport{Added: 1, Duplicates: 3}) {
+	if !reportIs(r, 1, 0, 3, Duplicate, Duplicate, Added, Duplicate) {
 		t.Errorf("report = %+v", r)
 	}
 	r, err = v.Add(newer)
-	if err != nil || r != (MergeReport{Updated: 1}) {
+	if err != nil || !reportIs(r, 0, 1, 0, Updated) {
 		t.Errorf("newer: %+v %v", r, err)
 	}
 	got := v.Accounts()
