@@ -62,6 +62,9 @@ var importVectors = []struct {
 	{"freeotp_plus.json", FormatFreeOTP, ""},
 	{"google.txt", FormatGoogle, ""},
 	{"uris.txt", FormatURIs, ""},
+	{"bitwarden.json", "bitwarden", ""},
+	{"bitwarden_authenticator.json", "bitwarden", ""},
+	{"bitwarden_csv.csv", "bitwarden-csv", ""},
 }
 
 func TestImportVectors(t *testing.T) {
