@@ -37,7 +37,7 @@ var bitwardenCSVFormat = Format{
 
 // errNoHOTP: Bitwarden makes time-based codes only; an HOTP account there
 // would show wrong codes, so the export refuses rather than drop it.
-var errNoHOTP = errors.New("Bitwarden has no counter-based (HOTP) codes; export this account another way")
+var errNoHOTP = errors.New("bitwarden has no counter-based (HOTP) codes; export this account another way")
 
 // errBitwardenEncrypted: Bitwarden's own password-protected export.
 var errBitwardenEncrypted = errors.New("this Bitwarden export is encrypted; export again as .json without a password, import it, and delete it")

@@ -11,10 +11,16 @@ var registry = []Format{
 	aegisFormat,
 	twoFASFormat,
 	bitwardenFormat,
+	protonFormat,
+	enteFormat,
+	lastPassFormat,
+	authProFormat,
+	steamFormat,
 	andOTPFormat,
 	freeOTPPlusFormat,
 	bitwardenCSVFormat,
 	googleFormat,
 	urisFormat,
+	andOTPEncryptedFormat, // last of the readers: it claims binary files nothing else did
 	qrFormat,
 }
