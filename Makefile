@@ -35,13 +35,13 @@ test-e2e:
 
 # soak: the crash-safety test with many more SIGKILL rounds (SOAK_ROUNDS).
 soak:
-	NIDAN_CRASH_ROUNDS=$${SOAK_ROUNDS:-5000} $(GO) test -count=1 -run '^TestCrashSafeSave$$' -v -timeout 60m ./accounts/
+	NIDAN_CRASH_ROUNDS=$${SOAK_ROUNDS:-5000} $(GO) test -count=1 -run '^TestCrashSafeSave$$' -v -timeout 60m ./vault/
 
 fuzz:
 	FUZZTIME=$${FUZZTIME:-60s} scripts/fuzz.sh
 
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./scanner/ ./enroll/... ./replica/
+	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./vault/ ./formats/ ./scanner/ ./enroll/... ./replica/
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
@@ -158,7 +158,7 @@ uninstall:
 package-darwin package-android package-ios: $(FYNE)
 	scripts/package.sh $(@:package-%=%)
 
-# check-mobile type-checks accounts, scanner, cli and enroll for Android and
+# check-mobile type-checks accounts, vault, formats, scanner, cli and enroll for Android and
 # iOS, and fails if they would pull C code into a mobile build.
 check-mobile:
 	scripts/check-mobile.sh

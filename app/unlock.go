@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // unlockScreen is what a locked window shows: no account, no code, only the
@@ -54,11 +55,11 @@ func (s *unlockScreen) onUnlock() {
 	}
 	pw := []byte(s.password.Text)
 	path, opts := s.u.path, s.u.vaultOptions()
-	var v *accounts.Vault
+	var v *vault.Vault
 	var err error
 	s.setBusy(true)
 	submitted := time.Now()
-	s.u.background(func() { v, err = accounts.OpenVault(path, pw, opts) }, func() {
+	s.u.background(func() { v, err = vault.Open(path, pw, opts) }, func() {
 		opened := time.Now()
 		clear(pw)
 		s.setBusy(false)
@@ -80,15 +81,15 @@ func (s *unlockScreen) onUnlock() {
 // none, or no keyring, the password field stays.
 func (s *unlockScreen) onKeyring() {
 	path, opts := s.u.path, s.u.vaultOptions()
-	var v *accounts.Vault
+	var v *vault.Vault
 	var err error
 	s.setBusy(true)
-	s.u.background(func() { v, err = accounts.OpenVaultWithKeyring(path, opts) }, func() {
+	s.u.background(func() { v, err = vault.OpenWithKeyring(path, opts) }, func() {
 		s.setBusy(false)
 		switch {
 		case err == nil:
 			s.u.unlocked(v)
-		case errors.Is(err, accounts.ErrNoKeyringEntry), errors.Is(err, accounts.ErrKeyringUnavailable):
+		case errors.Is(err, vault.ErrNoKeyringEntry), errors.Is(err, vault.ErrKeyringUnavailable):
 			fyne.LogError("keyring unlock", err)
 			s.fail(lang.L("The keyring has no key for Nidan. Enter your backup password."))
 		default:

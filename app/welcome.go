@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // minPassword is the shortest backup password the first launch accepts.
@@ -89,10 +89,10 @@ func (s *welcomeScreen) onCreate() {
 	}
 	pw := []byte(s.password.Text)
 	path, opts := s.u.path, s.u.vaultOptions()
-	var v *accounts.Vault
+	var v *vault.Vault
 	var err error
 	s.create.Disable()
-	s.u.background(func() { v, err = accounts.CreateVault(path, pw, opts) }, func() {
+	s.u.background(func() { v, err = vault.Create(path, pw, opts) }, func() {
 		clear(pw)
 		if err != nil {
 			fyne.LogError("create vault", err)

@@ -3,7 +3,7 @@
 # installed. Checks each with dpkg and installs only what is missing, running
 # `apt-get update` at most once. Not root: prints the exact apt line and fails.
 #
-# Groups: build (cgo + fyne GL/X11 headers), test (oathtool, Xvfb, keyring,
+# Groups: build (cgo + fyne GL/X11 headers), test (PostgreSQL, oathtool, Xvfb, keyring,
 # zbar, CJK font), bench (zbar-tools, zxing-cpp-tools), ui (xvfb, xdotool,
 # imagemagick, fonts), windows (mingw-w64), e2e (headless Chromium and
 # chromedriver for the enrollment panel's browser test), package (what `make
@@ -14,7 +14,7 @@
 set -eu
 
 pkgs_build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-pkgs_test="oathtool xvfb xauth xclip dbus dbus-x11 gnome-keyring zbar-tools imagemagick fonts-noto-cjk"
+pkgs_test="postgresql oathtool xvfb xauth xclip dbus dbus-x11 gnome-keyring zbar-tools imagemagick fonts-noto-cjk"
 pkgs_ui="xvfb xauth xdotool imagemagick fonts-noto-cjk x11-utils"
 pkgs_bench="zbar-tools zxing-cpp-tools xvfb xauth"
 pkgs_windows="gcc-mingw-w64-x86-64"
