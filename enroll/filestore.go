@@ -15,7 +15,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/atomicfile"
+	"github.com/nidan-auth/nidan/internal/datadir"
+	"github.com/nidan-auth/nidan/internal/filelock"
 )
 
 // The store file format (docs/enroll-store.md). The envelope is plain JSON;
@@ -56,9 +58,9 @@ type FileStore struct {
 var _ Store = (*FileStore)(nil)
 
 // DefaultStorePath is enroll.json in Nidan's data folder
-// (accounts.DefaultDataDir: <user config dir>/nidan), beside the vault.
+// (internal/datadir: <user config dir>/nidan), beside the vault.
 func DefaultStorePath() (string, error) {
-	dir, err := accounts.DefaultDataDir()
+	dir, err := datadir.Dir()
 	if err != nil {
 		return "", err
 	}
@@ -110,19 +112,13 @@ func (s *FileStore) lockPath() string { return s.path + ".lock" }
 // lock takes the in-process mutex and the exclusive file lock.
 func (s *FileStore) lock() (func(), error) {
 	s.mu.Lock()
-	f, err := os.OpenFile(s.lockPath(), os.O_RDWR|os.O_CREATE, 0o600)
+	l, err := filelock.Lock(s.lockPath())
 	if err != nil {
 		s.mu.Unlock()
 		return nil, fmt.Errorf("lock enroll store: %w", err)
 	}
-	if err := lockFile(f); err != nil {
-		f.Close()
-		s.mu.Unlock()
-		return nil, fmt.Errorf("lock enroll store: %w", err)
-	}
 	return func() {
-		_ = unlockFile(f)
-		f.Close()
+		_ = l.Unlock()
 		s.mu.Unlock()
 	}, nil
 }
@@ -288,49 +284,10 @@ func (s *FileStore) save(users map[string]*User) error {
 	if err != nil {
 		return fmt.Errorf("save enroll store: %w", err)
 	}
-	if err := writeFileAtomic(s.path, append(data, '\n'), false); err != nil {
+	if err := atomicfile.Write(s.path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save enroll store: %w", err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to a 0600 temporary file in path's directory,
-// syncs it, moves it over path and syncs the directory, so that after a
-// crash path holds either the old or the new content, never a mix. With
-// exclusive it never replaces an existing path (a hard link instead of a
-// rename) and fails with fs.ErrExist.
-func writeFileAtomic(path string, data []byte, exclusive bool) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a successful rename this is a no-op
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if exclusive {
-		err = os.Link(tmp, path)
-	} else {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		return err
-	}
-	return syncDir(dir)
 }
 
 func readKey(path string) ([]byte, error) {
@@ -354,7 +311,7 @@ func createKey(path string) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("create key: %w", err)
 	}
-	if err := writeFileAtomic(path, []byte(keyFileLabel+hex.EncodeToString(key)+"\n"), true); err != nil {
+	if err := atomicfile.WriteNew(path, []byte(keyFileLabel+hex.EncodeToString(key)+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("create key file: %w", err)
 	}
 	return key, nil
