@@ -3,15 +3,12 @@ package syncfolder
 import (
 	"regexp"
 	"strings"
-)
 
-const (
-	filePrefix = "nidan-"
-	fileExt    = ".nidan"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // FileName is the name of a device's own file in the sync folder.
-func FileName(device string) string { return filePrefix + device + fileExt }
+func FileName(device string) string { return vault.SyncFileName(device) }
 
 // candidate matches every name a sync client may give a device's file: the
 // file itself or a conflict copy with anything between the device id and
