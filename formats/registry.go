@@ -10,9 +10,17 @@ var registry = []Format{
 	nidanFormat,
 	aegisFormat,
 	twoFASFormat,
+	bitwardenFormat,
+	protonFormat,
+	enteFormat,
+	lastPassFormat,
+	authProFormat,
+	steamFormat,
 	andOTPFormat,
 	freeOTPPlusFormat,
+	bitwardenCSVFormat,
 	googleFormat,
 	urisFormat,
+	andOTPEncryptedFormat, // last of the readers: it claims binary files nothing else did
 	qrFormat,
 }
