@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestCrashDuringSync(t *testing.T) {
-	rounds := 60
+	rounds := 25
 	if n, err := strconv.Atoi(os.Getenv("NIDAN_CRASH_ROUNDS")); err == nil {
 		rounds = n
 	}
