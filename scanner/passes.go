@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ type stage struct {
 	name   string
 	passes []pass
 	always bool // run even when earlier stages found codes
+	// more, if set, runs the stage after codes were found when it
+	// reports that earlier stages saw more than they decoded.
+	more func(found []Result) bool
 }
 
 // trace, when NIDAN_SCAN_TRACE is set, logs which stage found codes and
@@ -49,7 +53,7 @@ func decodeGray(g gray) []Result {
 	ss, cands := stages(g)
 	for _, mk := range ss {
 		st := mk(out)
-		if len(out) > 0 && !st.always {
+		if len(out) > 0 && !st.always && (st.more == nil || !st.more(out)) {
 			break
 		}
 		start := time.Now()
@@ -151,9 +155,25 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 	regionStage := func(found []Result) stage {
 		return stage{name: "regions", passes: regions(g, cands, found, mats), always: true}
 	}
-	ss := []func([]Result) stage{
+	// The pyramid: smaller copies of a large image first, coarsest
+	// first. A code filling a photo has modules of 50–150 px, far
+	// wider than the local threshold's 40 px window, so at full size
+	// its modules' insides binarize as noise and its quiet zone is
+	// cut off by the frame; at an eighth they are a few pixels and
+	// the code decodes in milliseconds. Each finer level, and then
+	// full size, runs only while nothing was found or the coarser
+	// ones saw finder patterns they did not decode.
+	var ss []func([]Result) stage
+	unexplained := func(out []Result) bool { return cands.outside(out) >= 2 }
+	for _, lv := range pyramid(g) {
+		ss = append(ss, func([]Result) stage {
+			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: unexplained,
+				passes: local(lv.gray, float64(lv.scale), fpoint{}, false, cands)}
+		})
+	}
+	ss = append(ss,
 		func([]Result) stage {
-			return stage{name: "local", passes: localStats(stats, 1, fpoint{}, false, cands)}
+			return stage{name: "local", more: unexplained, passes: localStats(stats, 1, fpoint{}, false, cands)}
 		},
 		regionStage,
 		func([]Result) stage {
@@ -176,8 +196,9 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1},
 			}}
 		},
-	}
-	if min(g.w, g.h) >= 400 {
+	)
+	if min(g.w, g.h) >= 400 && min(g.w, g.h) < 2*minPyramid {
+		// (Larger images had their half in the pyramid.)
 		// Noise, JPEG artefacts and blur in photos: average it away.
 		ss = append(ss, func([]Result) stage {
 			if !evidence() {
@@ -261,13 +282,19 @@ func (p pass) run() (fs []found) {
 		return nil
 	}
 	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: !p.quick}
-	if p.cands != nil {
-		hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK] = gozxing.ResultPointCallback(func(rp gozxing.ResultPoint) {
-			if fp, ok := rp.(*detector.FinderPattern); ok {
-				p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.scale + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
-			}
-		})
-	}
+	// Finder candidates of this pass, in its own pixel space, for the
+	// perspective second try; the callback runs on this goroutine.
+	var seen []candidate
+	hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK] = gozxing.ResultPointCallback(func(rp gozxing.ResultPoint) {
+		fp, ok := rp.(*detector.FinderPattern)
+		if !ok {
+			return
+		}
+		seen = addCandidate(seen, candidate{fpoint{fp.GetX(), fp.GetY()}, fp.GetEstimatedModuleSize()})
+		if p.cands != nil {
+			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.scale + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
+		}
+	})
 	rs, _ := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
 	if len(rs) == 0 && p.single {
 		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
@@ -277,6 +304,11 @@ func (p pass) run() (fs []found) {
 	for _, r := range rs {
 		if f, ok := toFound(r); ok {
 			fs = append(fs, f)
+		}
+	}
+	if len(seen) >= 3 {
+		if m, err := bin.GetBlackMatrix(); err == nil {
+			fs = append(fs, perspectiveTriples(m, seen, fs)...)
 		}
 	}
 	return fs
@@ -300,4 +332,33 @@ func toFound(r *gozxing.Result) (found, bool) {
 		f.module /= n
 	}
 	return f, true
+}
+
+// minPyramid is the shorter side of the pyramid's coarsest level: a code
+// filling the frame then has modules of about 10 px, and any code still
+// readable there has at least a dozen pixels per side.
+const minPyramid = 300
+
+// level is one level of the pyramid: the image shrunk scale times.
+type level struct {
+	scale int
+	gray  func() gray
+}
+
+// pyramid returns the halvings of g whose shorter side is at least
+// minPyramid, coarsest first. Each level is computed once, from the next
+// finer one.
+func pyramid(g gray) []level {
+	var lv []level
+	prev := func() gray { return g }
+	for s, w, h := 2, g.w/2, g.h/2; min(w, h) >= minPyramid; s, w, h = s*2, w/2, h/2 {
+		var once sync.Once
+		var out gray
+		from := prev
+		get := func() gray { once.Do(func() { out = from().half() }); return out }
+		lv = append(lv, level{s, get})
+		prev = get
+	}
+	slices.Reverse(lv)
+	return lv
 }

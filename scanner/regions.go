@@ -39,6 +39,21 @@ func (c *candidates) count() int {
 	return len(c.pts)
 }
 
+// outside counts the candidates that lie outside every result in rs:
+// finder patterns seen but not explained by a decoded code.
+func (c *candidates) outside(rs []Result) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, p := range c.pts {
+		pt := image.Pt(int(p.p.x), int(p.p.y))
+		if !slices.ContainsFunc(rs, func(r Result) bool { return pt.In(r.Bounds.Inset(-int(2 * p.module))) }) {
+			n++
+		}
+	}
+	return n
+}
+
 // take returns the candidates not yet searched.
 func (c *candidates) take() []candidate {
 	c.mu.Lock()

@@ -40,6 +40,7 @@ func main() {
 	photos := flag.String("photos", "", "real photo set `dir` (qr-photos)")
 	md := flag.String("md", "", "write the tables to this Markdown `file` too")
 	only := flag.String("only", "", "run only this corpus `category`")
+	photoCats := flag.String("photo-cats", "", "run only these photo `categories` (comma-separated)")
 	one := flag.String("one", "", "decode one `file` and print each text on a line (used by the benchmark itself)")
 	flag.Parse()
 	log.SetFlags(0)
@@ -67,7 +68,7 @@ func main() {
 		}
 	}
 	if *photos != "" {
-		if err := benchPhotos(w, self, *photos); err != nil {
+		if err := benchPhotos(w, self, *photos, *photoCats); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -209,10 +210,16 @@ func benchCorpus(w io.Writer, self, dir, only string) error {
 // benchPhotos runs Nidan, ZXingReader and zbarimg over the labelled phone
 // photos. A code counts as read when a decoder returns one distinct
 // non-empty text for it, at most the labelled count per image.
-func benchPhotos(w io.Writer, self, dir string) error {
+func benchPhotos(w io.Writer, self, dir, cats string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*", "*.jpg"))
 	if err != nil {
 		return err
+	}
+	if cats != "" {
+		keep := strings.Split(cats, ",")
+		files = slices.DeleteFunc(files, func(f string) bool {
+			return !slices.Contains(keep, filepath.Base(filepath.Dir(f)))
+		})
 	}
 	slices.Sort(files)
 	type row struct {
