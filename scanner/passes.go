@@ -21,6 +21,7 @@ type pass struct {
 	scale  float64
 	off    fpoint
 	single bool           // also try the single-code reader if the multi reader fails
+	one    bool           // only the single-code reader (the perspective try finds others)
 	cands  *candidates    // if set, collects finder pattern candidates
 	quick  bool           // without TRY_HARDER: scan every few rows only
 	custom func() []found // instead of the binarizer and readers
@@ -166,14 +167,22 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 	var ss []func([]Result) stage
 	unexplained := func(out []Result) bool { return cands.outside(out) >= 2 }
 	for _, lv := range pyramid(g) {
-		ss = append(ss, func([]Result) stage {
+		ss = append(ss, func(out []Result) stage {
 			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: unexplained,
-				passes: local(lv.gray, float64(lv.scale), fpoint{}, false, cands)}
+				passes: single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out))}
 		})
 	}
 	ss = append(ss,
-		func([]Result) stage {
-			return stage{name: "local", more: unexplained, passes: localStats(stats, 1, fpoint{}, false, cands)}
+		func(out []Result) stage {
+			// Up to fullAlways pixels the full-size pass is cheap,
+			// and runs even after the pyramid found codes: a
+			// screenshot may hold a small code beside a large one,
+			// too small for any coarser level.
+			more := unexplained
+			if g.w*g.h <= fullAlways {
+				more = func([]Result) bool { return true }
+			}
+			return stage{name: "local", more: more, passes: masked(localStats(stats, 1, fpoint{}, false, cands), out)}
 		},
 		regionStage,
 		func([]Result) stage {
@@ -295,8 +304,11 @@ func (p pass) run() (fs []found) {
 			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.scale + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
 		}
 	})
-	rs, _ := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
-	if len(rs) == 0 && p.single {
+	var rs []*gozxing.Result
+	if !p.one {
+		rs, _ = multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
+	}
+	if len(rs) == 0 && (p.single || p.one) {
 		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
 			rs = append(rs, r)
 		}
@@ -339,6 +351,10 @@ func toFound(r *gozxing.Result) (found, bool) {
 // readable there has at least a dozen pixels per side.
 const minPyramid = 300
 
+// fullAlways is the image size (pixels) up to which the full-size pass
+// runs even when the pyramid found codes: 1440p screens, 3 MP photos.
+const fullAlways = 4 << 20
+
 // level is one level of the pyramid: the image shrunk scale times.
 type level struct {
 	scale int
@@ -361,4 +377,51 @@ func pyramid(g gray) []level {
 	}
 	slices.Reverse(lv)
 	return lv
+}
+
+// single makes ps use the single-code reader only. Its finder search
+// keeps the three best patterns, where the multi reader tries every
+// plausible triple of them, which in a photo of many codes costs seconds
+// at a level that full size will search again anyway.
+func single(ps []pass) []pass {
+	for i := range ps {
+		ps[i].one = true
+	}
+	return ps
+}
+
+// masked makes ps see the codes already found as blank paper. In a
+// photo of dozens of codes, the finer levels of the pyramid would
+// otherwise find every decoded code's finder patterns again, and the
+// multi reader's cost grows with the cube of their number.
+func masked(ps []pass, done []Result) []pass {
+	if len(done) == 0 {
+		return ps
+	}
+	for i := range ps {
+		bits, scale, off := ps[i].bits, ps[i].scale, ps[i].off
+		ps[i].bits = func() gozxing.Binarizer {
+			b := bits()
+			if b == nil {
+				return nil
+			}
+			m, err := b.GetBlackMatrix()
+			if err != nil {
+				return b
+			}
+			for _, r := range done {
+				x0 := max(0, int((float64(r.Bounds.Min.X)-off.x)/scale))
+				y0 := max(0, int((float64(r.Bounds.Min.Y)-off.y)/scale))
+				x1 := min(m.GetWidth(), int((float64(r.Bounds.Max.X)-off.x)/scale)+1)
+				y1 := min(m.GetHeight(), int((float64(r.Bounds.Max.Y)-off.y)/scale)+1)
+				for y := y0; y < y1; y++ {
+					for x := x0; x < x1; x++ {
+						m.Unset(x, y)
+					}
+				}
+			}
+			return b
+		}
+	}
+	return ps
 }
