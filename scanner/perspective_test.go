@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/nidan-auth/nidan/scanner/internal/synth"
+	"github.com/nidan-auth/nidan/internal/synth"
 )
 
 func TestFitHomography(t *testing.T) {
