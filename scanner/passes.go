@@ -49,9 +49,19 @@ var trace = os.Getenv("NIDAN_SCAN_TRACE") != ""
 // region search looks for the codes that the whole-image passes saw the
 // finder patterns of but did not decode, as in a photo of several codes.
 func decodeGray(g gray) []Result {
+	out, _ := decodeStages(g, false)
+	return out
+}
+
+// decodeStages runs the stages for g (only the first, cheap ones when
+// live is set) and also returns the finder candidates they saw.
+func decodeStages(g gray, live bool) ([]Result, *candidates) {
 	var out []Result
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	ss, cands := stages(g)
+	if live {
+		ss = ss[:liveStages(g)]
+	}
 	for _, mk := range ss {
 		st := mk(out)
 		if len(out) > 0 && !st.always && (st.more == nil || !st.more(out)) {
@@ -81,8 +91,16 @@ func decodeGray(g gray) []Result {
 			fmt.Fprintf(os.Stderr, "scanner: %dx%d stage %s (%d passes): %d found in %v (%d candidates so far)\n", g.w, g.h, st.name, len(st.passes), len(out)-before, time.Since(start).Round(time.Millisecond), nc)
 		}
 	}
-	return out
+	return out, cands
 }
+
+// liveStages is how many of stages(g) a live camera frame gets: the
+// pyramid, full size, the region search and the edges-only threshold
+// with its region search. The later fallbacks (global histogram, fixed
+// levels, upscaling) cost several times as much and mostly find faint or
+// tiny codes in screenshots; a camera delivers the next frame, a little
+// different, a moment later.
+func liveStages(g gray) int { return len(pyramid(g)) + 4 }
 
 // local returns passes over g thresholded locally, dark-on-light and
 // light-on-dark, sharing the threshold computation.
