@@ -19,6 +19,7 @@ import (
 type pass struct {
 	bits   func() gozxing.Binarizer
 	scale  float64
+	sy     float64 // if set, the scale along y (scale is then along x)
 	off    fpoint
 	single bool           // also try the single-code reader if the multi reader fails
 	one    bool           // only the single-code reader (the perspective try finds others)
@@ -27,8 +28,8 @@ type pass struct {
 	custom func() []found // instead of the binarizer and readers
 }
 
-// stage is a group of passes run concurrently; decoding stops after the
-// first stage that finds anything.
+// stage is a group of passes run concurrently; once a code is found, only
+// the stages marked always, or whose more says so, still run.
 type stage struct {
 	name   string
 	passes []pass
@@ -42,7 +43,8 @@ type stage struct {
 // how long each took; the benchmark uses it to justify the stage order.
 var trace = os.Getenv("NIDAN_SCAN_TRACE") != ""
 
-// decodeGray runs stages of passes until one finds a code. The passes of
+// decodeGray runs stages of passes until one finds a code (then only
+// those that look for more, see stage). The passes of
 // a stage run concurrently (at most GOMAXPROCS at once) and their results
 // are merged, so an image with a dark-mode code beside a light one yields
 // both. A stage marked always runs even after codes were found: the
@@ -65,7 +67,7 @@ func decodeStages(g gray, live bool) ([]Result, *candidates) {
 	for _, mk := range ss {
 		st := mk(out)
 		if len(out) > 0 && !st.always && (st.more == nil || !st.more(out)) {
-			break
+			continue
 		}
 		start := time.Now()
 		before := len(out)
@@ -81,7 +83,7 @@ func decodeStages(g gray, live bool) ([]Result, *candidates) {
 				mu.Lock()
 				defer mu.Unlock()
 				for _, f := range fs {
-					out = addResult(out, f.toResult(p.scale, p.off))
+					out = addResult(out, f.toResultXY(p.scale, p.yscale(), p.off))
 				}
 			})
 		}
@@ -179,14 +181,16 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 	// wider than the local threshold's 40 px window, so at full size
 	// its modules' insides binarize as noise and its quiet zone is
 	// cut off by the frame; at an eighth they are a few pixels and
-	// the code decodes in milliseconds. Each finer level, and then
-	// full size, runs only while nothing was found or the coarser
-	// ones saw finder patterns they did not decode.
+	// the code decodes in milliseconds. Every level runs (together
+	// they cost a third of full size); full size then runs only while
+	// nothing was found or the levels saw finder patterns they did
+	// not decode, a smaller code beside the large one.
 	var ss []func([]Result) stage
 	unexplained := func(out []Result) bool { return cands.outside(out) >= 2 }
+	always := func([]Result) bool { return true }
 	for _, lv := range pyramid(g) {
 		ss = append(ss, func(out []Result) stage {
-			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: unexplained,
+			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: always,
 				passes: single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out))}
 		})
 	}
@@ -198,7 +202,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			// too small for any coarser level.
 			more := unexplained
 			if g.w*g.h <= fullAlways {
-				more = func([]Result) bool { return true }
+				more = always
 			}
 			return stage{name: "local", more: more, passes: masked(localStats(stats, 1, fpoint{}, false, cands), out)}
 		},
@@ -241,6 +245,26 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			return stage{name: "levels" + skipped}
 		}
 		return stage{name: "levels", passes: levels(g)}
+	})
+	ss = append(ss, func([]Result) stage {
+		// A code seen at a steep angle is foreshortened along one
+		// axis: its finder patterns are twice as tall as wide, say,
+		// and the finder search, which checks that a pattern's
+		// horizontal and vertical extents agree, rejects them.
+		// Halving the image along the other axis restores the
+		// proportions (and costs half a pass each).
+		var ps []pass
+		for _, alongY := range []bool{true, false} {
+			sx, sy := 1.0, 2.0
+			if !alongY {
+				sx, sy = 2, 1
+			}
+			for _, p := range local(func() gray { return g.squeeze(alongY) }, sx, fpoint{}, false, nil) {
+				p.sy = sy
+				ps = append(ps, p)
+			}
+		}
+		return stage{name: "squeeze", passes: ps}
 	})
 	if max(g.w, g.h) <= 1024 {
 		// Small images: a smooth 2× upscale of everything is cheap. (In
@@ -319,7 +343,7 @@ func (p pass) run() (fs []found) {
 		}
 		seen = addCandidate(seen, candidate{fpoint{fp.GetX(), fp.GetY()}, fp.GetEstimatedModuleSize()})
 		if p.cands != nil {
-			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.scale + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
+			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.yscale() + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
 		}
 	})
 	var rs []*gozxing.Result
@@ -442,4 +466,11 @@ func masked(ps []pass, done []Result) []pass {
 		}
 	}
 	return ps
+}
+
+func (p pass) yscale() float64 {
+	if p.sy != 0 {
+		return p.sy
+	}
+	return p.scale
 }
