@@ -90,6 +90,17 @@ func regions(g gray, cands *candidates, done []Result, mats func() (dark, light 
 			pts = append(pts, c)
 		}
 	}
+	// Passes run concurrently and report in any order: sort, so that
+	// the same image always gets the same windows.
+	slices.SortFunc(pts, func(a, b candidate) int {
+		switch {
+		case a.p.y != b.p.y:
+			return cmpFloat(a.p.y, b.p.y)
+		case a.p.x != b.p.x:
+			return cmpFloat(a.p.x, b.p.x)
+		}
+		return cmpFloat(a.module, b.module)
+	})
 	if len(pts) > maxCandidates {
 		pts = pts[:maxCandidates]
 	}
@@ -248,4 +259,14 @@ func triples(pts []candidate) [][3]int {
 		ts[i] = o.t
 	}
 	return ts
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
