@@ -13,7 +13,7 @@ import (
 func showMessage(w fyne.Window, title, msg string) {
 	l := &widget.Label{Text: msg, Wrapping: wrapMode()}
 	d := dialog.NewCustom(title, lang.L("OK"), l, w)
-	d.Resize(fyne.NewSize(420, 0).Max(d.MinSize()))
+	fitDialog(d, w, 420)
 	d.Show()
 }
 
@@ -29,7 +29,7 @@ func (u *ui) askPassword(title, why string, done func([]byte)) *dialog.FormDialo
 		}
 		return nil
 	}
-	items := []*widget.FormItem{{Text: lang.L("Password"), Widget: pw, HintText: why}}
+	items := phoneItems([]*widget.FormItem{{Text: lang.L("Password"), Widget: pw, HintText: why}})
 	d := dialog.NewForm(title, lang.L("OK"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
@@ -39,7 +39,7 @@ func (u *ui) askPassword(title, why string, done func([]byte)) *dialog.FormDialo
 		done(b)
 	}, w)
 	pw.OnSubmitted = func(string) { d.Submit() }
-	d.Resize(fyne.NewSize(420, 0).Max(d.MinSize()))
+	fitDialog(d, w, 420)
 	d.Show()
 	u.focusSoon(pw)
 	return d

@@ -52,6 +52,7 @@ type row struct {
 	nextWord string
 	onHOTP   func(id string)
 	onMenu   func(id string, at fyne.CanvasObject)
+	onTap    func(id string) // a tap on a phone (row_touch.go)
 	rend     *rowRenderer
 }
 
@@ -77,7 +78,9 @@ func newRow(book *accounts.Codebook, onHOTP func(string), onMenu func(string, fy
 	r.menu = &widget.Button{Icon: theme.MoreVerticalIcon(), Importance: widget.LowImportance, OnTapped: r.onMenuTapped}
 	r.next.Hide()
 	r.hotp.Hide()
-	r.menu.Hide() // shown on hover: a button per row costs every repaint
+	if !isMobile() {
+		r.menu.Hide() // shown on hover: a button per row costs every repaint
+	}
 	r.ExtendBaseWidget(r)
 	r.applyTheme()
 	return r
@@ -102,6 +105,11 @@ func (r *row) applyTheme() {
 	text := th.Size(theme.SizeNameText)
 	r.title.TextSize, r.sub.TextSize, r.countdown.TextSize, r.next.TextSize = text, text, text, text
 	r.code.TextSize = th.Size(theme.SizeNameHeadingText)
+	if isMobile() {
+		// A phone's row is narrow: a smaller next code leaves the names
+		// room in the last seconds.
+		r.next.TextSize = th.Size(theme.SizeNameCaptionText)
+	}
 	fg := r.themeColor(theme.ColorNameForeground)
 	r.title.Color, r.sub.Color, r.code.Color = fg, fg, fg
 	r.next.Color = r.themeColor(theme.ColorNameDisabled)
@@ -406,7 +414,7 @@ func (r *row) MouseIn(*desktop.MouseEvent) {
 }
 func (r *row) MouseMoved(*desktop.MouseEvent) {}
 func (r *row) MouseOut() {
-	if r.menu.Visible() {
+	if r.menu.Visible() && !isMobile() {
 		r.menu.Hide()
 		r.relayout()
 		canvas.Refresh(r.title) // the names widen again
