@@ -90,7 +90,7 @@ QR_PHOTOS ?=
 scan-corpus:
 	go run ./scanner/internal/corpusgen -out $(SCAN_CORPUS)
 
-# bench-scan measures the scanner beside zbarimg (and ZXingReader on the
+# bench-scan measures the scanner beside ZXingReader and zbarimg (and on the
 # real photos when $(QR_PHOTOS) exists), prints the tables and writes them
 # into docs/scanner-benchmark.md.
 bench-scan: scan-corpus
