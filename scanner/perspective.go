@@ -57,7 +57,6 @@ func traceFinder(m *gozxing.BitMatrix, c fpoint, module float64) (finderQuad, bo
 	}
 	maxR := 7.5 * module
 	var pts []fpoint
-	var dists []float64
 	for i := range rays {
 		a := 2 * math.Pi * float64(i) / rays
 		dx, dy := math.Cos(a), math.Sin(a)
@@ -85,7 +84,6 @@ func traceFinder(m *gozxing.BitMatrix, c fpoint, module float64) (finderQuad, bo
 			if phase == 3 {
 				e := (last + r) / 2
 				pts = append(pts, fpoint{c.x + e*dx, c.y + e*dy})
-				dists = append(dists, e)
 				break
 			}
 			last = r
@@ -267,13 +265,12 @@ func (q finderQuad) moduleCorners(u, v fpoint) ([4]fpoint, bool) {
 // perspectiveCode holds what the sampler learnt about one candidate code
 // from its three finder patterns.
 type perspectiveCode struct {
-	tl, tr, bl    [4]fpoint // module-ordered corners of each finder
-	centres       [3]fpoint // bl, tl, tr
-	module        float64
-	estimate      float64 // dimension from distances and module size
-	timingRow     int     // dimension from the timing patterns, 0 if unknown
-	timingCol     int
-	decodedModule float64
+	tl, tr, bl [4]fpoint // module-ordered corners of each finder
+	centres    [3]fpoint // bl, tl, tr
+	module     float64
+	estimate   float64 // dimension from distances and module size
+	timingRow  int     // dimension from the timing patterns, 0 if unknown
+	timingCol  int
 }
 
 // decodePerspective tries to read the code whose three finder patterns'
