@@ -143,7 +143,12 @@ var (
 // NewService returns a service keeping its users in store.
 func NewService(store Store, opts Options) *Service {
 	opts = opts.withDefaults()
-	return &Service{store: store, opts: opts, hashes: make(chan struct{}, opts.HashConcurrency)}
+	s := &Service{store: store, opts: opts, hashes: make(chan struct{}, opts.HashConcurrency)}
+	// Make the dummy hash now, off the caller's path, so that the first
+	// unknown-user sign-in does not pay two hashes (a timing tell, and on
+	// a busy server a slow answer).
+	go s.dummy()
+	return s
 }
 
 // Store returns the service's store.

@@ -33,12 +33,12 @@ type SQLStore struct {
 	// last few attempts, which only lowers a count), while the replay guard
 	// and the users stay fully durable on db.
 	counters *sql.DB
-	d       dialect
-	aead    cipher.AEAD
-	keyMAC  []byte
-	sweeps  atomic.Uint64
-	queries map[string]string
-	stmts   map[string]*sql.Stmt // prepared once: SQLite would parse every query again
+	d        dialect
+	aead     cipher.AEAD
+	keyMAC   []byte
+	sweeps   atomic.Uint64
+	queries  map[string]string
+	stmts    map[string]*sql.Stmt // prepared once: SQLite would parse every query again
 }
 
 var _ Store = (*SQLStore)(nil)
