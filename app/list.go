@@ -58,6 +58,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
 			r := newRow(l.book, l.onHOTP, l.onRowMenu)
+			r.onTap = u.copyCode
 			l.rows = append(l.rows, r)
 			return r
 		},

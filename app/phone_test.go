@@ -255,6 +255,23 @@ func TestPhoneRowMenuWithoutHover(t *testing.T) {
 	mustShow(t, u, tr("Show QR code…"))
 }
 
+// A tap on a row copies its code: on a phone the row itself gets the tap
+// (it also takes long presses), not the list item.
+func TestPhoneTapRowCopies(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	var r fyne.CanvasObject = rowFor(t, u, a.ID)
+	tp, ok := r.(fyne.Tappable)
+	if !ok {
+		t.Fatal("the row takes no taps on a phone; fyne's mobile driver would stop a tap there")
+	}
+	tp.Tapped(&fyne.PointEvent{})
+	want, _ := a.CodeAt(testNow)
+	if got := u.clipboard.Content(); got != want.Current {
+		t.Fatalf("tapping the row copied %q, want %q", got, want.Current)
+	}
+}
+
 // Going to the background locks the vault at once and drops the codes; a
 // system picker Nidan opened does not (the user comes back to it).
 func TestPhoneLocksInBackground(t *testing.T) {

@@ -52,6 +52,7 @@ type row struct {
 	nextWord string
 	onHOTP   func(id string)
 	onMenu   func(id string, at fyne.CanvasObject)
+	onTap    func(id string) // a tap on a phone (row_touch.go)
 	rend     *rowRenderer
 }
 
