@@ -162,3 +162,18 @@ package-darwin package-android package-ios: $(FYNE)
 # iOS, and fails if they would pull C code into a mobile build.
 check-mobile:
 	scripts/check-mobile.sh
+
+# Sync end to end (docs/vault-format.md, "The sync folder"): real Syncthing
+# instances on loopback started and stopped by the tests. test-sync: two
+# devices with concurrent changes over a paused link, conflict copies, the
+# real nidan binary; a 150-operation soak across three. soak-sync: 1 000
+# random operations (SOAK_OPS=n) with random link pauses.
+.PHONY: test-sync soak-sync
+test-sync:
+	scripts/deps.sh build sync
+	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances' ./internal/syncthingtest/ ./cli/ ./syncfolder/
+
+soak-sync:
+	scripts/deps.sh build sync
+	NIDAN_SOAK_OPS=$${SOAK_OPS:-1000} $(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 60m -v -run '^TestSoakThroughSyncthing$$' ./syncfolder/
+	NIDAN_MERGE_SEEDS=$${MERGE_SEEDS:-2000} $(GO) test -count=1 -run '^TestReplicasConverge$$' -v ./replica/

@@ -11,12 +11,13 @@ import (
 	"github.com/nidan-auth/nidan/accounts"
 )
 
-// fuzzCheap lowers the scrypt cap for fuzzing, so that each input costs
-// milliseconds; the cap itself is tested by TestImportScryptCap.
+// fuzzCheap lowers the KDF caps (Aegis's scrypt, andOTP's PBKDF2, Ente's
+// Argon2id) for fuzzing, so that each input costs milliseconds; the
+// scrypt cap itself is tested by TestImportScryptCap.
 func fuzzCheap(f *testing.F) {
-	old := maxScryptWork
-	maxScryptWork = 1 << 14
-	f.Cleanup(func() { maxScryptWork = old })
+	old, oldIter, oldMem, oldOps := maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps
+	maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps = 1<<14, 20000, 1<<20, 2
+	f.Cleanup(func() { maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps = old, oldIter, oldMem, oldOps })
 }
 
 func addImportSeeds(f *testing.F, fn func(data []byte)) {

@@ -232,3 +232,24 @@ func isImage(b []byte) bool {
 	}
 	return len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP"
 }
+
+// totpField reads the one-string form password managers keep a second
+// factor in: an otpauth:// URI, steam://SECRET (a Steam Guard code, base32
+// secret) or a bare base32 secret (TOTP with the usual defaults). issuer
+// and name fill in what the string itself does not say.
+func totpField(s, issuer, name string) (accounts.Account, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case hasPrefixFold(s, otpauthScheme):
+		a, err := accounts.ParseURI(s)
+		if err == nil && a.Issuer == "" && issuer != "" && a.Name != issuer {
+			a.Issuer = issuer
+		}
+		return a, err
+	case hasPrefixFold(s, "steam://"):
+		secret, err := accounts.DecodeSecret(s[len("steam://"):])
+		return accounts.Account{Type: accounts.Steam, Issuer: "Steam", Name: name, Secret: secret}, err
+	}
+	secret, err := accounts.DecodeSecret(s)
+	return accounts.Account{Type: accounts.TOTP, Issuer: issuer, Name: name, Secret: secret}, err
+}

@@ -62,6 +62,20 @@ var importVectors = []struct {
 	{"freeotp_plus.json", FormatFreeOTP, ""},
 	{"google.txt", FormatGoogle, ""},
 	{"uris.txt", FormatURIs, ""},
+	{"bitwarden.json", "bitwarden", ""},
+	{"bitwarden_authenticator.json", "bitwarden", ""},
+	{"bitwarden_csv.csv", "bitwarden-csv", ""},
+	{"proton_plain.json", "proton", ""},
+	{"proton_encrypted.json", "proton", testPassword}, // Python-made, gen_vectors.py
+	{"ente_encrypted.txt", "ente", testPassword},      // Python-made, gen_vectors.py
+	{"andotp_encrypted.json.aes", "andotp-encrypted", testPassword},
+	{"andotp_encrypted_old.json.aes", "andotp-encrypted", testPassword},
+	{"steam.maFile", "steam", ""},
+	{"lastpass.json", "lastpass", ""},
+	{"authpro.json", "authpro", ""},
+	{"authy_plain.xml", "authy", ""},
+	{"authy_encrypted.xml", "authy", testPassword}, // Python-made, gen_vectors.py
+	{"freeotp_tokens.xml", "freeotp-xml", ""},
 }
 
 func TestImportVectors(t *testing.T) {
