@@ -33,6 +33,19 @@ test-e2e:
 	scripts/deps.sh build e2e
 	$(GO) test -tags e2e,$(TAGS) -race -count=1 -run Chromium -v ./enroll/panel/
 
+# Enrollment panel under load (docs/enroll-store.md): real `nidan enroll
+# serve` processes on loopback, two of them on one throwaway PostgreSQL;
+# bounded in count (500, 200, 10 000 requests) and time.
+.PHONY: test-enroll-load bench-enroll
+test-enroll-load:
+	scripts/deps.sh build test
+	$(GO) test -tags load -count=1 -v -timeout 15m ./internal/enrollload/
+
+# Code-only verification per store (checks/s), PostgreSQL started by the benchmark.
+bench-enroll:
+	scripts/deps.sh test
+	$(GO) test -run '^$$' -bench VerifyCode -benchtime 3s ./enroll/
+
 # soak: the crash-safety test with many more SIGKILL rounds (SOAK_ROUNDS).
 soak:
 	NIDAN_CRASH_ROUNDS=$${SOAK_ROUNDS:-5000} $(GO) test -count=1 -run '^TestCrashSafeSave$$' -v -timeout 60m ./vault/
@@ -162,3 +175,18 @@ package-darwin package-android package-ios: $(FYNE)
 # iOS, and fails if they would pull C code into a mobile build.
 check-mobile:
 	scripts/check-mobile.sh
+
+# Sync end to end (docs/vault-format.md, "The sync folder"): real Syncthing
+# instances on loopback started and stopped by the tests. test-sync: two
+# devices with concurrent changes over a paused link, conflict copies, the
+# real nidan binary; a 150-operation soak across three. soak-sync: 1 000
+# random operations (SOAK_OPS=n) with random link pauses.
+.PHONY: test-sync soak-sync
+test-sync:
+	scripts/deps.sh build sync
+	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances' ./internal/syncthingtest/ ./cli/ ./syncfolder/
+
+soak-sync:
+	scripts/deps.sh build sync
+	NIDAN_SOAK_OPS=$${SOAK_OPS:-1000} $(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 60m -v -run '^TestSoakThroughSyncthing$$' ./syncfolder/
+	NIDAN_MERGE_SEEDS=$${MERGE_SEEDS:-2000} $(GO) test -count=1 -run '^TestReplicasConverge$$' -v ./replica/

@@ -59,6 +59,7 @@ func commandTable() map[string]command {
 		coreCommands,
 		vaultCommands,
 		backupCommands,
+		syncCommands,
 		scanCommands,
 		enrollCommands,
 	} {

@@ -120,11 +120,21 @@ type unlocked struct {
 	password []byte
 }
 
-// open unlocks the vault: with the OS keyring where keyring unlock is on,
+// open unlocks the vault and, if it syncs, takes in the other devices'
+// changes first.
+func (f *vaultFlags) open(e *Env) (*unlocked, error) {
+	u, err := f.unlock(e)
+	if err == nil {
+		pullSync(e, u)
+	}
+	return u, err
+}
+
+// unlock unlocks the vault: with the OS keyring where keyring unlock is on,
 // else (or when the keyring cannot help, said in one line) with the
 // password. A damaged vault is never touched: the error names the newest
 // backup that can restore it.
-func (f *vaultFlags) open(e *Env) (*unlocked, error) {
+func (f *vaultFlags) unlock(e *Env) (*unlocked, error) {
 	path, err := f.vaultPath(e)
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ func TestEncryptedWrongPasswordVsDamage(t *testing.T) {
 	ente := string(readImport(t, "ente_encrypted.txt"))
 	andotp := readImport(t, "andotp_encrypted.json.aes")
 	andotpOld := readImport(t, "andotp_encrypted_old.json.aes")
+	authy := readImport(t, "authy_encrypted.xml")
 	flip := func(b []byte, i int) []byte { b = bytes.Clone(b); b[i] ^= 1; return b }
 	for _, tt := range []struct {
 		name string
@@ -34,6 +35,10 @@ func TestEncryptedWrongPasswordVsDamage(t *testing.T) {
 		{"andotp wrong password", andotp, nil},
 		{"andotp old wrong password", andotpOld, nil},
 		{"andotp truncated", andotp[:20], nil}, // too short to be detected: unknown
+		{"authy wrong password", authy, nil},
+		{"authy secret not base64", []byte(strings.Replace(string(authy), "encryptedSecret&quot;: &quot;", "encryptedSecret&quot;: &quot;!", 1)), accounts.ErrMalformed},
+		{"authy iterations absurd", []byte(strings.Replace(string(authy), "100000", "99999999999", 1)), accounts.ErrMalformed},
+		{"authy not XML", []byte(strings.Replace(string(authy), "</map>", "</mop>", 1)), accounts.ErrMalformed},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if strings.HasSuffix(tt.name, "wrong password") {

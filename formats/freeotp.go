@@ -63,6 +63,37 @@ func importFreeOTP(data []byte, c *collector) error {
 	if err := json.Unmarshal(data, &f); err != nil {
 		return fmt.Errorf("%w: %v", accounts.ErrMalformed, err)
 	}
+	return f.read(c)
+}
+
+// FreeOTP's tokens.xml, which FreeOTP+ keeps too (its internal storage):
+// Android SharedPreferences whose "tokenOrder" string is the order list and
+// whose every other string is one token as JSON, as in the export.
+var freeOTPXMLFormat = Format{
+	Name: "freeotp-xml", App: "FreeOTP or FreeOTP+ storage (tokens.xml)",
+	detect: func(s *sniff) bool { return isPrefs(s, `name="tokenOrder"`) },
+	read:   func(data []byte, _ func() ([]byte, error), c *collector) error { return importFreeOTPXML(data, c) },
+}
+
+func importFreeOTPXML(data []byte, c *collector) error {
+	prefs, err := readPrefs(data)
+	if err != nil {
+		return err
+	}
+	var f freeOTPFile
+	for _, p := range prefs {
+		if p.Name == "tokenOrder" {
+			if err := json.Unmarshal([]byte(p.Value), &f.TokenOrder); err != nil {
+				return fmt.Errorf("%w: tokenOrder: %v", accounts.ErrMalformed, err)
+			}
+			continue
+		}
+		f.Tokens = append(f.Tokens, json.RawMessage(p.Value))
+	}
+	return f.read(c)
+}
+
+func (f *freeOTPFile) read(c *collector) error {
 	type item struct {
 		pos, rank int
 		tok       freeOTPToken

@@ -73,6 +73,9 @@ var importVectors = []struct {
 	{"steam.maFile", "steam", ""},
 	{"lastpass.json", "lastpass", ""},
 	{"authpro.json", "authpro", ""},
+	{"authy_plain.xml", "authy", ""},
+	{"authy_encrypted.xml", "authy", testPassword}, // Python-made, gen_vectors.py
+	{"freeotp_tokens.xml", "freeotp-xml", ""},
 }
 
 func TestImportVectors(t *testing.T) {

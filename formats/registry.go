@@ -18,6 +18,8 @@ var registry = []Format{
 	steamFormat,
 	andOTPFormat,
 	freeOTPPlusFormat,
+	freeOTPXMLFormat,
+	authyFormat,
 	bitwardenCSVFormat,
 	googleFormat,
 	urisFormat,

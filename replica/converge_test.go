@@ -189,6 +189,9 @@ func TestReplicasConverge(t *testing.T) {
 	// 40 seeds keep make test (with -race) quick; NIDAN_MERGE_SEEDS=2000
 	// runs a long search.
 	seeds, steps := uint64(40), 400
+	if raceEnabled {
+		seeds = 8
+	}
 	if n, err := strconv.ParseUint(os.Getenv("NIDAN_MERGE_SEEDS"), 10, 64); err == nil {
 		seeds = n
 	}

@@ -100,3 +100,10 @@ func canonical(e *Entry) []byte {
 	}
 	return b
 }
+
+func equalJSON(a, b State) bool {
+	a, b = Merge(a, State{}), Merge(b, State{}) // canonical order
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+}

@@ -108,7 +108,11 @@ func randomState(r *rand.Rand) State {
 // states: commutative, associative, idempotent.
 func TestMergeLaws(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for i := range 2000 {
+	rounds := 2000
+	if raceEnabled {
+		rounds = 300
+	}
+	for i := range rounds {
 		a, b, c := randomState(r), randomState(r), randomState(r)
 		ab, ba := encode(t, Merge(a, b)), encode(t, Merge(b, a))
 		if !bytes.Equal(ab, ba) {

@@ -10,7 +10,8 @@
 # package-linux` and `make package-windows` need besides build: mingw-w64,
 # xz), icon (rsvg-convert, to re-render assets/icon.png and icon.ico),
 # mobile (EGL/GLES headers for -tags mobile, Xvfb, openbox, xdotool, xclip,
-# oathtool for make test-mobile).
+# oathtool for make test-mobile), sync (Syncthing, for make test-sync and
+# soak-sync).
 set -eu
 
 pkgs_build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
@@ -23,6 +24,7 @@ pkgs_e2e="chromium chromium-driver fonts-noto-core"
 pkgs_package="gcc-mingw-w64-x86-64 xz-utils"
 pkgs_icon="librsvg2-bin"
 pkgs_mobile="libegl-dev libgles-dev xvfb xauth openbox xdotool xclip x11-utils oathtool imagemagick fonts-noto-cjk"
+pkgs_sync="syncthing"
 
 want=""
 for group in "$@"; do
@@ -37,6 +39,7 @@ for group in "$@"; do
 	package) want="$want $pkgs_package" ;;
 	icon) want="$want $pkgs_icon" ;;
 	mobile) want="$want $pkgs_mobile" ;;
+	sync) want="$want $pkgs_sync" ;;
 	*) echo "deps.sh: unknown group $group" >&2; exit 2 ;;
 	esac
 done

@@ -52,8 +52,11 @@ func (v *Vault) backupBytesLocked() ([]byte, error) {
 	if v.locked {
 		return nil, ErrLocked
 	}
-	h := header{Kind: kindBackup, VaultID: v.hdr.VaultID, Cipher: cipherName, Slots: []slot{*v.hdr.slot(slotPassword)}}
-	data, err := marshal(&h, v.master, &payload{Accounts: v.accts})
+	h := header{Kind: kindBackup, VaultID: v.hdr.VaultID, Cipher: cipherName, Keyed: v.hdr.Keyed, Device: v.hdr.Device,
+		Slots: []slot{*v.hdr.slot(slotPassword)}}
+	st := v.st
+	st.Clock = v.clock.Last()
+	data, err := marshal(&h, v.master, &st)
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
@@ -199,7 +202,7 @@ func ReadBackup(r io.Reader, password []byte) ([]accounts.Account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read backup: %w", err)
 	}
-	master, err := c.header.unwrapPassword(password)
+	master, err := c.header.unwrapPassword(c.version, password)
 	if err != nil {
 		return nil, fmt.Errorf("read backup: %w", err)
 	}
@@ -208,7 +211,11 @@ func ReadBackup(r io.Reader, password []byte) ([]accounts.Account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read backup: %w", err)
 	}
-	return p.Accounts, nil
+	out := make([]accounts.Account, len(p.Accounts))
+	for i := range p.Accounts {
+		out[i] = p.Accounts[i].Account
+	}
+	return out, nil
 }
 
 // IsNidanBackup reports whether data looks like a Nidan backup or vault

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/accounts/accountstest"
+	"github.com/nidan-auth/nidan/replica"
 )
 
 // Vault benchmarks with 1 000 accounts. The KDF is excluded from open and
@@ -36,7 +37,7 @@ func BenchmarkVaultOpen1000(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		w, err := OpenWithKeyring(v.Path(), Options{Keyring: kr})
-		if err != nil || len(w.accts) != 1000 {
+		if err != nil || len(w.st.Accounts) != 1000 {
 			b.Fatal(err)
 		}
 	}
@@ -85,15 +86,19 @@ func BenchmarkMerge40000(b *testing.B) {
 	have := accountstest.Many(60000)
 	for b.Loop() {
 		b.StopTimer()
-		vaultAccts := make([]accounts.Account, 40000)
-		copy(vaultAccts, have[:40000])
+		st := replica.State{Accounts: make([]replica.Entry, 40000)}
+		for i := range st.Accounts {
+			st.Accounts[i] = replica.Entry{Account: have[i], Stamp: replica.Stamp{Wall: 1, Device: replica.LegacyDevice}}
+		}
+		clock := replica.NewClock("aaaaaaaaaaaaaaaa", replica.Stamp{})
 		in := make([]accounts.Account, 40000)
 		for i := range in {
 			in[i] = have[20000+i].Clone()
 			in[i].ID = accounts.NewID() // duplicates by key, not by ID
 		}
 		b.StartTimer()
-		r := merge(&vaultAccts, in, time.Now())
+		now := time.Now()
+		r := merge(&st, in, now, func() replica.Stamp { return clock.Now(now) })
 		if r.Added != 20000 || r.Duplicates != 20000 {
 			b.Fatalf("merge report %d added, %d duplicates", r.Added, r.Duplicates)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/replica"
 )
 
 // This file holds the vault's changes. Each runs through mutate
@@ -46,7 +47,7 @@ func (v *Vault) Add(accts ...accounts.Account) (MergeReport, error) {
 	}
 	var r MergeReport
 	err := v.mutate(true, func() error {
-		r = merge(&v.accts, accts, v.opts.now().Truncate(time.Second))
+		r = merge(&v.st, accts, v.opts.now().Truncate(time.Second), v.stamp)
 		if r.Added+r.Updated == 0 {
 			return errNoChange
 		}
@@ -68,17 +69,24 @@ func (v *Vault) Preview(accts ...accounts.Account) (MergeReport, error) {
 	if v.locked {
 		return MergeReport{}, ErrLocked
 	}
-	scratch := make([]accounts.Account, len(v.accts))
-	for i := range v.accts {
-		scratch[i] = v.accts[i].Clone()
-	}
-	return merge(&scratch, accts, v.opts.now().Truncate(time.Second)), nil
+	scratch := v.st.Clone()
+	clock := replica.NewClock(v.hdr.Device, v.clock.Last()) // a copy: a preview stamps nothing for real
+	return merge(&scratch, accts, v.opts.now().Truncate(time.Second), func() replica.Stamp { return clock.Now(v.opts.now()) }), nil
 }
 
-// merge folds accts into *have as Add describes, in time linear in both:
+// merge folds accts into st as Add describes, in time linear in both:
 // accounts are found by ID and by (secret, name) through maps, and
-// Account.SameKey settles the rare same-secret-and-name candidates.
-func merge(have *[]accounts.Account, accts []accounts.Account, now time.Time) MergeReport {
+// Account.SameKey settles the rare same-secret-and-name candidates. Each
+// account added or updated gets a stamp from stamp. An account whose id
+// has a tombstone comes back under a new id: delete wins over any copy a
+// sync brings, but re-adding from a backup or an export is the person's
+// explicit wish.
+func merge(st *replica.State, accts []accounts.Account, now time.Time, stamp func() replica.Stamp) MergeReport {
+	have := &st.Accounts
+	dead := make(map[string]bool, len(st.Tombstones))
+	for _, t := range st.Tombstones {
+		dead[t.ID] = true
+	}
 	r := MergeReport{Outcomes: make([]Outcome, len(accts))}
 	byID := make(map[string]int, len(*have)+len(accts))
 	byKey := make(map[string][]int, len(*have)+len(accts))
@@ -87,13 +95,14 @@ func merge(have *[]accounts.Account, accts []accounts.Account, now time.Time) Me
 	for i := range *have {
 		a := &(*have)[i]
 		byID[a.ID] = i
-		byKey[keyOf(a)] = append(byKey[keyOf(a)], i)
+		byKey[keyOf(&a.Account)] = append(byKey[keyOf(&a.Account)], i)
 		next = max(next, a.Order+1)
 	}
 	for i := range accts {
 		a := accts[i].Clone()
 		if j, ok := byID[a.ID]; a.ID != "" && ok {
-			if mergeSameID(&(*have)[j], a) {
+			if mergeSameID(&(*have)[j].Account, a) {
+				(*have)[j].Stamp = stamp()
 				r.Updated++
 				r.Outcomes[i] = Updated
 			} else {
@@ -108,7 +117,7 @@ func merge(have *[]accounts.Account, accts []accounts.Account, now time.Time) Me
 			r.Outcomes[i] = Duplicate
 			continue
 		}
-		if a.ID == "" {
+		if a.ID == "" || dead[a.ID] {
 			a.ID = accounts.NewID()
 		}
 		if a.Created.IsZero() {
@@ -119,7 +128,9 @@ func merge(have *[]accounts.Account, accts []accounts.Account, now time.Time) Me
 		}
 		a.Order = next
 		next++
-		*have = append(*have, a)
+		e := replica.Entry{Account: a, Stamp: stamp()}
+		*have = append(*have, e)
+		st.Clock = e.Stamp
 		byID[a.ID] = len(*have) - 1
 		byKey[k] = append(byKey[k], len(*have)-1)
 		r.Added++
@@ -145,6 +156,8 @@ func mergeSameID(old *accounts.Account, a accounts.Account) bool {
 }
 
 // Update replaces the account with the same ID and sets its Modified time.
+// Its place in the list (Reorder changes that) is kept, and its HOTP
+// counter never goes back (docs/vault-format.md, "Merging").
 func (v *Vault) Update(a accounts.Account) error {
 	if err := a.Validate(); err != nil {
 		return fmt.Errorf("update %q: %w", a.Label(), err)
@@ -156,25 +169,26 @@ func (v *Vault) Update(a accounts.Account) error {
 		}
 		c := a.Clone()
 		c.Modified = v.opts.now()
-		v.accts[i] = c
+		c.Counter = max(c.Counter, v.st.Accounts[i].Counter)
+		c.Order = v.st.Accounts[i].Order
+		v.st.Accounts[i] = replica.Entry{Account: c, Stamp: v.stamp()}
 		return nil
 	})
 }
 
-// Delete removes the account with the given ID.
+// Delete removes the account with the given ID and leaves a tombstone, so
+// that it stays deleted on every device it syncs with.
 func (v *Vault) Delete(id string) error {
 	return v.mutate(true, func() error {
-		i := v.indexLocked(id)
-		if i < 0 {
+		if !v.st.Delete(id, v.stamp()) {
 			return fmt.Errorf("delete: %w", ErrNoAccount)
 		}
-		v.accts = slices.Delete(v.accts, i, i+1)
 		return nil
 	})
 }
 
 // Reorder puts the listed accounts first, in that order; the others follow
-// in their current order.
+// in their current order. Accounts whose place changed are stamped.
 func (v *Vault) Reorder(ids []string) error {
 	return v.mutate(true, func() error {
 		rank := map[string]int{}
@@ -186,7 +200,7 @@ func (v *Vault) Reorder(ids []string) error {
 				rank[id] = i
 			}
 		}
-		slices.SortStableFunc(v.accts, func(a, b accounts.Account) int {
+		slices.SortStableFunc(v.st.Accounts, func(a, b replica.Entry) int {
 			ra, oka := rank[a.ID]
 			rb, okb := rank[b.ID]
 			switch {
@@ -199,8 +213,10 @@ func (v *Vault) Reorder(ids []string) error {
 			}
 			return 0
 		})
-		for i := range v.accts {
-			v.accts[i].Order = i
+		for i := range v.st.Accounts {
+			if e := &v.st.Accounts[i]; e.Order != i {
+				e.Order, e.Stamp = i, v.stamp()
+			}
 		}
 		return nil
 	})
@@ -208,7 +224,8 @@ func (v *Vault) Reorder(ids []string) error {
 
 // NextHOTP increments the counter of an HOTP account and saves the vault
 // before returning the account as it was, holding the counter of the code
-// to show: a crash can never make the same code be shown twice.
+// to show: a crash can never make the same code be shown twice. The
+// counter merges as a maximum, so the use needs no stamp.
 func (v *Vault) NextHOTP(id string) (accounts.Account, error) {
 	var shown accounts.Account
 	err := v.mutate(false, func() error {
@@ -216,7 +233,7 @@ func (v *Vault) NextHOTP(id string) (accounts.Account, error) {
 		if i < 0 {
 			return fmt.Errorf("next code: %w", ErrNoAccount)
 		}
-		a := &v.accts[i]
+		a := &v.st.Accounts[i]
 		if a.Type != accounts.HOTP {
 			return fmt.Errorf("next code: %q is not a counter-based account", a.Label())
 		}
@@ -236,29 +253,47 @@ func (v *Vault) MarkUsed(id string, t time.Time) error {
 		if i < 0 {
 			return fmt.Errorf("mark used: %w", ErrNoAccount)
 		}
-		v.accts[i].LastUsed = t.UTC()
+		v.st.Accounts[i].LastUsed = t.UTC()
 		return nil
 	})
 }
 
-// ChangePassword replaces the password slot: afterwards old no longer
-// opens the vault, new does, and the keyring slot keeps working. A backup
-// under the new password is written at once.
+// ChangePassword re-keys the vault: a fresh master key and key epoch, a
+// new password slot and, if keyring unlock is on, a new keyring key and
+// slot; everything is re-encrypted. Afterwards old opens neither the vault
+// nor any later backup, and no earlier backup gives the new key. A backup
+// under the new password is written at once. The keyring entry is replaced
+// only once the vault file holding its slot is durable.
 func (v *Vault) ChangePassword(old, new []byte) error {
 	if len(new) == 0 {
 		return fmt.Errorf("change password: %w", ErrEmptyPassword)
 	}
+	var krKey []byte
+	defer func() { wipe(krKey) }()
 	err := v.mutate(true, func() error {
-		m, err := v.hdr.unwrapPassword(old)
+		m, err := v.hdr.unwrapPassword(vaultVersion, old)
 		if err != nil {
 			return err
 		}
 		wipe(m)
-		v.hdr.setSlot(passwordSlot(v.hdr.VaultID, new, v.master, v.opts.KDF.orDefault()))
+		keyringOn := v.hdr.slot(slotKeyring) != nil
+		v.master = randomBytes(masterKeyLen)
+		v.hdr.Keyed = v.stamp()
+		v.hdr.Slots = nil
+		v.hdr.setSlot(v.hdr.passwordSlot(new, v.master, v.opts.KDF.orDefault()))
+		if keyringOn {
+			krKey = randomBytes(masterKeyLen)
+			v.hdr.setSlot(v.hdr.wrap(slotKeyring, krKey, v.master, KDFParams{}, nil))
+		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
+	}
+	if krKey != nil {
+		if err := setKeyringKey(v.opts.keyring(), v.ID(), krKey); err != nil {
+			return fmt.Errorf("password changed, but keyring unlock needs turning on again: %w", err)
+		}
 	}
 	return nil
 }
@@ -296,7 +331,7 @@ func (v *Vault) SetKeyring(on bool) error {
 		if err := setKeyringKey(kr, v.hdr.VaultID, k); err != nil {
 			return err
 		}
-		v.hdr.setSlot(wrap(slotKeyring, v.hdr.VaultID, k, v.master))
+		v.hdr.setSlot(v.hdr.wrap(slotKeyring, k, v.master, KDFParams{}, nil))
 		return nil
 	})
 	if err != nil {

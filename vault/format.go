@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/crypto/chacha20poly1305"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/replica"
 )
 
 // This file is the wire format of docs/vault-format.md: the container shared
@@ -22,7 +24,8 @@ import (
 
 const (
 	vaultMagic     = "NIDAN-VAULT"
-	vaultVersion   = 1
+	vaultVersion   = 2 // written; 1 and 2 are read
+	legacyVersion  = 1
 	prefixLen      = len(vaultMagic) + 1 + 4
 	maxHeaderLen   = 64 << 10
 	maxFileLen     = 64 << 20
@@ -31,6 +34,7 @@ const (
 	saltLen        = 16
 	kindVault      = "vault"
 	kindBackup     = "backup"
+	kindSync       = "sync"
 	cipherName     = "xchacha20-poly1305"
 	slotPassword   = "password"
 	slotKeyring    = "keyring"
@@ -95,6 +99,11 @@ type slot struct {
 	Salt    []byte `json:"salt,omitempty"`
 	Nonce   []byte `json:"nonce"`
 	Key     []byte `json:"key"`
+	// AD is 1 for a slot carried into a version 2 file that still uses
+	// the version 1 associated data: a vault upgraded while unlocked with
+	// the keyring keeps its password slot so until the next password
+	// unlock re-wraps it (no KDF runs on save).
+	AD int `json:"ad,omitempty"`
 }
 
 func (s *slot) params() KDFParams {
@@ -103,11 +112,14 @@ func (s *slot) params() KDFParams {
 
 // header is the authenticated, unencrypted part of a file.
 type header struct {
-	Kind      string `json:"kind"`
-	VaultID   string `json:"vault_id"`
-	Cipher    string `json:"cipher"`
-	BackupDir string `json:"backup_dir,omitempty"`
-	Slots     []slot `json:"slots"`
+	Kind      string        `json:"kind"`
+	VaultID   string        `json:"vault_id"`
+	Cipher    string        `json:"cipher"`
+	Keyed     replica.Stamp `json:"keyed,omitzero"`   // version 2: when the master key was made
+	Device    string        `json:"device,omitempty"` // version 2: the device that wrote the file
+	BackupDir string        `json:"backup_dir,omitempty"`
+	SyncDir   string        `json:"sync_dir,omitempty"` // version 2, vault only
+	Slots     []slot        `json:"slots"`
 }
 
 func (h *header) slot(typ string) *slot {
@@ -138,9 +150,16 @@ func (h *header) removeSlot(typ string) {
 }
 
 // validate checks everything about a decoded header except the KDF cost.
-func (h *header) validate() error {
-	if h.Kind != kindVault && h.Kind != kindBackup {
+func (h *header) validate(version byte) error {
+	if h.Kind != kindVault && h.Kind != kindBackup && (h.Kind != kindSync || version < 2) {
 		return fmt.Errorf("%w: unknown kind %q", ErrCorrupt, h.Kind)
+	}
+	if version == legacyVersion {
+		if !h.Keyed.IsZero() || h.Device != "" || h.SyncDir != "" {
+			return fmt.Errorf("%w: version 2 fields in a version 1 header", ErrCorrupt)
+		}
+	} else if h.Keyed.IsZero() || !replica.ValidDevice(h.Device) {
+		return fmt.Errorf("%w: missing or bad keyed or device", ErrCorrupt)
 	}
 	if id, err := hex.DecodeString(h.VaultID); err != nil || len(id) != 16 {
 		return fmt.Errorf("%w: bad vault id", ErrCorrupt)
@@ -154,6 +173,9 @@ func (h *header) validate() error {
 			return fmt.Errorf("%w: two %s slots", ErrCorrupt, s.Type)
 		}
 		seen[s.Type] = true
+		if s.AD != 0 && (s.AD != legacyVersion || version == legacyVersion) {
+			return fmt.Errorf("%w: %s slot: bad ad %d", ErrCorrupt, s.Type, s.AD)
+		}
 		if len(s.Nonce) != chacha20poly1305.NonceSizeX || len(s.Key) != masterKeyLen+chacha20poly1305.Overhead {
 			return fmt.Errorf("%w: %s slot: bad nonce or key length", ErrCorrupt, s.Type)
 		}
@@ -179,14 +201,25 @@ func (h *header) validate() error {
 	if !seen[slotPassword] {
 		return fmt.Errorf("%w: no password slot", ErrCorrupt)
 	}
-	if h.Kind == kindBackup && (len(h.Slots) != 1 || h.BackupDir != "") {
-		return fmt.Errorf("%w: a backup has only a password slot", ErrCorrupt)
+	if h.Kind != kindVault && (len(h.Slots) != 1 || h.BackupDir != "" || h.SyncDir != "") {
+		return fmt.Errorf("%w: a %s file has only a password slot", ErrCorrupt, h.Kind)
 	}
 	return nil
 }
 
-func slotAD(typ, vaultID string) []byte {
-	return []byte("nidan-vault-slot/1/" + typ + "/" + vaultID)
+// slotAD is a slot's associated data. Version 2 binds the key epoch and,
+// for a password slot, the KDF parameters and salt, so that a slot opens
+// only as exactly what it was made as (docs/vault-format.md, "Slot
+// associated data").
+func (h *header) slotAD(s *slot, version byte) []byte {
+	if version == legacyVersion || s.AD == legacyVersion {
+		return []byte("nidan-vault-slot/1/" + s.Type + "/" + h.VaultID)
+	}
+	var params string
+	if s.Type == slotPassword {
+		params = fmt.Sprintf("%s/t=%d/m=%d/p=%d/s=%s", s.KDF, s.Time, s.Memory, s.Threads, base64.StdEncoding.EncodeToString(s.Salt))
+	}
+	return []byte("nidan-vault-slot/2/" + s.Type + "/" + h.VaultID + "/" + h.Keyed.String() + "/" + params)
 }
 
 func randomBytes(n int) []byte {
@@ -197,60 +230,79 @@ func randomBytes(n int) []byte {
 	return b
 }
 
-// wrap seals the master key under slotKey into a slot of the given type.
-func wrap(typ, vaultID string, slotKey, master []byte) slot {
+// wrap seals the master key under slotKey into a version 2 slot of the
+// given type; p and salt are the KDF parameters of a password slot.
+func (h *header) wrap(typ string, slotKey, master []byte, p KDFParams, salt []byte) slot {
 	aead, err := chacha20poly1305.NewX(slotKey)
 	if err != nil {
 		panic(err) // slot keys are always 32 bytes
 	}
-	nonce := randomBytes(aead.NonceSize())
-	return slot{Type: typ, Nonce: nonce, Key: aead.Seal(nil, nonce, master, slotAD(typ, vaultID))}
-}
-
-// passwordSlot runs the KDF and wraps the master key.
-func passwordSlot(vaultID string, password, master []byte, p KDFParams) slot {
-	salt := randomBytes(saltLen)
-	k := p.derive(password, salt)
-	defer wipe(k)
-	s := wrap(slotPassword, vaultID, k, master)
-	s.KDF, s.Time, s.Memory, s.Threads, s.Salt = kdfArgon2id, p.Time, p.Memory, p.Threads, salt
+	s := slot{Type: typ, Nonce: randomBytes(aead.NonceSize())}
+	if typ == slotPassword {
+		s.KDF, s.Time, s.Memory, s.Threads, s.Salt = kdfArgon2id, p.Time, p.Memory, p.Threads, salt
+	}
+	s.Key = aead.Seal(nil, s.Nonce, master, h.slotAD(&s, vaultVersion))
 	return s
 }
 
-// unwrap opens a slot. Failure is ErrWrongPassword: with the checksum
-// already verified, a slot that does not open means the key is wrong.
-func (s *slot) unwrap(vaultID string, slotKey []byte) ([]byte, error) {
+// passwordSlot runs the KDF and wraps the master key.
+func (h *header) passwordSlot(password, master []byte, p KDFParams) slot {
+	salt := randomBytes(saltLen)
+	k := p.derive(password, salt)
+	defer wipe(k)
+	return h.wrap(slotPassword, k, master, p, salt)
+}
+
+// unwrap opens a slot of a file of the given version. Failure is
+// ErrWrongPassword: with the checksum already verified, a slot that does
+// not open means the key is wrong (or the slot was deliberately altered,
+// which no one holding only the password can tell apart).
+func (h *header) unwrap(s *slot, version byte, slotKey []byte) ([]byte, error) {
 	aead, err := chacha20poly1305.NewX(slotKey)
 	if err != nil {
 		return nil, fmt.Errorf("%w: bad slot key", accounts.ErrWrongPassword)
 	}
-	master, err := aead.Open(nil, s.Nonce, s.Key, slotAD(s.Type, vaultID))
+	master, err := aead.Open(nil, s.Nonce, s.Key, h.slotAD(s, version))
 	if err != nil {
 		return nil, fmt.Errorf("%w: the %s slot does not open", accounts.ErrWrongPassword, s.Type)
 	}
 	return master, nil
 }
 
-// unwrapPassword derives the slot key from the password and opens the slot.
-func (h *header) unwrapPassword(password []byte) ([]byte, error) {
+// openPassword derives the slot key from the password and opens the
+// password slot; it returns the master key and the slot key (for
+// re-wrapping a legacy slot without running the KDF again).
+func (h *header) openPassword(version byte, password []byte) (master, slotKey []byte, err error) {
 	s := h.slot(slotPassword)
 	k := s.params().derive(password, s.Salt)
-	defer wipe(k)
-	m, err := s.unwrap(h.VaultID, k)
+	m, err := h.unwrap(s, version, k)
 	if err != nil {
-		return nil, accounts.ErrWrongPassword
+		wipe(k)
+		return nil, nil, fmt.Errorf("%w (or the password slot was altered)", accounts.ErrWrongPassword)
 	}
-	return m, nil
+	return m, k, nil
 }
 
-// payload is the encrypted part of a file.
-type payload struct {
-	Accounts []accounts.Account `json:"accounts"`
+// unwrapPassword is openPassword for callers that need only the master key.
+func (h *header) unwrapPassword(version byte, password []byte) ([]byte, error) {
+	m, k, err := h.openPassword(version, password)
+	wipe(k)
+	return m, err
 }
+
+// legacyStamp is the stamp a version 1 account gets on upgrade: its
+// modified time, so that every device upgrading the same file agrees.
+func legacyStamp(a *accounts.Account) replica.Stamp {
+	return replica.Stamp{Wall: max(0, a.Modified.UnixMilli()), Device: replica.LegacyDevice}
+}
+
+// legacyKeyed is the key epoch of a vault made by version 1.
+var legacyKeyed = replica.Stamp{Device: replica.LegacyDevice}
 
 // container is a parsed file: its header, the exact bytes the payload
 // authenticates, and the sealed payload.
 type container struct {
+	version  byte
 	header   header
 	ad       []byte // magic, version, length and header bytes
 	nonce    []byte
@@ -259,7 +311,7 @@ type container struct {
 }
 
 // marshal seals the payload under master and returns the whole file.
-func marshal(h *header, master []byte, p *payload) ([]byte, error) {
+func marshal(h *header, master []byte, p *replica.State) ([]byte, error) {
 	hj, err := json.Marshal(h)
 	if err != nil {
 		return nil, fmt.Errorf("encode header: %w", err)
@@ -269,6 +321,11 @@ func marshal(h *header, master []byte, p *payload) ([]byte, error) {
 		return nil, fmt.Errorf("encode accounts: %w", err)
 	}
 	defer wipe(pj)
+	return seal(hj, master, pj)
+}
+
+// seal assembles a file from header JSON and payload JSON.
+func seal(hj, master, pj []byte) ([]byte, error) {
 	buf := make([]byte, 0, prefixLen+len(hj)+chacha20poly1305.NonceSizeX+len(pj)+chacha20poly1305.Overhead+checksumLen)
 	buf = append(buf, vaultMagic...)
 	buf = append(buf, vaultVersion)
@@ -299,8 +356,8 @@ func parse(data []byte) (*container, error) {
 		return nil, fmt.Errorf("%w: not a Nidan vault or backup", ErrCorrupt)
 	case len(data) < prefixLen:
 		return nil, fmt.Errorf("%w: truncated (%d bytes)", ErrCorrupt, len(data))
-	case data[len(vaultMagic)] != vaultVersion:
-		return nil, fmt.Errorf("%w: format version %d (this Nidan reads version %d)", ErrUnsupportedVersion, data[len(vaultMagic)], vaultVersion)
+	case data[len(vaultMagic)] != vaultVersion && data[len(vaultMagic)] != legacyVersion:
+		return nil, fmt.Errorf("%w: format version %d (this Nidan reads versions 1 and 2)", ErrUnsupportedVersion, data[len(vaultMagic)])
 	case len(data) > maxFileLen:
 		return nil, fmt.Errorf("%w: file too large (%d bytes)", ErrCorrupt, len(data))
 	}
@@ -316,7 +373,7 @@ func parse(data []byte) (*container, error) {
 	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], data[len(body):]) {
 		return nil, fmt.Errorf("%w: checksum mismatch: the file is damaged or truncated", ErrCorrupt)
 	}
-	c := &container{ad: data[:end:end], nonce: data[end : end+chacha20poly1305.NonceSizeX], sealed: body[end+chacha20poly1305.NonceSizeX:]}
+	c := &container{version: data[len(vaultMagic)], ad: data[:end:end], nonce: data[end : end+chacha20poly1305.NonceSizeX], sealed: body[end+chacha20poly1305.NonceSizeX:]}
 	copy(c.checksum[:], data[len(body):])
 	dec := json.NewDecoder(bytes.NewReader(data[prefixLen:end]))
 	dec.DisallowUnknownFields()
@@ -326,14 +383,15 @@ func parse(data []byte) (*container, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: header: trailing data", ErrCorrupt)
 	}
-	if err := c.header.validate(); err != nil {
+	if err := c.header.validate(c.version); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// open decrypts and decodes the payload (steps 7–8).
-func (c *container) open(master []byte) (*payload, error) {
+// open decrypts and decodes the payload (steps 7–8). A version 1 payload
+// comes back with legacy stamps.
+func (c *container) open(master []byte) (*replica.State, error) {
 	aead, err := chacha20poly1305.NewX(master)
 	if err != nil {
 		return nil, fmt.Errorf("%w: bad master key", ErrCorrupt)
@@ -343,14 +401,26 @@ func (c *container) open(master []byte) (*payload, error) {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, errPayloadAuth)
 	}
 	defer wipe(pj)
-	var p payload
+	var p replica.State
 	if err := json.Unmarshal(pj, &p); err != nil {
 		return nil, fmt.Errorf("%w: accounts: %v", ErrCorrupt, err)
 	}
-	for i := range p.Accounts {
-		if p.Accounts[i].ID == "" {
-			return nil, fmt.Errorf("%w: account %d has no id", ErrCorrupt, i+1)
+	if c.version == legacyVersion {
+		if len(p.Tombstones)+len(p.Devices) > 0 || !p.Clock.IsZero() {
+			return nil, fmt.Errorf("%w: version 2 fields in a version 1 payload", ErrCorrupt)
 		}
+		for i := range p.Accounts {
+			if !p.Accounts[i].Stamp.IsZero() {
+				return nil, fmt.Errorf("%w: a stamp in a version 1 payload", ErrCorrupt)
+			}
+			p.Accounts[i].Stamp = legacyStamp(&p.Accounts[i].Account)
+		}
+	}
+	if p.Accounts == nil {
+		p.Accounts = []replica.Entry{}
+	}
+	if err := p.Check(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return &p, nil
 }

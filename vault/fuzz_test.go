@@ -74,17 +74,17 @@ func FuzzOpenVault(f *testing.F) {
 		if heavy(t, c) {
 			return
 		}
-		master, err := c.header.unwrapPassword([]byte("vector password"))
+		master, k, err := c.header.openPassword(c.version, []byte("vector password"))
 		if err != nil {
 			checkVaultErr(t, err)
 			return
 		}
-		v, err := openWith("fuzz", c, master, Options{})
+		v, err := openWith("fuzz", c, master, Options{}, slotPassword, k)
 		if err != nil {
 			checkVaultErr(t, err)
 			return
 		}
-		again, err := marshal(&v.hdr, v.master, &payload{Accounts: v.accts})
+		again, err := marshal(&v.hdr, v.master, &v.st)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,8 +96,8 @@ func FuzzOpenVault(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-marshalled vault does not open: %v", err)
 		}
-		j1, _ := json.Marshal(v.accts)
-		j2, _ := json.Marshal(p2.Accounts)
+		j1, _ := json.Marshal(v.st)
+		j2, _ := json.Marshal(p2)
 		if !bytes.Equal(j1, j2) {
 			t.Fatalf("round trip changed the accounts")
 		}

@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/internal/atomicfile"
 	"github.com/nidan-auth/nidan/internal/filelock"
+	"github.com/nidan-auth/nidan/replica"
 )
 
 // This file is how a vault reaches the disk: one process at a time (an
@@ -46,11 +46,9 @@ func (v *Vault) mutate(backup bool, f func() error) error {
 	}
 	hdr := v.hdr
 	hdr.Slots = slices.Clone(v.hdr.Slots)
-	accts := make([]accounts.Account, len(v.accts))
-	for i := range v.accts {
-		accts[i] = v.accts[i].Clone()
-	}
-	rollback := func() { v.hdr, v.accts = hdr, accts }
+	st := v.st.Clone()
+	master := v.master
+	rollback := func() { v.hdr, v.st, v.master = hdr, st, master }
 	if err := f(); err != nil {
 		rollback()
 		if errors.Is(err, errNoChange) {
@@ -62,6 +60,9 @@ func (v *Vault) mutate(backup bool, f func() error) error {
 		rollback()
 		return err
 	}
+	// The change is saved; the sync folder and the backup follow. If the
+	// folder is unreachable (an unmounted drive), the next sync says so.
+	v.syncErr = v.writeSyncFileLocked()
 	if backup {
 		if _, err := v.autoBackupLocked(); err != nil {
 			return fmt.Errorf("saved, but the automatic backup failed: %w", err)
@@ -94,11 +95,20 @@ func (v *Vault) syncLocked() error {
 	p, err := c.open(v.master)
 	if err != nil {
 		if errors.Is(err, errPayloadAuth) {
+			if c.header.Keyed.After(v.hdr.Keyed) {
+				return fmt.Errorf("%w (here, by another Nidan window or command)", ErrRekeyed)
+			}
 			return ErrVaultReplaced
 		}
 		return nil
 	}
-	v.hdr, v.accts, v.checksum = c.header, p.Accounts, c.checksum
+	if c.version == legacyVersion {
+		return nil // our upgraded copy in memory is the same vault, newer
+	}
+	v.hdr, v.st, v.checksum = c.header, *p, c.checksum
+	last := v.clock.Last()
+	v.clock = replica.NewClock(v.hdr.Device, p.Clock)
+	v.clock.Observe(last)
 	v.sortLocked()
 	return nil
 }
@@ -120,7 +130,9 @@ func (v *Vault) Refresh() (bool, error) {
 
 // writeLocked seals the state and replaces the vault file with it.
 func (v *Vault) writeLocked() error {
-	data, err := marshal(&v.hdr, v.master, &payload{Accounts: v.accts})
+	v.st.Prune(v.opts.now())
+	v.st.Clock = v.clock.Last()
+	data, err := marshal(&v.hdr, v.master, &v.st)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/internal/datadir"
+	"github.com/nidan-auth/nidan/replica"
 )
 
 // DefaultDataDir returns Nidan's data folder, os.UserConfigDir()/nidan,
@@ -35,6 +36,19 @@ type Options struct {
 	BackupDir string    // for a new vault; "" = "backups" beside the vault file
 	Keyring   Keyring   // nil = SystemKeyring()
 	Now       func() time.Time
+	// DeviceName names this device in the sync folder's device list;
+	// "" = the host name.
+	DeviceName string
+}
+
+func (o *Options) deviceName() string {
+	if o.DeviceName != "" {
+		return o.DeviceName
+	}
+	if h, err := os.Hostname(); err == nil {
+		return h
+	}
+	return "device"
 }
 
 func (o *Options) keyring() Keyring {
@@ -61,7 +75,9 @@ type Vault struct {
 	opts     Options
 	hdr      header
 	master   []byte
-	accts    []accounts.Account
+	st       replica.State // accounts sorted by Order, then ID
+	clock    *replica.Clock
+	syncErr  error // from writing this device's sync file after the last save
 	locked   bool
 	checksum [checksumLen]byte // of the file as we last read or wrote it
 }
@@ -84,9 +100,12 @@ func Create(path string, password []byte, opts Options) (*Vault, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create vault: %w", err)
 	}
-	v := &Vault{path: path, opts: opts, master: randomBytes(masterKeyLen)}
-	v.hdr = header{Kind: kindVault, VaultID: hex.EncodeToString(randomBytes(16)), Cipher: cipherName, BackupDir: opts.BackupDir}
-	v.hdr.setSlot(passwordSlot(v.hdr.VaultID, password, v.master, opts.KDF.orDefault()))
+	v := &Vault{path: path, opts: opts, master: randomBytes(masterKeyLen), st: replica.State{Accounts: []replica.Entry{}}}
+	dev := newDeviceID()
+	v.clock = replica.NewClock(dev, replica.Stamp{})
+	v.hdr = header{Kind: kindVault, VaultID: hex.EncodeToString(randomBytes(16)), Cipher: cipherName, BackupDir: opts.BackupDir,
+		Keyed: v.clock.Now(opts.now()), Device: dev}
+	v.hdr.setSlot(v.hdr.passwordSlot(password, v.master, opts.KDF.orDefault()))
 	if err := v.create(); err != nil {
 		return nil, fmt.Errorf("create vault: %w", err)
 	}
@@ -125,11 +144,12 @@ func Open(path string, password []byte, opts Options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	master, err := c.header.unwrapPassword(password)
+	master, k, err := c.header.openPassword(c.version, password)
 	if err != nil {
 		return nil, fmt.Errorf("open vault: %w", err)
 	}
-	return openWith(path, c, master, opts)
+	defer wipe(k)
+	return openWith(path, c, master, opts, slotPassword, k)
 }
 
 // OpenWithKeyring unlocks the vault with the key saved in the OS
@@ -149,20 +169,36 @@ func OpenWithKeyring(path string, opts Options) (*Vault, error) {
 		return nil, fmt.Errorf("open vault: %w", err)
 	}
 	defer wipe(k)
-	master, err := s.unwrap(c.header.VaultID, k)
+	master, err := c.header.unwrap(s, c.version, k)
 	if err != nil {
 		return nil, fmt.Errorf("open vault: %w: the keyring entry does not match this vault", accounts.ErrWrongPassword)
 	}
-	return openWith(path, c, master, opts)
+	return openWith(path, c, master, opts, slotKeyring, k)
 }
 
-func openWith(path string, c *container, master []byte, opts Options) (*Vault, error) {
-	p, err := c.open(master)
+// openWith finishes an unlock with the slot of type typ, whose key is
+// slotKey. A version 1 file is upgraded in memory (legacy stamps and key
+// epoch, a new device id); slots still using version 1 associated data
+// are re-wrapped if this unlock holds their key. The file is rewritten at
+// the next save.
+func openWith(path string, c *container, master []byte, opts Options, typ string, slotKey []byte) (*Vault, error) {
+	st, err := c.open(master)
 	if err != nil {
 		wipe(master)
 		return nil, fmt.Errorf("open vault %s: %w", path, err)
 	}
-	v := &Vault{path: path, opts: opts, hdr: c.header, master: master, accts: p.Accounts, checksum: c.checksum}
+	v := &Vault{path: path, opts: opts, hdr: c.header, master: master, st: *st, checksum: c.checksum}
+	v.hdr.Slots = slices.Clone(c.header.Slots)
+	if c.version == legacyVersion {
+		v.hdr.Keyed, v.hdr.Device = legacyKeyed, newDeviceID()
+		for i := range v.hdr.Slots {
+			v.hdr.Slots[i].AD = legacyVersion
+		}
+	}
+	if s := v.hdr.slot(typ); s.AD == legacyVersion {
+		*s = v.hdr.wrap(typ, slotKey, master, s.params(), s.Salt)
+	}
+	v.clock = replica.NewClock(v.hdr.Device, st.Clock)
 	v.sortLocked()
 	return v, nil
 }
@@ -181,9 +217,9 @@ func (v *Vault) ID() string {
 func (v *Vault) Accounts() []accounts.Account {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	out := make([]accounts.Account, len(v.accts))
-	for i := range v.accts {
-		out[i] = v.accts[i].Clone()
+	out := make([]accounts.Account, len(v.st.Accounts))
+	for i := range v.st.Accounts {
+		out[i] = v.st.Accounts[i].Clone()
 	}
 	return out
 }
@@ -193,18 +229,21 @@ func (v *Vault) Account(id string) (accounts.Account, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if i := v.indexLocked(id); i >= 0 {
-		return v.accts[i].Clone(), true
+		return v.st.Accounts[i].Clone(), true
 	}
 	return accounts.Account{}, false
 }
 
-func (v *Vault) indexLocked(id string) int {
-	return slices.IndexFunc(v.accts, func(a accounts.Account) bool { return a.ID == id })
-}
+func (v *Vault) indexLocked(id string) int { return v.st.Index(id) }
 
 func (v *Vault) sortLocked() {
-	slices.SortStableFunc(v.accts, func(a, b accounts.Account) int { return cmp.Compare(a.Order, b.Order) })
+	slices.SortFunc(v.st.Accounts, func(a, b replica.Entry) int {
+		return cmp.Or(cmp.Compare(a.Order, b.Order), cmp.Compare(a.ID, b.ID))
+	})
 }
+
+// stamp returns the stamp of a change made now.
+func (v *Vault) stamp() replica.Stamp { return v.clock.Now(v.opts.now()) }
 
 // BackupDir returns the folder automatic backups go to.
 func (v *Vault) BackupDir() string {
@@ -251,8 +290,8 @@ func (v *Vault) Lock() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	wipe(v.master)
-	for i := range v.accts {
-		wipe(v.accts[i].Secret)
+	for i := range v.st.Accounts {
+		wipe(v.st.Accounts[i].Secret)
 	}
-	v.master, v.accts, v.locked = nil, nil, true
+	v.master, v.st, v.locked = nil, replica.State{}, true
 }

@@ -3,17 +3,19 @@ package vault
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/replica"
 )
 
 // The vectors in testdata/vault are part of docs/vault-format.md. Each is
@@ -27,10 +29,10 @@ const vectorDir = "testdata/vault"
 
 type vector struct {
 	File        string `json:"file"`
-	API         string `json:"api"` // "vault" (Open / OpenWithKeyring) or "backup" (ReadBackup)
+	API         string `json:"api"` // "vault" (Open / OpenWithKeyring), "backup" (ReadBackup) or "sync" (OpenSyncFile by ok-v2.nidan's vault)
 	Password    string `json:"password,omitempty"`
 	KeyringKey  string `json:"keyring_key,omitempty"` // base64; used instead of the password
-	Outcome     string `json:"outcome"`               // "ok", "wrong password", "corrupt", "unsupported"
+	Outcome     string `json:"outcome"`               // "ok", "wrong password", "corrupt", "unsupported", "rekeyed", "other vault"
 	Accounts    int    `json:"accounts,omitempty"`
 	FirstIssuer string `json:"first_issuer,omitempty"`
 	Comment     string `json:"comment,omitempty"`
@@ -60,13 +62,31 @@ func TestVectors(t *testing.T) {
 	if err := json.Unmarshal(raw, &vs); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]error{"wrong password": accounts.ErrWrongPassword, "corrupt": ErrCorrupt, "unsupported": ErrUnsupportedVersion}
+	want := map[string]error{"wrong password": accounts.ErrWrongPassword, "corrupt": ErrCorrupt, "unsupported": ErrUnsupportedVersion,
+		"rekeyed": ErrRekeyed, "other vault": ErrOtherVault}
 	for _, v := range vs {
 		t.Run(v.File+"/"+v.Outcome, func(t *testing.T) {
 			path := filepath.Join(vectorDir, v.File)
 			var accts []accounts.Account
 			var err error
 			switch {
+			case v.API == "sync":
+				tmp := filepath.Join(t.TempDir(), "ok-v2.nidan")
+				copyFile(t, filepath.Join(vectorDir, "ok-v2.nidan"), tmp)
+				owner, oerr := Open(tmp, []byte(v2Password), Options{})
+				if oerr != nil {
+					t.Fatal(oerr)
+				}
+				data, rerr := os.ReadFile(path)
+				if rerr != nil {
+					t.Fatal(rerr)
+				}
+				var f *SyncFile
+				if f, err = owner.OpenSyncFile(data); err == nil {
+					for _, e := range f.State.Accounts {
+						accts = append(accts, e.Account)
+					}
+				}
 			case v.API == "backup":
 				f, ferr := os.Open(path)
 				if ferr != nil {
@@ -138,13 +158,28 @@ func vectorVaultID(t *testing.T, path string) string {
 	return c.header.VaultID
 }
 
-// writeVectors makes the vector files from one small vault.
+// v2Password opens the version 2 vectors.
+const v2Password = "vector password"
+
+// writeVectors makes the version 2 vector files from one small vault and
+// lists them after the version 1 entries already in vectors.json. The
+// version 1 files are never rewritten: this Nidan no longer writes that
+// version, and they stand for what older Nidans left on disk.
 func writeVectors(t *testing.T) {
-	const pw = "vector password"
+	raw, err := os.ReadFile(filepath.Join(vectorDir, "vectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old []vector
+	if err := json.Unmarshal(raw, &old); err != nil {
+		t.Fatal(err)
+	}
+	const pw = v2Password
 	dir := t.TempDir()
 	path := filepath.Join(dir, "vault.nidan")
 	kr := memKeyring{}
-	v, err := Create(path, []byte(pw), Options{KDF: testKDF, Keyring: kr, BackupDir: filepath.Join(dir, "b")})
+	opts := Options{KDF: testKDF, Keyring: kr, BackupDir: filepath.Join(dir, "b"), DeviceName: "vector laptop"}
+	v, err := Create(path, []byte(pw), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +188,14 @@ func writeVectors(t *testing.T) {
 	a.Modified = a.Created
 	h := accounts.New(accounts.HOTP, "Example Bank", "bob", []byte("12345678901234567890"))
 	h.Created, h.Modified, h.Counter = a.Created, a.Created, 42
-	if _, err := v.Add(a, h); err != nil {
+	gone := testAccount(t, "Old Forum", "carol", "JBSWY3DPEHPK3PXQ")
+	if _, err := v.Add(a, h, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Delete(gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := v.MergeStates(nil); err != nil { // registers the device
 		t.Fatal(err)
 	}
 	if err := v.SetKeyring(true); err != nil {
@@ -164,12 +206,50 @@ func writeVectors(t *testing.T) {
 	if err := v.Backup(&backup); err != nil {
 		t.Fatal(err)
 	}
+	syncFile, err := v.SyncFileBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
 	key := kr[v.ID()]
+
+	// The same vault after a password change on another device, and
+	// another vault altogether.
+	rk := filepath.Join(dir, "rekeyed.nidan")
+	copyFile(t, path, rk)
+	w, err := Open(rk, []byte(pw), Options{KDF: testKDF, Keyring: memKeyring{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.ChangePassword([]byte(pw), []byte("new password")); err != nil {
+		t.Fatal(err)
+	}
+	rekeyed, _ := w.SyncFileBytes()
+	other, err := Create(filepath.Join(dir, "other.nidan"), []byte(pw), Options{KDF: testKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := other.MergeStates(nil); err != nil {
+		t.Fatal(err)
+	}
+	otherSync, _ := other.SyncFileBytes()
+
+	// ok.nidan (version 1) after one save by this version.
+	up := filepath.Join(dir, "upgraded.nidan")
+	copyFile(t, filepath.Join(vectorDir, "ok.nidan"), up)
+	u, err := Open(up, []byte(pw), Options{KDF: testKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.MarkUsed(u.Accounts()[0].ID, a.Created); err != nil {
+		t.Fatal(err)
+	}
+	upgraded, _ := os.ReadFile(up)
 
 	c, err := parse(good)
 	if err != nil {
 		t.Fatal(err)
 	}
+	hdrJSON := good[prefixLen:len(c.ad)]
 	rest := good[len(c.ad) : len(good)-checksumLen] // nonce and sealed payload
 	rebuild := func(edit func(h *header)) []byte {
 		hh := c.header
@@ -178,55 +258,83 @@ func writeVectors(t *testing.T) {
 		hj, _ := json.Marshal(&hh)
 		return withHeader(hj, rest)
 	}
+	// withPayload seals edited payload JSON under the vault's key and header.
+	payloadJSON, _ := json.Marshal(v.State())
+	withPayload := func(edit func(pj []byte) []byte) []byte {
+		b, err := seal(hdrJSON, v.master, edit(bytes.Clone(payloadJSON)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
 	flip := func(b []byte, i int) []byte { b = bytes.Clone(b); b[i] ^= 0x01; return b }
 	slotAt := bytes.Index(good, []byte(`"key":"`)) + 10
+	timeEdited := bytes.Replace(good, []byte(`"time":1,`), []byte(`"time":2,`), 1)
+	firstID := v.Accounts()[0].ID
 
 	files := map[string][]byte{
-		"ok.nidan":              good,
-		"backup.nidan":          backup.Bytes(),
-		"empty.nidan":           {},
-		"truncated.nidan":       good[:len(good)/2],
-		"bitflip-slot.nidan":    flip(good, slotAt),
-		"bitflip-payload.nidan": flip(good, len(good)-checksumLen-5),
-		"version-2.nidan":       append(append([]byte(vaultMagic), 2), good[len(vaultMagic)+1:]...),
-		"tampered-slot.nidan": rebuild(func(h *header) {
-			s := h.Slots[0]
-			s.Key = flip(s.Key, 3)
-			h.Slots[0] = s
+		"ok-v2.nidan":           good,
+		"backup-v2.nidan":       backup.Bytes(),
+		"sync-v2.nidan":         syncFile,
+		"sync-rekeyed-v2.nidan": rekeyed,
+		"sync-other-v2.nidan":   otherSync,
+		"v1-upgraded.nidan":     upgraded,
+		"bitflip-slot-v2.nidan": flip(good, slotAt),
+		"time-edited-v2.nidan":  timeEdited,
+		"time-edited-rechecksummed-v2.nidan": rebuild(func(h *header) {
+			h.Slots[0].Time = 2
 		}),
-		"tampered-header.nidan": rebuild(func(h *header) { h.BackupDir = "/tmp/evil" }),
-		"kdf-too-costly.nidan": rebuild(func(h *header) {
-			h.Slots[0].Memory = 4 << 20
+		"salt-edited-rechecksummed-v2.nidan": rebuild(func(h *header) {
+			h.Slots[0].Salt = flip(h.Slots[0].Salt, 0)
 		}),
-		"two-password-slots.nidan": rebuild(func(h *header) { h.Slots = append(h.Slots, h.Slots[0]) }),
-		"unknown-cipher.nidan":     rebuild(func(h *header) { h.Cipher = "rot13" }),
-		"unknown-field.nidan": func() []byte {
-			hj := bytes.Replace(good[prefixLen:len(c.ad)], []byte(`{"kind"`), []byte(`{"extra":1,"kind"`), 1)
-			return withHeader(hj, rest)
-		}(),
+		"missing-keyed-v2.nidan": rebuild(func(h *header) { h.Keyed = replica.Stamp{} }),
+		"bad-device-v2.nidan":    rebuild(func(h *header) { h.Device = "laptop" }),
+		"sync-with-dir-v2.nidan": rebuild(func(h *header) { h.Kind = kindSync }),
+		"bad-stamp-v2.nidan": withPayload(func(pj []byte) []byte {
+			return regexp.MustCompile(`"stamp":"[^"]*"`).ReplaceAll(pj, []byte(`"stamp":"yesterday"`))
+		}),
+		"dup-id-v2.nidan": withPayload(func(pj []byte) []byte {
+			return bytes.Replace(pj, []byte(`"accounts":[`), fmt.Appendf(nil, `"accounts":[{"id":%q,"type":"totp","secret":"AAAA","algorithm":"SHA1","digits":6,"period":30,"stamp":"1.0.0000000000000000"},`, firstID), 1)
+		}),
+		"version-3.nidan": append(append([]byte(vaultMagic), 3), good[len(vaultMagic)+1:]...),
 	}
-	vs := []vector{
-		{File: "ok.nidan", API: "vault", Password: pw, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub"},
-		{File: "ok.nidan", API: "vault", KeyringKey: key, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub", Comment: "keyring slot"},
-		{File: "ok.nidan", API: "backup", Password: pw, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub", Comment: "ReadBackup reads a vault file too"},
-		{File: "ok.nidan", API: "vault", Password: "vector passworD", Outcome: "wrong password"},
-		{File: "ok.nidan", API: "vault", KeyringKey: base64.StdEncoding.EncodeToString(make([]byte, 32)), Outcome: "wrong password", Comment: "stale keyring entry"},
-		{File: "backup.nidan", API: "backup", Password: pw, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub"},
-		{File: "backup.nidan", API: "backup", Password: "nope", Outcome: "wrong password"},
-		{File: "backup.nidan", API: "vault", Password: pw, Outcome: "corrupt", Comment: "a backup is restored, not opened"},
-		{File: "empty.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
-		{File: "empty.nidan", API: "backup", Password: pw, Outcome: "corrupt"},
-		{File: "truncated.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
-		{File: "bitflip-slot.nidan", API: "vault", Password: pw, Outcome: "corrupt", Comment: "the checksum tells damage from a wrong password"},
-		{File: "bitflip-payload.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
-		{File: "version-2.nidan", API: "vault", Password: pw, Outcome: "unsupported"},
-		{File: "tampered-slot.nidan", API: "vault", Password: pw, Outcome: "wrong password", Comment: "checksum recomputed: a slot that does not open is a wrong key"},
-		{File: "tampered-header.nidan", API: "vault", Password: pw, Outcome: "corrupt", Comment: "the header is the payload's associated data"},
-		{File: "kdf-too-costly.nidan", API: "vault", Password: pw, Outcome: "unsupported", Comment: "4 GiB argon2id refused before allocating"},
-		{File: "two-password-slots.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
-		{File: "unknown-cipher.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
-		{File: "unknown-field.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
+	var vs []vector
+	for _, v := range old {
+		if _, made := files[v.File]; made {
+			continue
+		}
+		if v.File == "version-2.nidan" && v.Outcome == "unsupported" {
+			v.Outcome = "corrupt"
+			v.Comment = "a version 1 file with its version byte set to 2: a known version now, so the checksum catches it"
+		}
+		vs = append(vs, v)
 	}
+	vs = append(vs, []vector{
+		{File: "ok-v2.nidan", API: "vault", Password: pw, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub", Comment: "two accounts, one tombstone, one device"},
+		{File: "ok-v2.nidan", API: "vault", KeyringKey: key, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub", Comment: "keyring slot"},
+		{File: "ok-v2.nidan", API: "vault", Password: "vector passworD", Outcome: "wrong password"},
+		{File: "ok-v2.nidan", API: "backup", Password: pw, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub"},
+		{File: "backup-v2.nidan", API: "backup", Password: pw, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub"},
+		{File: "backup-v2.nidan", API: "vault", Password: pw, Outcome: "corrupt", Comment: "a backup is restored, not opened"},
+		{File: "sync-v2.nidan", API: "sync", Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub", Comment: "this vault's own sync file"},
+		{File: "sync-v2.nidan", API: "backup", Password: pw, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub", Comment: "a sync file opens with the password alone"},
+		{File: "sync-v2.nidan", API: "vault", Password: pw, Outcome: "corrupt", Comment: "a sync file is not a vault"},
+		{File: "sync-rekeyed-v2.nidan", API: "sync", Outcome: "rekeyed", Comment: "the password was changed on another device"},
+		{File: "sync-rekeyed-v2.nidan", API: "backup", Password: "new password", Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub"},
+		{File: "sync-rekeyed-v2.nidan", API: "backup", Password: pw, Outcome: "wrong password", Comment: "the old password opens nothing written after the change"},
+		{File: "sync-other-v2.nidan", API: "sync", Outcome: "other vault", Comment: "refused, never merged"},
+		{File: "v1-upgraded.nidan", API: "vault", Password: pw, Outcome: "ok", Accounts: 2, FirstIssuer: "GitHub", Comment: "ok.nidan after one save"},
+		{File: "bitflip-slot-v2.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
+		{File: "time-edited-v2.nidan", API: "vault", Password: pw, Outcome: "corrupt", Comment: "slot time edited, checksum left alone"},
+		{File: "time-edited-rechecksummed-v2.nidan", API: "vault", Password: pw, Outcome: "wrong password", Comment: "indistinguishable from a file made with another password"},
+		{File: "salt-edited-rechecksummed-v2.nidan", API: "vault", Password: pw, Outcome: "wrong password"},
+		{File: "missing-keyed-v2.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
+		{File: "bad-device-v2.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
+		{File: "sync-with-dir-v2.nidan", API: "backup", Password: pw, Outcome: "corrupt", Comment: "a sync file has only the password slot and no folders"},
+		{File: "bad-stamp-v2.nidan", API: "vault", Password: pw, Outcome: "corrupt"},
+		{File: "dup-id-v2.nidan", API: "vault", Password: pw, Outcome: "corrupt", Comment: "two accounts with one id"},
+		{File: "version-3.nidan", API: "vault", Password: pw, Outcome: "unsupported"},
+	}...)
 	if err := os.MkdirAll(vectorDir, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -220,6 +220,37 @@ def andotp_old(path, entries):
         f.write(nonce + ct)
 
 
+def authy_prefs(path, key, tokens):
+    from xml.sax.saxutils import escape
+    value = escape(json.dumps(tokens), {'"': "&quot;"})
+    with open(path, "w") as f:
+        f.write("<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n")
+        f.write('    <boolean name="com.authy.storage.tokens.authenticator.migrated" value="true" />\n')
+        f.write('    <string name="%s">%s</string>\n</map>\n' % (key, value))
+
+
+def authy_encrypt(secret_b32, salt, iterations=None, iv=None):
+    """Authy's backup encryption: PBKDF2-HMAC-SHA1(password, salt, iterations
+    (1000 if the token does not say), 32) and AES-256-CBC, PKCS#7, IV zero
+    unless unique_iv gives one."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import modes
+    key = hashlib.pbkdf2_hmac("sha1", PASSWORD, salt.encode(), iterations or 1000, 32)
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(secret_b32.encode()) + padder.finalize()
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv or bytes(16))).encryptor()
+    return base64.b64encode(enc.update(plain) + enc.finalize()).decode()
+
+
+AUTHY_TOKENS = [
+    {"accountType": "github", "digits": 6, "name": "GitHub: alice@example.com", "originalName": "GitHub:alice@example.com",
+     "originalIssuer": "GitHub", "salt": "pZhtdmkQtBDJwqzjKbzNAQHp", "timestamp": 1735689600, "upload_state": "uploaded",
+     "encryptedSecret": None},
+    {"accountType": "authenticator", "digits": 8, "name": "Example Bank", "originalName": "bob", "originalIssuer": "Example Bank",
+     "salt": "oOOIv0CL4FKDTDexm7EEWYHr", "key_derivation_iterations": 100000,
+     "unique_iv": fixed("authy iv", 16).hex(), "encryptedSecret": None},
+]
+
 PROTON_ENTRIES = [
     {"id": "0a3c9a44-1f55-4f0f-9a0e-000000000001",
      "content": {"uri": "otpauth://totp/GitHub:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub&algorithm=SHA1&digits=6&period=30",
@@ -251,3 +282,9 @@ if __name__ == "__main__":
     ente("ente_encrypted.txt", ENTE_TEXT)
     andotp_new("andotp_encrypted.json.aes", ANDOTP_ENTRIES)
     andotp_old("andotp_encrypted_old.json.aes", ANDOTP_ENTRIES)
+    AUTHY_TOKENS[0]["encryptedSecret"] = authy_encrypt("JBSWY3DPEHPK3PXP", AUTHY_TOKENS[0]["salt"])
+    AUTHY_TOKENS[1]["encryptedSecret"] = authy_encrypt("GEZDGNBVGY3TQOJQ", AUTHY_TOKENS[1]["salt"], 100000, fixed("authy iv", 16))
+    authy_prefs("authy_encrypted.xml", "com.authy.storage.tokens.authenticator.key", AUTHY_TOKENS)
+    authy_prefs("authy_plain.xml", "com.authy.storage.tokens.authenticator.key", [
+        {"accountType": "dropbox", "digits": 6, "name": "Dropbox", "originalName": "carol@example.com",
+         "decryptedSecret": "kRsX g5Ct mVrX eZlU", "timestamp": 1735689600}])
