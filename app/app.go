@@ -21,6 +21,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/assets"
+	"github.com/nidan-auth/nidan/scanner"
 	"github.com/nidan-auth/nidan/vault"
 )
 
@@ -40,6 +41,9 @@ type Options struct {
 	Sync bool
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
+	// Camera opens the camera's frame source; nil = the V4L2 device
+	// (scanner.OpenCamera). Tests play recorded frames through it.
+	Camera func() (scanner.FrameSource, error)
 }
 
 // Run opens the desktop app and returns when its window is closed.
