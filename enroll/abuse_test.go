@@ -258,7 +258,7 @@ func TestFormat1Upgrade(t *testing.T) {
 }
 
 // payloadV1 seals users the way format 1 did.
-func payloadV1(t *testing.T, st *FileStore, users []fileUser) []byte {
+func payloadV1(t testing.TB, st *FileStore, users []fileUser) []byte {
 	t.Helper()
 	plain, _ := json.Marshal(payload{Users: users})
 	aead, _ := st.aead()
