@@ -21,6 +21,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/assets"
+	"github.com/nidan-auth/nidan/scanner"
 	"github.com/nidan-auth/nidan/vault"
 )
 
@@ -40,6 +41,9 @@ type Options struct {
 	Sync bool
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
+	// Camera opens the camera's frame source; nil = the V4L2 device
+	// (scanner.OpenCamera). Tests play recorded frames through it.
+	Camera func() (scanner.FrameSource, error)
 }
 
 // Run opens the desktop app and returns when its window is closed.
@@ -84,6 +88,7 @@ type ui struct {
 	clipboard    fyne.Clipboard // the app's; the X clipboard in the phone simulation
 	inBackground bool           // a phone app in the background (mobile.go)
 	pickers      int            // system pickers open, which background the app
+	fsync        *folderSync    // the sync folder's watch and status (sync.go)
 }
 
 func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
@@ -152,6 +157,7 @@ func (u *ui) start() {
 
 func (u *ui) shutdown() {
 	u.stopTicker()
+	u.stopFolderSync()
 	if u.vault != nil {
 		u.vault.Lock()
 		u.vault = nil
@@ -177,6 +183,7 @@ func (u *ui) unlocked(v *vault.Vault) {
 	u.idle.touch()
 	u.updateTray()
 	u.list.focus()
+	u.startFolderSync()
 }
 
 // showList returns to the account list after another screen.
@@ -200,6 +207,7 @@ func (u *ui) showList() {
 // stays in the window: the list and its rows are dropped.
 func (u *ui) lock() {
 	u.stopTicker()
+	u.stopFolderSync()
 	u.idle.stop()
 	if u.list != nil {
 		u.list.clear()
