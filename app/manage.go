@@ -43,7 +43,9 @@ func (u *ui) onDelete(id string) {
 	d.SetConfirmText(lang.L("Delete"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	// Enter answers Cancel: a destructive choice takes a deliberate click
+	// or Tab to the Delete button.
+	u.present(d, nil)
 }
 
 // onShowQR shows an account's QR code, to move it to a phone, after the
@@ -89,6 +91,6 @@ func (u *ui) showQR(id string) {
 		&widget.Label{Text: a.Label(), Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}},
 		&widget.Label{Text: lang.L("Scan this with the authenticator app on your phone. Close this window when done."), Wrapping: wrapMode()})
 	d := dialog.NewCustom(lang.L("Show QR code"), lang.L("Close"), body, u.win)
-	d.Resize(fyne.NewSize(360, 0).Max(d.MinSize()))
-	d.Show()
+	d.Resize(fyne.NewSize(u.dialogWidth(360), 0).Max(d.MinSize()))
+	u.present(d, nil)
 }

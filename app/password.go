@@ -14,9 +14,9 @@ func (u *ui) onChangePassword() {
 	if u.vault == nil {
 		return
 	}
-	old := widget.NewPasswordEntry()
-	nw := widget.NewPasswordEntry()
-	again := widget.NewPasswordEntry()
+	old := newKeyEntry(u, true)
+	nw := newKeyEntry(u, true)
+	again := newKeyEntry(u, true)
 	hint := &widget.Label{Wrapping: wrapMode(), Importance: widget.LowImportance}
 	nw.Validator = func(s string) error {
 		_, h := passwordStrength(s)
@@ -55,10 +55,10 @@ func (u *ui) onChangePassword() {
 				u.showError("Could not change the password", err, vaultHint(err))
 				return
 			}
-			showMessage(u.win, lang.L("Change password"), lang.L("The password was changed. Backups made from now on use the new password."))
+			u.showMessage(lang.L("Change password"), lang.L("The password was changed. Backups made from now on use the new password."))
 		})
 	}, u.win)
-	d.Resize(fyne.NewSize(440, 0).Max(d.MinSize()))
-	d.Show()
+	d.Resize(fyne.NewSize(u.dialogWidth(440), 0).Max(d.MinSize()))
+	u.present(d, d.Submit)
 	u.focusSoon(old)
 }
