@@ -17,6 +17,7 @@ const logoX = 22
 // unlocks it by typing the password, as a person does.
 func unlocked(t *testing.T, extraEnv ...string) (*session, *proc) {
 	t.Helper()
+	t.Parallel() // each test has a display of its own
 	s := newSession(t, extraEnv...)
 	s.addTOTP("Example", "alice@example.com", "JBSWY3DPEHPK3PXP")
 	s.addTOTP("Test", "bob@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
@@ -33,7 +34,9 @@ func (p *proc) rows(want int) []int {
 	p.until("rows", func(img image.Image) bool {
 		ys = rowCentres(img, logoX)
 		return len(ys) == want
-	}, func() string { return fmt.Sprintf("found %d rows by their logos at x=%d, want %d (ys %v)", len(ys), logoX, want, ys) })
+	}, func() string {
+		return fmt.Sprintf("found %d rows by their logos at x=%d, want %d (ys %v)", len(ys), logoX, want, ys)
+	})
 	return ys
 }
 
@@ -52,7 +55,7 @@ func TestUnlockByTypingAndClickToCopy(t *testing.T) {
 	s.checkCopied("alice@example.com", from)
 }
 
-func TestTypeToSearchAndEnterCopies(t *testing.T) {
+func TestSearchEnterCopiesLockClears(t *testing.T) {
 	s, p := unlocked(t)
 	// Typing with the list focused starts a search; Enter copies the first
 	// match.
@@ -61,13 +64,8 @@ func TestTypeToSearchAndEnterCopies(t *testing.T) {
 	s.key("Return")
 	s.checkCopied("bob@example.org", from)
 	p.rows(1)
-}
 
-func TestLockClearsTheClipboard(t *testing.T) {
-	s, p := unlocked(t)
-	from := time.Now()
-	s.key("Return")
-	s.checkCopied("alice@example.com", from)
+	// Locking takes the code off the clipboard.
 	s.key("ctrl+l")
 	p.waitTrace("locked")
 	s.waitClipboard("an empty clipboard after locking", func(c string) bool { return c == "" })
@@ -93,6 +91,7 @@ func TestEscapeClosesADialog(t *testing.T) {
 }
 
 func TestAltF4WithoutTrayQuits(t *testing.T) {
+	t.Parallel()
 	t.Run("no session bus", func(t *testing.T) { altF4Quits(t) })
 	// A session bus but no StatusNotifier watcher on it (a bare window
 	// manager, as most X sessions without a panel have).
@@ -120,6 +119,7 @@ func altF4Quits(t *testing.T, env ...string) {
 }
 
 func TestSecondLaunchRaisesTheFirst(t *testing.T) {
+	t.Parallel()
 	s := newSession(t)
 	s.addTOTP("Example", "alice@example.com", "JBSWY3DPEHPK3PXP")
 	first := s.launch()
@@ -187,6 +187,7 @@ func TestThemeSwitchKeepsCodesReadable(t *testing.T) {
 }
 
 func TestJapaneseRenders(t *testing.T) {
+	t.Parallel()
 	s := newSession(t, "LANG=ja_JP.UTF-8")
 	s.addTOTP("Example", "alice@example.com", "JBSWY3DPEHPK3PXP")
 	p := s.launch()
