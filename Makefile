@@ -35,13 +35,13 @@ test-e2e:
 
 # soak: the crash-safety test with many more SIGKILL rounds (SOAK_ROUNDS).
 soak:
-	NIDAN_CRASH_ROUNDS=$${SOAK_ROUNDS:-5000} $(GO) test -count=1 -run '^TestCrashSafeSave$$' -v -timeout 60m ./accounts/
+	NIDAN_CRASH_ROUNDS=$${SOAK_ROUNDS:-5000} $(GO) test -count=1 -run '^TestCrashSafeSave$$' -v -timeout 60m ./vault/
 
 fuzz:
 	FUZZTIME=$${FUZZTIME:-60s} scripts/fuzz.sh
 
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./scanner/ ./enroll/...
+	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./vault/ ./formats/ ./scanner/ ./enroll/... ./replica/
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
@@ -50,6 +50,22 @@ lint:
 
 clean:
 	rm -rf bin dist
+
+# The phone app (docs/mobile.md): app/ built with -tags mobile, so fyne
+# reports a phone; every screen laid out at phone and tablet sizes, and the
+# phone simulation driven in a real window under Xvfb + openbox (about
+# 2 minutes).
+.PHONY: test-mobile screenshots-mobile
+test-mobile:
+	scripts/deps.sh build mobile
+	$(GO) test -tags mobile,$(TAGS) -count=1 -timeout 15m ./app/
+
+# Every phone screen (en/ja, light/dark) at 360x640 pt, and the real
+# simulation window's (sim-*.png), into docs/screenshots/mobile/.
+screenshots-mobile:
+	scripts/deps.sh build mobile
+	mkdir -p docs/screenshots/mobile
+	NIDAN_SCREENSHOTS_MOBILE=$(CURDIR)/docs/screenshots/mobile $(GO) test -tags mobile,$(TAGS) -count=1 -run '^(TestPhoneScreenshots|TestSimulatorWindow)$$' ./app/
 
 # GUI: every screen (en/ja, light/dark) rendered headless into docs/screenshots/.
 .PHONY: screenshots bench-ui
@@ -142,7 +158,22 @@ uninstall:
 package-darwin package-android package-ios: $(FYNE)
 	scripts/package.sh $(@:package-%=%)
 
-# check-mobile type-checks accounts, scanner, cli and enroll for Android and
+# check-mobile type-checks accounts, vault, formats, scanner, cli and enroll for Android and
 # iOS, and fails if they would pull C code into a mobile build.
 check-mobile:
 	scripts/check-mobile.sh
+
+# Sync end to end (docs/vault-format.md, "The sync folder"): real Syncthing
+# instances on loopback started and stopped by the tests. test-sync: two
+# devices with concurrent changes over a paused link, conflict copies, the
+# real nidan binary; a 150-operation soak across three. soak-sync: 1 000
+# random operations (SOAK_OPS=n) with random link pauses.
+.PHONY: test-sync soak-sync
+test-sync:
+	scripts/deps.sh build sync
+	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances' ./internal/syncthingtest/ ./cli/ ./syncfolder/
+
+soak-sync:
+	scripts/deps.sh build sync
+	NIDAN_SOAK_OPS=$${SOAK_OPS:-1000} $(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 60m -v -run '^TestSoakThroughSyncthing$$' ./syncfolder/
+	NIDAN_MERGE_SEEDS=$${MERGE_SEEDS:-2000} $(GO) test -count=1 -run '^TestReplicasConverge$$' -v ./replica/

@@ -95,6 +95,19 @@ func (a *Account) fillDefaults() {
 	}
 }
 
+// Prepare is the one step that makes a new account out of what a person
+// typed, a QR code or another app's file: it gets a fresh ID and
+// created/modified times, the defaults its source left out, and is
+// validated (a *FieldError). Every importer and the add paths of the GUI
+// and the CLI go through it; restoring a Nidan backup does not, because
+// those accounts keep their IDs.
+func (a *Account) Prepare() error {
+	fresh := New(a.Type, a.Issuer, a.Name, a.Secret)
+	a.ID, a.Created, a.Modified = fresh.ID, fresh.Created, fresh.Modified
+	a.fillDefaults()
+	return a.Validate()
+}
+
 // Validate reports the first field that cannot produce codes, as a *FieldError.
 func (a *Account) Validate() error {
 	switch a.Type {
@@ -109,6 +122,9 @@ func (a *Account) Validate() error {
 	}
 	if len(a.Secret) == 0 {
 		return &FieldError{Field: "secret", Err: ErrEmptySecret}
+	}
+	if len(a.Secret) > MaxSecretLen {
+		return &FieldError{Field: "secret", Err: ErrSecretTooLong}
 	}
 	if a.Type == Steam {
 		if a.Digits != SteamDigits {

@@ -1,32 +1,19 @@
-package accounts
+package accounts_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
-)
 
-func thousandAccounts() []Account {
-	out := make([]Account, 1000)
-	for i := range out {
-		secret := make([]byte, 20)
-		for j := range secret {
-			secret[j] = byte(i*31 + j)
-		}
-		a := New(TOTP, fmt.Sprintf("Issuer %d", i), fmt.Sprintf("user%d@example.com", i), secret)
-		a.Algorithm = []Algorithm{SHA1, SHA256, SHA512}[i%3]
-		a.Digits = 6 + i%3
-		out[i] = a
-	}
-	return out
-}
+	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/accounts/accountstest"
+)
 
 // BenchmarkTick1000 is one GUI tick over 1 000 accounts through the
 // Codebook, averaged over whole periods (so boundaries are included).
 // Target: < 1 ms.
 func BenchmarkTick1000(b *testing.B) {
-	accts := thousandAccounts()
-	book := NewCodebook()
+	accts := accountstest.Many(1000)
+	book := accounts.NewCodebook()
 	start := time.Unix(1_700_000_000, 0)
 	for i := range accts { // the first frame after unlock, not a tick
 		_, _ = book.Code(&accts[i], start)
@@ -47,7 +34,7 @@ func BenchmarkTick1000(b *testing.B) {
 // BenchmarkCodeAt1000 computes current and next codes for 1 000 accounts
 // from scratch (no Codebook): the cost of the first frame.
 func BenchmarkCodeAt1000(b *testing.B) {
-	accts := thousandAccounts()
+	accts := accountstest.Many(1000)
 	now := time.Unix(1_700_000_000, 0)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -61,7 +48,7 @@ func BenchmarkCodeAt1000(b *testing.B) {
 
 // BenchmarkParseURI1000 parses 1 000 otpauth URIs.
 func BenchmarkParseURI1000(b *testing.B) {
-	accts := thousandAccounts()
+	accts := accountstest.Many(1000)
 	uris := make([]string, len(accts))
 	for i := range accts {
 		uris[i] = accts[i].URI()
@@ -69,7 +56,7 @@ func BenchmarkParseURI1000(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, u := range uris {
-			if _, err := ParseURI(u); err != nil {
+			if _, err := accounts.ParseURI(u); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -169,10 +169,7 @@ func decodeOTPParameters(b []byte) (Account, error) {
 			a.Issuer, a.Name = strings.TrimSpace(issuer), strings.TrimSpace(name)
 		}
 	}
-	fresh := New(a.Type, a.Issuer, a.Name, a.Secret)
-	a.ID, a.Created, a.Modified = fresh.ID, fresh.Created, fresh.Modified
-	a.fillDefaults()
-	if err := a.Validate(); err != nil {
+	if err := a.Prepare(); err != nil {
 		return Account{}, err
 	}
 	return a, nil

@@ -7,11 +7,23 @@ import (
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
+// MaxSecretLen is the longest secret Nidan accepts, in bytes. Real keys
+// are 10 to 64 bytes; the limit keeps a hostile or broken file from
+// filling the vault (an import once produced 50 MB secrets).
+const MaxSecretLen = 1024
+
+// maxSecretText bounds the text DecodeSecret looks at: base32 of
+// MaxSecretLen bytes with generous room for spaces and dashes.
+const maxSecretText = 4 * MaxSecretLen
+
 // DecodeSecret turns a base32 key as people and services write it into bytes.
 // It is lenient where real keys are sloppy (lower case, spaces, dashes,
 // missing or extra padding) and strict about everything else: an empty key or
 // one with a character outside the base32 alphabet is an error.
 func DecodeSecret(s string) ([]byte, error) {
+	if len(s) > maxSecretText {
+		return nil, &FieldError{Field: "secret", Err: ErrSecretTooLong}
+	}
 	clean := strings.Map(func(r rune) rune {
 		switch {
 		case r == ' ' || r == '-' || r == '\t' || r == '\n' || r == '\r' || r == '=':
@@ -36,6 +48,9 @@ func DecodeSecret(s string) ([]byte, error) {
 	}
 	if len(b) == 0 {
 		return nil, &FieldError{Field: "secret", Err: ErrEmptySecret}
+	}
+	if len(b) > MaxSecretLen {
+		return nil, &FieldError{Field: "secret", Err: ErrSecretTooLong}
 	}
 	return b, nil
 }

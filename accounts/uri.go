@@ -94,10 +94,7 @@ func ParseURI(uri string) (Account, error) {
 		}
 		a.Counter = c
 	}
-	fresh := New(a.Type, a.Issuer, a.Name, a.Secret)
-	a.ID, a.Created, a.Modified = fresh.ID, fresh.Created, fresh.Modified
-	a.fillDefaults()
-	if err := a.Validate(); err != nil {
+	if err := a.Prepare(); err != nil {
 		return Account{}, err
 	}
 	return a, nil

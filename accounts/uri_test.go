@@ -165,6 +165,26 @@ func TestDecodeSecret(t *testing.T) {
 	if got := GroupSecret(helloSecret); got != "JBSW Y3DP EHPK 3PXP" {
 		t.Errorf("GroupSecret = %q", got)
 	}
+	// The 1 KiB limit: exactly MaxSecretLen bytes pass, one more does not,
+	// whether it comes as text, in a URI or straight into an Account.
+	ok := EncodeSecret(make([]byte, MaxSecretLen))
+	if b, err := DecodeSecret(ok); err != nil || len(b) != MaxSecretLen {
+		t.Errorf("1 KiB secret: %d bytes, %v", len(b), err)
+	}
+	long := EncodeSecret(make([]byte, MaxSecretLen+1))
+	if _, err := DecodeSecret(long); !errors.Is(err, ErrSecretTooLong) {
+		t.Errorf("1 KiB + 1 secret: %v", err)
+	}
+	if _, err := DecodeSecret(strings.Repeat("A", 50<<20)); !errors.Is(err, ErrSecretTooLong) {
+		t.Errorf("50 MB secret text: %v", err)
+	}
+	if _, err := ParseURI("otpauth://totp/x?secret=" + long); !errors.Is(err, ErrSecretTooLong) {
+		t.Errorf("URI with a long secret: %v", err)
+	}
+	a := New(TOTP, "I", "n", make([]byte, MaxSecretLen+1))
+	if err := a.Validate(); !errors.Is(err, ErrSecretTooLong) {
+		t.Errorf("Validate of a long secret: %v", err)
+	}
 }
 
 func TestAccountHelpers(t *testing.T) {

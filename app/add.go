@@ -28,6 +28,9 @@ type addScreen struct {
 func (s *addScreen) build() fyne.CanvasObject {
 	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
 	s.message.Hide()
+	if isMobile() {
+		return s.buildPhone()
+	}
 	btn := func(text string, icon fyne.Resource, f func()) *widget.Button {
 		return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
 	}
@@ -177,6 +180,6 @@ func screen(u *ui, title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	back := &widget.Button{Icon: theme.NavigateBackIcon(), Importance: widget.LowImportance, OnTapped: u.goBack}
 	head := container.NewBorder(nil, nil, back, nil,
 		&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
-	body := container.NewVScroll(container.NewPadded(container.New(&maxWidth{w: 440}, container.NewVBox(objs...))))
+	body := newKeepFocusVisible(u.win, scrollColumn(440, false, objs...))
 	return newActivity(u, container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, body))
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/assets"
 	"github.com/nidan-auth/nidan/internal/single"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // AppID is the reverse-DNS identifier Fyne keys preferences and storage on.
@@ -30,8 +31,8 @@ const AppID = "io.github.nidan.Nidan"
 
 // Options are the parts of the app that tests and tools replace.
 type Options struct {
-	VaultPath string                // "" = $NIDAN_VAULT, else accounts.DefaultVaultPath()
-	Vault     accounts.VaultOptions // KDF cost, backup folder, keyring
+	VaultPath string        // "" = $NIDAN_VAULT, else vault.DefaultPath()
+	Vault     vault.Options // KDF cost, backup folder, keyring
 	Version   string
 	Language  string // "" = the language preference; tests and screenshots set it
 
@@ -88,6 +89,7 @@ func Run(version string) error {
 	mu.Unlock()
 	w.Resize(fyne.NewSize(480, 640))
 	w.SetMaster()
+	u.startSimulator()
 	u.start()
 	a.Lifecycle().SetOnStarted(func() { trace("ready") })
 	w.ShowAndRun()
@@ -100,7 +102,7 @@ func desktopDataDir() (string, error) {
 	if p := os.Getenv("NIDAN_VAULT"); p != "" {
 		return filepath.Dir(p), nil
 	}
-	p, err := accounts.DefaultVaultPath()
+	p, err := vault.DefaultPath()
 	if err != nil {
 		return "", err
 	}
@@ -133,7 +135,7 @@ type ui struct {
 	prefs settings
 
 	path  string
-	vault *accounts.Vault // nil while locked or before first launch
+	vault *vault.Vault // nil while locked or before first launch
 
 	list   *listScreen
 	clip   *clipGuard
@@ -143,12 +145,15 @@ type ui struct {
 	hidden bool // hidden to the tray: the ticker is stopped
 	trayOn bool
 
-	dialogs []*openDialog // shown, the top last: Escape and Enter answer the top one
-	back    func()        // what Escape and the back arrow do on this screen; nil: the list
+	dialogs      []*openDialog  // shown, the top last: Escape and Enter answer the top one
+	back         func()         // what Escape and the back arrow do on this screen; nil: the list
+	clipboard    fyne.Clipboard // the app's; the X clipboard in the phone simulation
+	inBackground bool           // a phone app in the background (mobile.go)
+	pickers      int            // system pickers open, which background the app
 }
 
 func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
-	u := &ui{app: a, win: w, opts: opts}
+	u := &ui{app: a, win: w, opts: opts, clipboard: a.Clipboard()}
 	u.prefs = settings{p: a.Preferences()}
 	u.timers = newTimers(opts.Sync)
 	u.clip = &clipGuard{u: u}
@@ -187,12 +192,12 @@ func (u *ui) vaultPath() (string, error) {
 		}
 		return filepath.Join(root.Path(), "vault.nidan"), nil
 	}
-	return accounts.DefaultVaultPath()
+	return vault.DefaultPath()
 }
 
 // vaultOptions are the options every open and create uses; the backup folder
 // comes from the settings when the user chose one.
-func (u *ui) vaultOptions() accounts.VaultOptions {
+func (u *ui) vaultOptions() vault.Options {
 	o := u.opts.Vault
 	if o.BackupDir == "" {
 		o.BackupDir = u.prefs.backupDir()
@@ -204,7 +209,7 @@ func (u *ui) vaultOptions() accounts.VaultOptions {
 // tries the keyring first where the user enabled it).
 func (u *ui) start() {
 	u.setupWindow()
-	if u.path == "" || !accounts.VaultExists(u.path) {
+	if u.path == "" || !vault.Exists(u.path) {
 		u.show((&welcomeScreen{u: u}).build())
 		return
 	}
@@ -232,7 +237,7 @@ func (u *ui) show(o fyne.CanvasObject) {
 
 // unlocked is called once a vault is open: it shows the list and starts the
 // ticker and the idle lock.
-func (u *ui) unlocked(v *accounts.Vault) {
+func (u *ui) unlocked(v *vault.Vault) {
 	u.vault = v
 	u.list = &listScreen{u: u, book: accounts.NewCodebook()}
 	u.show(u.list.build())
@@ -337,9 +342,9 @@ func vaultHint(err error) string {
 	switch {
 	case errors.Is(err, accounts.ErrWrongPassword):
 		return lang.L("The password is not right. Nothing was changed.")
-	case errors.Is(err, accounts.ErrCorrupt):
+	case errors.Is(err, vault.ErrCorrupt):
 		return lang.L("The file is damaged; your vault is unchanged. Restore a backup from Settings › Backups.")
-	case errors.Is(err, accounts.ErrUnsupportedVersion):
+	case errors.Is(err, vault.ErrUnsupportedVersion):
 		return lang.L("This file was made by a newer Nidan. Update Nidan and try again.")
 	}
 	return lang.L("Your vault is unchanged. Try again; if it keeps happening, restart Nidan.")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/formats"
 )
 
 // backupScreen: save a backup now, the automatic backups, and restore. A
@@ -57,7 +59,8 @@ func (s *backupScreen) build() fyne.CanvasObject {
 		list.Add(&widget.Label{Text: lang.L("No automatic backups yet. Nidan makes one after every change."), Wrapping: wrapMode(), Importance: widget.LowImportance})
 	}
 	return screen(u, lang.L("Backups"),
-		&widget.Label{Text: lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."), Wrapping: wrapMode()},
+		&widget.Label{Text: onDevice(lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."),
+			lang.L("A backup is encrypted with your backup password. Keep a copy away from this phone: save one to your files or cloud storage.")), Wrapping: wrapMode()},
 		save,
 		widget.NewSeparator(),
 		&widget.Label{Text: lang.L("Automatic backups"), TextStyle: fyne.TextStyle{Bold: true}},
@@ -69,7 +72,9 @@ func (s *backupScreen) build() fyne.CanvasObject {
 
 func (s *backupScreen) onSave() {
 	u := s.u
+	done := u.picking()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		done()
 		if err != nil || w == nil {
 			return
 		}
@@ -86,7 +91,9 @@ func (s *backupScreen) onSave() {
 
 // openFile shows the open dialog and passes the chosen file on.
 func (u *ui) openFile(then func(fyne.URIReadCloser)) {
+	done := u.picking()
 	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		done()
 		if err != nil {
 			u.showError("Could not open the file", err, "")
 			return
@@ -100,20 +107,20 @@ func (u *ui) openFile(then func(fyne.URIReadCloser)) {
 // restoreFrom reads a Nidan backup with its password and offers its
 // accounts in a checklist.
 func (u *ui) restoreFrom(r fyne.URIReadCloser) {
-	data, err := io.ReadAll(r)
+	data, err := formats.ReadLimited(r)
 	r.Close()
 	if err != nil {
 		u.showError("Could not read the file", err, "")
 		return
 	}
-	u.importData(data, accounts.FormatNidan)
+	u.importData(data, "nidan")
 }
 
 // onImport reads another app's export (Aegis, 2FAS, andOTP, FreeOTP+,
 // Google, otpauth lists, Nidan backups).
 func (u *ui) onImport() {
 	u.openFile(func(r fyne.URIReadCloser) {
-		data, err := io.ReadAll(r)
+		data, err := formats.ReadLimited(r)
 		r.Close()
 		if err != nil {
 			u.showError("Could not read the file", err, "")
@@ -126,15 +133,15 @@ func (u *ui) onImport() {
 // importData runs the import without a password first; if the file is
 // encrypted it asks for one and runs it again. So no goroutine ever waits
 // for a dialog.
-func (u *ui) importData(data []byte, format accounts.Format) {
-	noPassword := func() ([]byte, error) { return nil, accounts.ErrPasswordNeeded }
+func (u *ui) importData(data []byte, format string) {
+	noPassword := func() ([]byte, error) { return nil, formats.ErrPasswordNeeded }
 	var accts []accounts.Account
 	var err error
-	u.background(func() { accts, err = accounts.Import(data, format, noPassword) }, func() {
-		if errors.Is(err, accounts.ErrPasswordNeeded) {
+	u.background(func() { accts, err = formats.Import(data, format, noPassword) }, func() {
+		if errors.Is(err, formats.ErrPasswordNeeded) {
 			u.askPassword(lang.L("Encrypted file"), lang.L("This file is protected by a password: the one it was exported or backed up with."), func(pw []byte) {
 				u.background(func() {
-					accts, err = accounts.Import(data, format, func() ([]byte, error) { return pw, nil })
+					accts, err = formats.Import(data, format, func() ([]byte, error) { return pw, nil })
 				}, func() {
 					clear(pw)
 					u.importDone(accts, err)
@@ -147,31 +154,54 @@ func (u *ui) importData(data []byte, format accounts.Format) {
 }
 
 func (u *ui) importDone(accts []accounts.Account, err error) {
-	var ie *accounts.ImportError
+	var ie *formats.ImportError
 	switch {
 	case errors.As(err, &ie) && len(accts) > 0:
 		fyne.LogError("import", err)
-		u.show((&checklistScreen{u: u, accts: accts, note: lang.X("import.partial", "{{.N}} entries of the file could not be read and are not listed.", map[string]any{"N": len(ie.Entries)})}).build())
+		note := lang.X("import.partial", "{{.N}} entries of the file could not be read and are not listed.", map[string]any{"N": len(ie.Entries)})
+		for _, ee := range ie.Entries {
+			note += "\n• " + ee.Error()
+		}
+		u.show(u.importPreview(accts, note).build())
 	case err != nil:
 		hint := lang.L("The file is damaged or not an export Nidan knows; your vault is unchanged.")
 		switch {
 		case errors.Is(err, accounts.ErrWrongPassword):
 			hint = lang.L("The password does not open this file. Nothing was imported.")
-		case errors.Is(err, accounts.ErrUnknownFormat):
-			hint = lang.L("Nidan does not know this kind of file. It reads Nidan, Aegis, 2FAS, andOTP, FreeOTP+ and Google Authenticator exports and otpauth:// lists.")
+		case errors.Is(err, formats.ErrUnknownFormat):
+			var apps []string
+			for _, f := range formats.Readers() {
+				apps = append(apps, f.App)
+			}
+			hint = lang.X("import.unknown", "Nidan does not know this kind of file. It reads: {{.Formats}}.", map[string]any{"Formats": strings.Join(apps, "; ")})
+		case errors.Is(err, formats.ErrTooLarge), errors.Is(err, accounts.ErrSecretTooLong):
+			hint = lang.L("The file is far larger than any authenticator export; it was not read.")
 		}
 		u.showError("Could not import the file", err, hint)
 	case len(accts) == 0:
 		u.showMessage(lang.L("Import"), lang.L("The file has no accounts."))
 	default:
-		u.show((&checklistScreen{u: u, accts: accts}).build())
+		u.show(u.importPreview(accts, "").build())
 	}
+}
+
+// importPreview is the checklist of an import with what adding each
+// account would do (vault.Preview): new ones are ticked, duplicates are
+// not, and nothing is written until the user adds.
+func (u *ui) importPreview(accts []accounts.Account, note string) *checklistScreen {
+	s := &checklistScreen{u: u, accts: accts, note: note}
+	if r, err := u.vault.Preview(accts...); err == nil {
+		s.outcomes = r.Outcomes
+		s.summary = lang.X("import.preview", "{{.Added}} new, {{.Updated}} newer than the copy in Nidan, {{.Duplicates}} already in Nidan.",
+			map[string]any{"Added": r.Added, "Updated": r.Updated, "Duplicates": r.Duplicates})
+	}
+	return s
 }
 
 // onExport writes all accounts to a file: an encrypted Aegis vault (with
 // the backup password) or a plain list of otpauth URIs, after a warning.
 func (u *ui) onExport() {
-	aegis := lang.L("Aegis vault, encrypted with your backup password")
+	aegis := onDevice(lang.L("Aegis vault, encrypted with your backup password"), lang.L("Aegis vault, encrypted")) // radio labels do not wrap
 	plain := lang.L("otpauth:// list, NOT encrypted")
 	choice := widget.NewRadioGroup([]string{aegis, plain}, nil)
 	choice.Required = true
@@ -182,22 +212,24 @@ func (u *ui) onExport() {
 			return
 		}
 		if choice.Selected == plain {
-			u.saveExport("nidan-export.txt", func(w io.Writer) error { return accounts.ExportURIs(w, u.vault.Accounts()) })
+			u.saveExport("nidan-export.txt", func(w io.Writer) error { return formats.ExportURIs(w, u.vault.Accounts()) })
 			return
 		}
 		u.askPassword(lang.L("Export"), lang.L("The export is encrypted with your backup password."), func(pw []byte) {
 			u.saveExport("nidan-aegis.json", func(w io.Writer) error {
 				defer clear(pw)
-				return accounts.ExportAegis(w, u.vault.Accounts(), pw)
+				return formats.ExportAegis(w, u.vault.Accounts(), pw)
 			})
 		})
 	}, u.win)
-	d.Resize(fyne.NewSize(u.dialogWidth(420), 0).Max(d.MinSize()))
+	fitDialog(d, u.win, 420)
 	u.present(d, d.Confirm)
 }
 
 func (u *ui) saveExport(name string, write func(io.Writer) error) {
+	done := u.picking()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		done()
 		if err != nil || w == nil {
 			return
 		}

@@ -8,14 +8,21 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // checklistScreen lets the user pick which of several accounts to add: a
 // migration export, several codes in one image, an import or a restore.
 type checklistScreen struct {
-	u      *ui
-	accts  []accounts.Account
-	note   string // e.g. "part 2 of 3"
+	u     *ui
+	accts []accounts.Account
+	note  string // e.g. "part 2 of 3"
+
+	// From an import's preview: what adding each account would do, and
+	// the counts. Duplicates start unticked.
+	outcomes []vault.Outcome
+	summary  string
+
 	checks []*widget.Check
 	add    *widget.Button
 }
@@ -24,8 +31,17 @@ func (s *checklistScreen) build() fyne.CanvasObject {
 	list := container.NewVBox()
 	for i := range s.accts {
 		a := &s.accts[i]
-		c := widget.NewCheck(a.Label(), func(bool) { s.onChanged() })
-		c.SetChecked(true)
+		label, tick := a.Label(), true
+		if i < len(s.outcomes) {
+			switch s.outcomes[i] {
+			case vault.Updated:
+				label += " — " + lang.L("updates the copy in Nidan")
+			case vault.Duplicate:
+				label, tick = label+" — "+lang.L("already in Nidan"), false
+			}
+		}
+		c := widget.NewCheck(label, func(bool) { s.onChanged() })
+		c.SetChecked(tick)
 		s.checks = append(s.checks, c)
 		list.Add(c)
 	}
@@ -34,6 +50,9 @@ func (s *checklistScreen) build() fyne.CanvasObject {
 	none := &widget.Button{Text: lang.L("Select none"), Importance: widget.LowImportance, OnTapped: func() { s.setAll(false) }}
 	intro := lang.X("checklist.found", "Found {{.N}} accounts. Choose the ones to add.", map[string]any{"N": len(s.accts)})
 	objs := []fyne.CanvasObject{&widget.Label{Text: intro, Wrapping: wrapMode()}}
+	if s.summary != "" {
+		objs = append(objs, &widget.Label{Text: s.summary, Wrapping: wrapMode()})
+	}
 	if s.note != "" {
 		objs = append(objs, &widget.Label{Text: s.note, Wrapping: wrapMode(), Importance: widget.WarningImportance})
 	}

@@ -14,10 +14,15 @@ type clipGuard struct {
 	u      *ui
 	last   string
 	cancel func()
+	// due: the delay ran out while a phone app was in the background,
+	// where Android (10 and later) lets no app read the clipboard; it is
+	// cleared when Nidan comes back.
+	due bool
 }
 
 func (c *clipGuard) copy(code string) {
-	cb := fyne.CurrentApp().Clipboard()
+	cb := c.u.clipboard
+	c.due = false
 	cb.SetContent(code)
 	c.last = code
 	if c.cancel != nil {
@@ -31,12 +36,24 @@ func (c *clipGuard) copy(code string) {
 
 // clear empties the clipboard if it still holds our code.
 func (c *clipGuard) clear() {
-	cb := fyne.CurrentApp().Clipboard()
+	if c.u.inBackground {
+		c.due = true
+		return
+	}
+	c.due = false
+	cb := c.u.clipboard
 	if c.last != "" && cb.Content() == c.last {
 		cb.SetContent("")
 	}
 	c.last = ""
 	c.cancel = nil
+}
+
+// foreground clears the clipboard if its time ran out in the background.
+func (c *clipGuard) foreground() {
+	if c.due {
+		c.clear()
+	}
 }
 
 // copyCode copies the current code of an account, marks it used for the

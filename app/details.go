@@ -59,7 +59,7 @@ func (s *detailsScreen) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Nickname"), s.nickname),
 		widget.NewFormItem(lang.L("Colour"), container.NewHScroll(colours)),
 		widget.NewFormItem(lang.L("Group"), s.group))
-	form := widget.NewForm(items...)
+	form := phoneForm(items...)
 	save := &widget.Button{Text: lang.L("Save"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: s.onSave}
 	title := lang.L("Edit account")
 	if s.isNew {
@@ -173,6 +173,9 @@ func (s *swatch) Tapped(*fyne.PointEvent) { s.onTapped(s.hex) }
 
 func (s *swatch) CreateRenderer() fyne.WidgetRenderer {
 	side := s.Theme().Size(theme.SizeNameInlineIcon) + s.Theme().Size(theme.SizeNamePadding)
+	if isMobile() {
+		side = touchTarget
+	}
 	return widget.NewSimpleRenderer(container.New(&fixedSize{s: fyne.NewSquareSize(side)}, s.circle))
 }
 

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -57,23 +56,12 @@ func (u *ui) dialogKey(k fyne.KeyName) bool {
 	return true // other keys stop here too: nothing beneath should hear them
 }
 
-// dialogWidth is the width dialogs ask for: w, but never wider than the
-// window leaves room for (a dialog wider than its window is clipped).
-func (u *ui) dialogWidth(w float32) float32 {
-	if cw := u.win.Canvas().Size().Width - 2*theme32(u); cw > 0 && cw < w {
-		return cw
-	}
-	return w
-}
-
-func theme32(u *ui) float32 { return 3 * u.app.Settings().Theme().Size(theme.SizeNamePadding) }
-
 // showMessage is an information dialog with a wrapped text; Enter or
 // Escape closes it.
 func (u *ui) showMessage(title, msg string) {
 	l := &widget.Label{Text: msg, Wrapping: wrapMode()}
 	d := dialog.NewCustom(title, lang.L("OK"), l, u.win)
-	d.Resize(fyne.NewSize(u.dialogWidth(420), 0).Max(d.MinSize()))
+	fitDialog(d, u.win, 420)
 	u.present(d, nil)
 }
 
@@ -90,10 +78,10 @@ func (u *ui) askPassword(title, why string, done func([]byte)) *dialog.FormDialo
 		}
 		return nil
 	}
-	items := []*widget.FormItem{
+	items := phoneItems([]*widget.FormItem{
 		widget.NewFormItem("", &widget.Label{Text: why, Wrapping: wrapMode()}),
 		{Text: lang.L("Password"), Widget: pw},
-	}
+	})
 	d := dialog.NewForm(title, lang.L("OK"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
@@ -103,7 +91,7 @@ func (u *ui) askPassword(title, why string, done func([]byte)) *dialog.FormDialo
 		done(b)
 	}, u.win)
 	pw.OnSubmitted = func(string) { d.Submit() }
-	d.Resize(fyne.NewSize(u.dialogWidth(420), 0).Max(d.MinSize()))
+	fitDialog(d, u.win, 420)
 	u.present(d, d.Submit)
 	u.focusSoon(pw)
 	return d

@@ -28,18 +28,11 @@ func ShowEnrollment(a fyne.App, svc *enroll.Service) fyne.Window {
 }
 
 // OpenEnrollment opens the enrollment store the CLI uses too
-// ($NIDAN_ENROLL_STORE, else enroll.DefaultStorePath()) with the default
+// ($NIDAN_ENROLL_STORE, else enroll.DefaultStoreSpec()) with the default
 // policy and shows the Enrollment window over it. A menu item calls this and
 // shows the error, if any, in a dialog.
 func OpenEnrollment(a fyne.App) (fyne.Window, error) {
-	path := os.Getenv("NIDAN_ENROLL_STORE")
-	if path == "" {
-		var err error
-		if path, err = enroll.DefaultStorePath(); err != nil {
-			return nil, err
-		}
-	}
-	st, err := enroll.OpenFileStore(path)
+	st, err := enroll.OpenStoreEnv("", enroll.KeySource{}, os.Getenv)
 	if err != nil {
 		return nil, err
 	}

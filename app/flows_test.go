@@ -17,6 +17,8 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/formats"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 func TestFirstLaunch(t *testing.T) {
@@ -44,8 +46,12 @@ func TestFirstLaunch(t *testing.T) {
 		t.Fatal("Create is still disabled with two equal passwords")
 	}
 	test.Tap(create)
-	if !accounts.VaultExists(u.path) {
+	if !vault.Exists(u.path) {
 		t.Fatal("no vault file after Create")
+	}
+	if isMobile() { // no keyring on a phone: straight to the list (phone_test.go)
+		mustShow(t, u, "No accounts yet")
+		return
 	}
 	mustShow(t, u, "keyring")
 	test.Tap(button(t, u, "Use the keyring"))
@@ -458,18 +464,30 @@ func TestSettingsAndLanguage(t *testing.T) {
 func TestImportURIList(t *testing.T) {
 	u, _ := newUnlockedUI(t)
 	var buf bytes.Buffer
-	accounts.ExportURIs(&buf, []accounts.Account{testAccount(t, "Imp", "x", "JBSWY3DPEHPK3PXP")})
+	formats.ExportURIs(&buf, []accounts.Account{testAccount(t, "Imp", "x", "JBSWY3DPEHPK3PXP")})
 	u.importData(buf.Bytes(), "")
 	mustShow(t, u, "Found 1 accounts")
+	mustShow(t, u, "1 new, 0 newer than the copy in Nidan, 0 already in Nidan.")
 	test.Tap(button(t, u, "Add selected"))
 	if len(u.vault.Accounts()) != 1 {
 		t.Fatal("import added nothing")
 	}
+
+	// Again, with one bad line: the preview marks the duplicate (unticked),
+	// lists the bad entry with its reason, and adding changes nothing.
+	buf.WriteString("otpauth://totp/Broken:y?secret=1\n")
+	u.importData(buf.Bytes(), "")
+	mustShow(t, u, "0 new, 0 newer than the copy in Nidan, 1 already in Nidan.")
+	mustShow(t, u, "• line 2: secret: secret is not valid base32")
+	mustShow(t, u, "Imp (x) — already in Nidan")
 }
 
 // The other image sources fail clearly on this machine (no camera, no
 // image on the clipboard, no screen to capture under the test driver).
 func TestOtherSourcesExplainFailure(t *testing.T) {
+	if isMobile() {
+		t.Skip("a phone has none of these sources (phone_test.go)")
+	}
 	u, _ := newUnlockedUI(t)
 	u.onAdd()
 	test.Tap(button(t, u, "Use the camera"))

@@ -14,10 +14,11 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
-// testKDF keeps Argon2id cheap in tests; the app uses accounts.DefaultKDF.
-var testKDF = accounts.KDFParams{Time: 1, Memory: 64, Threads: 1}
+// testKDF keeps Argon2id cheap in tests; the app uses vault.DefaultKDF.
+var testKDF = vault.KDFParams{Time: 1, Memory: 64, Threads: 1}
 
 // testLanguage is the language new test UIs start in.
 var testLanguage = "en"
@@ -45,7 +46,7 @@ func newTestUI(t *testing.T) (*ui, *time.Time) {
 	dir := t.TempDir()
 	u, err := newUI(a, w, Options{
 		VaultPath: filepath.Join(dir, "vault.nidan"),
-		Vault:     accounts.VaultOptions{KDF: testKDF, BackupDir: filepath.Join(dir, "backups")},
+		Vault:     vault.Options{KDF: testKDF, BackupDir: filepath.Join(dir, "backups")},
 		Sync:      true,
 		Language:  testLanguage,
 		Now:       func() time.Time { return now },
@@ -61,7 +62,7 @@ func newTestUI(t *testing.T) (*ui, *time.Time) {
 func newUnlockedUI(t *testing.T, accts ...accounts.Account) (*ui, *time.Time) {
 	t.Helper()
 	u, now := newTestUI(t)
-	v, err := accounts.CreateVault(u.path, []byte(testPassword), u.vaultOptions())
+	v, err := vault.Create(u.path, []byte(testPassword), u.vaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

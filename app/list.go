@@ -41,6 +41,9 @@ func (l *listScreen) build() fyne.CanvasObject {
 	u := l.u
 	l.search = newSearchEntry(u)
 	l.search.SetPlaceHolder(lang.L("Search (Ctrl+F)"))
+	if isMobile() {
+		l.search.SetPlaceHolder(lang.L("Search"))
+	}
 	l.search.OnChanged = func(string) { l.onFilter() }
 	l.search.OnSubmitted = func(string) { l.onCopyIndex(0) }
 	l.search.onDown = func() { u.win.Canvas().Focus(l.list) }
@@ -87,7 +90,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(add, lockB, menu), l.search), filters)
 
 	addFirst := &widget.Button{Text: lang.L("Add account"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
-	l.empty = container.NewCenter(container.NewVBox(
+	l.empty = container.New(&column{w: 400, middle: true}, container.NewVBox(
 		&widget.Label{Text: lang.L("No accounts yet"), Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameSubHeadingText},
 		&widget.Label{Text: lang.L("Add the QR code or key a website shows when you turn on two-step verification."), Alignment: fyne.TextAlignCenter, Wrapping: wrapMode()},
 		container.NewCenter(addFirst)))
@@ -230,18 +233,24 @@ func (l *listScreen) showNotice(msg string) {
 
 func (l *listScreen) onMenu(at fyne.CanvasObject) {
 	u := l.u
-	m := fyne.NewMenu("",
-		fyne.NewMenuItem(lang.L("Add account")+"  (Ctrl+N)", u.onAdd),
+	addKey, lockKey := "  (Ctrl+N)", "  (Ctrl+L)"
+	if isMobile() {
+		addKey, lockKey = "", "" // no keyboard to press them on
+	}
+	items := []*fyne.MenuItem{
+		fyne.NewMenuItem(lang.L("Add account")+addKey, u.onAdd),
 		fyne.NewMenuItem(lang.L("Import…"), u.onImport),
 		fyne.NewMenuItem(lang.L("Export…"), u.onExport),
 		fyne.NewMenuItem(lang.L("Backups…"), u.onBackups),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(lang.L("Change password…"), u.onChangePassword),
 		fyne.NewMenuItem(lang.L("Settings…"), u.onSettings),
-		fyne.NewMenuItem(lang.L("Enrollment console…"), u.onEnrollment),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(lang.L("Lock")+"  (Ctrl+L)", u.lock),
-	)
+	}
+	if !isMobile() { // the service side runs on a server, not a phone
+		items = append(items, fyne.NewMenuItem(lang.L("Enrollment console…"), u.onEnrollment))
+	}
+	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Lock")+lockKey, u.lock))
+	m := fyne.NewMenu("", items...)
 	showMenuAt(u.win, m, at)
 }
 

@@ -1,10 +1,6 @@
 package app
 
-import (
-	"time"
-
-	"fyne.io/fyne/v2"
-)
+import "time"
 
 // idleLock locks the vault after the auto-lock minutes without use. Every
 // key, tap, copy and mouse move over the window calls touch, which only
@@ -44,20 +40,10 @@ func (l *idleLock) stop() {
 	}
 }
 
-// setupLifecycle stops the ticker while the app is hidden and checks the
-// idle lock when it comes back. On desktop, fyne reports "background" when
-// the window merely loses the focus; codes on a visible window must keep
-// moving, so there the ticker stops only when the window is hidden (tray).
+// setupLifecycle locks a phone app that goes to the background and
+// restarts the ticker when it comes back (mobile.go).
 func (u *ui) setupLifecycle() {
 	lc := u.app.Lifecycle()
-	lc.SetOnExitedForeground(func() {
-		if fyne.CurrentDevice().IsMobile() {
-			u.stopTicker()
-		}
-	})
-	lc.SetOnEnteredForeground(func() {
-		if u.vault != nil && !u.hidden {
-			u.startTicker()
-		}
-	})
+	lc.SetOnExitedForeground(u.onExitedForeground)
+	lc.SetOnEnteredForeground(u.onEnteredForeground)
 }

@@ -10,7 +10,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/formats"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // Managing one account from its row menu: edit, delete, show its QR code.
@@ -55,8 +56,8 @@ func (u *ui) onShowQR(id string) {
 		path, opts := u.path, u.vaultOptions()
 		var err error
 		u.background(func() {
-			var check *accounts.Vault
-			check, err = accounts.OpenVault(path, pw, opts)
+			var check *vault.Vault
+			check, err = vault.Open(path, pw, opts)
 			if err == nil {
 				check.Lock()
 			}
@@ -79,7 +80,7 @@ func (u *ui) showQR(id string) {
 	if !ok {
 		return
 	}
-	png, err := accounts.QRCodePNG(&a, 512)
+	png, err := formats.QRCodePNG(&a, 512)
 	if err != nil {
 		u.showError("Could not make the QR code", err, "")
 		return
@@ -91,6 +92,6 @@ func (u *ui) showQR(id string) {
 		&widget.Label{Text: a.Label(), Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}},
 		&widget.Label{Text: lang.L("Scan this with the authenticator app on your phone. Close this window when done."), Wrapping: wrapMode()})
 	d := dialog.NewCustom(lang.L("Show QR code"), lang.L("Close"), body, u.win)
-	d.Resize(fyne.NewSize(u.dialogWidth(360), 0).Max(d.MinSize()))
+	fitDialog(d, u.win, 360)
 	u.present(d, nil)
 }

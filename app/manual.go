@@ -54,12 +54,12 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.typ.OnChanged = func(string) { s.onChanged() }
 	s.onChanged()
 
-	form := widget.NewForm(
+	form := phoneForm(
 		widget.NewFormItem(lang.L("Issuer"), s.issuer),
 		widget.NewFormItem(lang.L("Account"), s.name),
 		&widget.FormItem{Text: lang.L("Key"), Widget: s.key, HintText: lang.L("The letters and digits shown under the QR code; spaces do not matter.")},
 	)
-	advanced := widget.NewForm(
+	advanced := phoneForm(
 		widget.NewFormItem(lang.L("Type"), s.typ),
 		widget.NewFormItem(lang.L("Digits"), s.digits),
 		&widget.FormItem{Text: lang.L("Period"), Widget: s.period, HintText: lang.L("Seconds each code lasts.")},
@@ -116,7 +116,7 @@ func (s *manualScreen) account() (accounts.Account, error) {
 		return accounts.Account{}, err
 	}
 	typ := accountTypes[max(0, s.typ.SelectedIndex())]
-	a := accounts.New(typ, strings.TrimSpace(s.issuer.Text), strings.TrimSpace(s.name.Text), secret)
+	a := accounts.Account{Type: typ, Issuer: strings.TrimSpace(s.issuer.Text), Name: strings.TrimSpace(s.name.Text), Secret: secret}
 	a.Algorithm = accounts.Algorithm(s.algo.Selected)
 	if typ != accounts.Steam {
 		a.Digits, _ = strconv.Atoi(s.digits.Selected)
@@ -126,7 +126,7 @@ func (s *manualScreen) account() (accounts.Account, error) {
 	} else {
 		a.Period = 0
 	}
-	return a, a.Validate()
+	return a, a.Prepare()
 }
 
 func (s *manualScreen) onNext() {

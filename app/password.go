@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -32,12 +31,12 @@ func (u *ui) onChangePassword() {
 		}
 		return nil
 	}
-	items := []*widget.FormItem{
+	items := phoneItems([]*widget.FormItem{
 		widget.NewFormItem(lang.L("Current password"), old),
 		widget.NewFormItem(lang.L("New password"), nw),
 		widget.NewFormItem("", hint),
 		widget.NewFormItem(lang.L("New password again"), again),
-	}
+	})
 	d := dialog.NewForm(lang.L("Change password"), lang.L("Change"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok || u.vault == nil {
 			return
@@ -58,7 +57,7 @@ func (u *ui) onChangePassword() {
 			u.showMessage(lang.L("Change password"), lang.L("The password was changed. Backups made from now on use the new password."))
 		})
 	}, u.win)
-	d.Resize(fyne.NewSize(u.dialogWidth(440), 0).Max(d.MinSize()))
+	fitDialog(d, u.win, 440)
 	u.present(d, d.Submit)
 	u.focusSoon(old)
 }

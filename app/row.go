@@ -83,7 +83,9 @@ func newRow(book *accounts.Codebook, onTap, onHOTP func(string), onMenu func(str
 	}}
 	r.next.Hide()
 	r.hotp.Hide()
-	r.menu.Hide() // shown on hover: a button per row costs every repaint
+	if !isMobile() {
+		r.menu.Hide() // shown on hover: a button per row costs every repaint
+	}
 	r.ExtendBaseWidget(r)
 	r.applyTheme()
 	return r
@@ -108,6 +110,11 @@ func (r *row) applyTheme() {
 	text := th.Size(theme.SizeNameText)
 	r.title.TextSize, r.sub.TextSize, r.countdown.TextSize, r.next.TextSize = text, text, text, text
 	r.code.TextSize = th.Size(theme.SizeNameHeadingText)
+	if isMobile() {
+		// A phone's row is narrow: a smaller next code leaves the names
+		// room in the last seconds.
+		r.next.TextSize = th.Size(theme.SizeNameCaptionText)
+	}
 	fg := r.themeColor(theme.ColorNameForeground)
 	r.title.Color, r.sub.Color, r.code.Color = fg, fg, fg
 	r.next.Color = r.themeColor(theme.ColorNameDisabled)
@@ -414,17 +421,17 @@ func (r *row) MouseIn(*desktop.MouseEvent) {
 }
 func (r *row) MouseMoved(*desktop.MouseEvent) {}
 func (r *row) MouseOut() {
-	if r.menu.Visible() {
+	if r.menu.Visible() && !isMobile() {
 		r.menu.Hide()
 		r.relayout()
 		canvas.Refresh(r.title) // the names widen again
 	}
 }
 
-// Tapped (a left click) copies the code. The real driver hands a click to
-// the topmost widget that takes taps of any kind, and a row takes hover and
-// right clicks, so the list's own item beneath never hears the left click:
-// the row must handle it itself.
+// Tapped (a left click, a tap on a phone) copies the code. Both drivers
+// hand a click to the topmost widget that takes taps of any kind, and a row
+// takes hover and right clicks (long presses on a phone), so the list's own
+// item beneath never hears the click: the row must handle it itself.
 func (r *row) Tapped(*fyne.PointEvent) {
 	if r.onTap != nil && r.acct.ID != "" {
 		r.onTap(r.acct.ID)

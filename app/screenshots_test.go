@@ -20,6 +20,9 @@ import (
 // screenshots). Without the variable it still renders each screen once, so
 // that a screen that panics while building fails the normal test run.
 func TestScreenshots(t *testing.T) {
+	if isMobile() {
+		t.Skip("the desktop screens; phone_test.go renders the phone's")
+	}
 	dir := os.Getenv("NIDAN_SCREENSHOTS")
 	langs, themes := []string{"en", "ja"}, []string{"light", "dark"}
 	if dir == "" {

@@ -87,6 +87,17 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Theme"), th),
 		&widget.FormItem{Text: lang.L("Language"), Widget: lg},
 	)
+	if isMobile() {
+		// A phone has no keyring service and no folder of its own to
+		// pick: backups stay in the app's storage ("Save a backup"
+		// sends one elsewhere).
+		form = phoneForm(
+			&widget.FormItem{Text: lang.L("Clear clipboard"), Widget: clip, HintText: lang.L("After copying a code, if the clipboard still holds it.")},
+			&widget.FormItem{Text: lang.L("Lock after"), Widget: lock, HintText: lang.L("Minutes without use. Nidan also locks whenever it goes to the background.")},
+			widget.NewFormItem(lang.L("Theme"), th),
+			&widget.FormItem{Text: lang.L("Language"), Widget: lg},
+		)
+	}
 	return screen(u, lang.L("Settings"), form)
 }
 

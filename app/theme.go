@@ -32,7 +32,7 @@ func themeFor(choice string) fyne.Theme {
 	return theme.DefaultTheme()
 }
 
-func (u *ui) applyTheme() { u.app.Settings().SetTheme(themeFor(u.prefs.theme())) }
+func (u *ui) applyTheme() { u.app.Settings().SetTheme(forDevice(themeFor(u.prefs.theme()))) }
 
 // logoColours is the palette of logo colours: mid-tone hues that carry a
 // white letter and read on light and dark backgrounds alike. They are fixed

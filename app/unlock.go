@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // unlockScreen is what a locked window shows: no account, no code, only the
@@ -42,7 +43,7 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 	if s.u.prefs.keyring() {
 		box.Add(&widget.Button{Text: lang.L("Unlock with this computer's keyring"), Importance: widget.LowImportance, OnTapped: s.onKeyring})
 	}
-	return container.NewPadded(container.NewCenter(container.New(&maxWidth{w: 360}, box)))
+	return newKeepFocusVisible(s.u.win, scrollColumn(360, true, box))
 }
 
 func (s *unlockScreen) focus() { s.u.focusSoon(s.password) }
@@ -54,11 +55,11 @@ func (s *unlockScreen) onUnlock() {
 	}
 	pw := []byte(s.password.Text)
 	path, opts := s.u.path, s.u.vaultOptions()
-	var v *accounts.Vault
+	var v *vault.Vault
 	var err error
 	s.setBusy(true)
 	submitted := time.Now()
-	s.u.background(func() { v, err = accounts.OpenVault(path, pw, opts) }, func() {
+	s.u.background(func() { v, err = vault.Open(path, pw, opts) }, func() {
 		opened := time.Now()
 		clear(pw)
 		s.setBusy(false)
@@ -80,15 +81,15 @@ func (s *unlockScreen) onUnlock() {
 // none, or no keyring, the password field stays.
 func (s *unlockScreen) onKeyring() {
 	path, opts := s.u.path, s.u.vaultOptions()
-	var v *accounts.Vault
+	var v *vault.Vault
 	var err error
 	s.setBusy(true)
-	s.u.background(func() { v, err = accounts.OpenVaultWithKeyring(path, opts) }, func() {
+	s.u.background(func() { v, err = vault.OpenWithKeyring(path, opts) }, func() {
 		s.setBusy(false)
 		switch {
 		case err == nil:
 			s.u.unlocked(v)
-		case errors.Is(err, accounts.ErrNoKeyringEntry), errors.Is(err, accounts.ErrKeyringUnavailable):
+		case errors.Is(err, vault.ErrNoKeyringEntry), errors.Is(err, vault.ErrKeyringUnavailable):
 			fyne.LogError("keyring unlock", err)
 			s.fail(lang.L("The keyring has no key for Nidan. Enter your backup password."))
 		default:
@@ -117,34 +118,4 @@ func (s *unlockScreen) setBusy(on bool) {
 	s.busy.Hide()
 	s.unlockB.Enable()
 	s.password.Enable()
-}
-
-// maxWidth lays out its objects in a column at most w wide (and at least
-// as wide as they need), centred horizontally and at the top, so forms do
-// not stretch across a large window.
-type maxWidth struct{ w float32 }
-
-func (m *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	s.Width = max(s.Width, m.w)
-	return s
-}
-
-func (m *maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		min := o.MinSize()
-		w := max(min.Width, min32(size.Width, m.w))
-		o.Move(fyne.NewPos((size.Width-w)/2, 0))
-		o.Resize(fyne.NewSize(w, max(min.Height, size.Height)))
-	}
-}
-
-func min32(a, b float32) float32 {
-	if a < b {
-		return a
-	}
-	return b
 }

@@ -2,12 +2,11 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // minPassword is the shortest backup password the first launch accepts.
@@ -28,10 +27,11 @@ type welcomeScreen struct {
 
 func (s *welcomeScreen) build() fyne.CanvasObject {
 	start := &widget.Button{Text: lang.L("Get started"), Importance: widget.HighImportance, OnTapped: s.onStart}
-	return page(
+	return s.u.page(
 		&widget.Label{Text: lang.L("Welcome to Nidan"), SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter},
 		&widget.Label{Text: lang.L("Nidan shows the six-digit codes that websites ask for when you sign in with two-step verification."), Wrapping: wrapMode()},
-		&widget.Label{Text: lang.L("Your accounts are kept encrypted on this computer, locked with a backup password you choose now."), Wrapping: wrapMode()},
+		&widget.Label{Text: onDevice(lang.L("Your accounts are kept encrypted on this computer, locked with a backup password you choose now."),
+			lang.L("Your accounts are kept encrypted on this phone, locked with a backup password you choose now.")), Wrapping: wrapMode()},
 		start)
 }
 
@@ -56,8 +56,9 @@ func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
 	s.message.Hide()
 	s.onChanged()
 	warning := widget.NewCard("", "", &widget.Label{Wrapping: wrapMode(), Importance: widget.WarningImportance,
-		Text: lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this computer, your accounts are lost.")})
-	return page(
+		Text: onDevice(lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this computer, your accounts are lost."),
+			lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this phone, your accounts are lost."))})
+	return s.u.page(
 		&widget.Label{Text: lang.L("Choose a backup password"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
 		&widget.Label{Text: lang.L("It unlocks Nidan and your backups."), Wrapping: wrapMode()},
 		s.password, s.meter, s.strength, s.confirm, warning, s.message, s.create)
@@ -88,10 +89,10 @@ func (s *welcomeScreen) onCreate() {
 	}
 	pw := []byte(s.password.Text)
 	path, opts := s.u.path, s.u.vaultOptions()
-	var v *accounts.Vault
+	var v *vault.Vault
 	var err error
 	s.create.Disable()
-	s.u.background(func() { v, err = accounts.CreateVault(path, pw, opts) }, func() {
+	s.u.background(func() { v, err = vault.Create(path, pw, opts) }, func() {
 		clear(pw)
 		if err != nil {
 			fyne.LogError("create vault", err)
@@ -103,6 +104,11 @@ func (s *welcomeScreen) onCreate() {
 		s.password.SetText("")
 		s.confirm.SetText("")
 		s.u.vault = v
+		if isMobile() {
+			// No keyring service on a phone: straight to the list.
+			s.onKeyring(false)
+			return
+		}
 		s.u.show(s.buildKeyring())
 	})
 }
@@ -110,7 +116,7 @@ func (s *welcomeScreen) onCreate() {
 func (s *welcomeScreen) buildKeyring() fyne.CanvasObject {
 	yes := &widget.Button{Text: lang.L("Use the keyring"), Importance: widget.HighImportance, OnTapped: func() { s.onKeyring(true) }}
 	no := &widget.Button{Text: lang.L("Not now"), OnTapped: func() { s.onKeyring(false) }}
-	return page(
+	return s.u.page(
 		&widget.Label{Text: lang.L("Unlock with this computer's keyring?"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
 		&widget.Label{Text: lang.L("Nidan can keep a key in the keyring of your user account, so that it opens without the password while you are signed in to this computer. You can change this later in Settings."), Wrapping: wrapMode()},
 		yes, no)
@@ -130,10 +136,10 @@ func (s *welcomeScreen) onKeyring(on bool) {
 	s.u.unlocked(v)
 }
 
-// page is the layout of the simple full-window screens: a centred column of
-// limited width.
-func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewVScroll(container.NewPadded(container.NewCenter(container.New(&maxWidth{w: 400}, container.NewVBox(objs...)))))
+// page is the layout of the simple full-window screens: a column of
+// limited width in the middle, which scrolls on a small phone.
+func (u *ui) page(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return newKeepFocusVisible(u.win, scrollColumn(400, true, objs...))
 }
 
 // passwordStrength is a rough hint, not a guarantee: it counts length and

@@ -14,8 +14,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/enroll"
+	"github.com/nidan-auth/nidan/formats"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // Env is everything a command may touch of the outside world, so that tests
@@ -30,7 +31,7 @@ type Env struct {
 	Commit  string
 	// VaultOptions are passed to every vault the commands open; tests
 	// lower the KDF cost through it.
-	VaultOptions accounts.VaultOptions
+	VaultOptions vault.Options
 	// EnrollOptions is the policy of the enrollment service the enroll
 	// commands open; tests lower the password hashing cost and set the clock.
 	EnrollOptions enroll.Options
@@ -58,6 +59,7 @@ func commandTable() map[string]command {
 		coreCommands,
 		vaultCommands,
 		backupCommands,
+		syncCommands,
 		scanCommands,
 		enrollCommands,
 	} {
@@ -158,7 +160,19 @@ commands:
 	}
 	fmt.Fprint(w, `  help       this help; "nidan help COMMAND" for one command
   version    print the version (also --version)
+
+file formats (import detects them; --format picks one):
 `)
+	for _, f := range formats.All() {
+		var can []string
+		if f.CanRead() {
+			can = append(can, "import")
+		}
+		if f.CanWrite() {
+			can = append(can, "export")
+		}
+		fmt.Fprintf(w, "  %-10s %-15s %s\n", f.Name, strings.Join(can, ", "), f.App)
+	}
 }
 
 // newFlags returns a FlagSet that reports errors instead of exiting, and

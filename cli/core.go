@@ -116,16 +116,9 @@ func (f *accountFlags) account() (accounts.Account, error) {
 	if err != nil {
 		return accounts.Account{}, err
 	}
-	a := accounts.New(typ, strings.TrimSpace(*f.issuer), strings.TrimSpace(*f.name), secret)
-	a.Algorithm = alg
-	if *f.digits != 0 {
-		a.Digits = *f.digits
-	}
-	if *f.period != 0 {
-		a.Period = *f.period
-	}
-	a.Counter = *f.counter
-	if err := a.Validate(); err != nil {
+	a := accounts.Account{Type: typ, Issuer: strings.TrimSpace(*f.issuer), Name: strings.TrimSpace(*f.name), Secret: secret,
+		Algorithm: alg, Digits: *f.digits, Period: *f.period, Counter: *f.counter}
+	if err := a.Prepare(); err != nil {
 		return accounts.Account{}, err
 	}
 	return a, nil

@@ -26,22 +26,30 @@ import (
 func enrollCommands(t map[string]command) {
 	t["enroll"] = command{
 		summary: "the service side of 2FA: users, QR enrollment, login checks, web panel",
-		usage: `enroll SUBCOMMAND [--enroll-store PATH] ...
+		usage: `enroll SUBCOMMAND [--enroll-store STORE] [--enroll-key FILE] ...
 
   enroll user add ID            add a user (password from the prompt or NIDAN_ENROLL_PASSWORD)
   enroll user delete ID         remove a user
   enroll begin ID [--issuer I] [--qr out.png]
                                 new secret: prints the Key URI and the setup key
   enroll abandon ID             discard the pending secret
-  enroll confirm ID CODE        enable 2FA with a first valid code
-  enroll login ID CODE          check password and code: exit 0 accepted, 1 refused
+  enroll confirm ID CODE        enable 2FA with a first valid code; prints the recovery codes
+  enroll login ID CODE          check password and code (or a recovery code): exit 0 accepted, 1 refused
+  enroll recovery ID            new recovery codes for ID (the old ones stop working)
   enroll reset ID               remove the second factor (admin)
   enroll list                   users and their 2FA state
-  enroll serve [--addr 127.0.0.1:8642] [--issuer I]
+  enroll serve [--addr 127.0.0.1:8642] [--name N] [--host H]... [--audit-log FILE]
                                 web control panel (see docs/enroll-store.md)
+  enroll keygen FILE            write a new secrets key file for a PostgreSQL store
+  enroll accept-store           accept a file store restored from a backup on purpose
 
-The store is --enroll-store PATH, else $NIDAN_ENROLL_STORE, else
-<config dir>/nidan/enroll.json; its key is PATH.key beside it.`,
+STORE is --enroll-store, else $NIDAN_ENROLL_STORE, else
+<config dir>/nidan/enroll.json if it exists, else sqlite:<config dir>/nidan/enroll.db:
+  sqlite:PATH                   SQLite database (secrets key: PATH.key unless given)
+  postgres://USER@HOST/DB?...   PostgreSQL, shared by several panels (key required)
+  PATH                          encrypted file store (key: PATH.key)
+The secrets key of a SQL store is $NIDAN_ENROLL_KEY (64 hex digits), else the
+file --enroll-key or $NIDAN_ENROLL_KEY_FILE; it is never put in the database.`,
 		run: runEnroll,
 	}
 }
@@ -81,6 +89,22 @@ func runEnroll(e *Env, args []string) error {
 		return enrollSimple(e, args, "reset", func(s *enroll.Service, id string) (string, error) {
 			return "second factor of " + id + " removed; they log in with the password until enrolled again", s.Reset(id)
 		})
+	case "recovery":
+		return enrollSimple(e, args, "recovery", func(s *enroll.Service, id string) (string, error) {
+			codes, err := s.RegenerateRecovery(id)
+			return recoveryText(id, codes), err
+		})
+	case "keygen":
+		if len(args) != 1 {
+			return usagef("need the key file to write")
+		}
+		if err := enroll.CreateKeyFile(args[0]); err != nil {
+			return fmt.Errorf("keygen: %w", err)
+		}
+		fmt.Fprintf(e.Stdout, "wrote %s; give it to every panel with --enroll-key %s and back it up apart from the database\n", args[0], args[0])
+		return nil
+	case "accept-store":
+		return enrollAcceptStore(e, args)
 	case "list", "ls":
 		return enrollList(e, args)
 	case "serve":
@@ -92,39 +116,35 @@ func runEnroll(e *Env, args []string) error {
 // enrollFlags are the flags every enroll subcommand takes.
 type enrollFlags struct {
 	store  *string
+	key    *string
 	issuer *string
 }
 
 func newEnrollFlags(name string, withIssuer bool) (*flag.FlagSet, *enrollFlags) {
 	fs := newFlags("enroll " + name)
-	f := &enrollFlags{store: fs.String("enroll-store", "", "store file")}
+	f := &enrollFlags{store: fs.String("enroll-store", "", "store: sqlite:PATH, a postgres:// URL or a file path"),
+		key: fs.String("enroll-key", "", "secrets key file of a SQL store")}
 	if withIssuer {
 		f.issuer = fs.String("issuer", "", "issuer shown in the authenticator (default "+enroll.DefaultIssuer+")")
 	}
 	return fs, f
 }
 
-// service opens the store the flags and environment name.
-func (f *enrollFlags) service(e *Env) (*enroll.Service, error) {
-	path := *f.store
-	if path == "" {
-		path = e.Getenv("NIDAN_ENROLL_STORE")
-	}
-	if path == "" {
-		var err error
-		if path, err = enroll.DefaultStorePath(); err != nil {
-			return nil, err
-		}
-	}
-	st, err := enroll.OpenFileStore(path)
+// service opens the store the flags and environment name, with opts (nil:
+// the Env's) as the policy. The caller closes the store.
+func (f *enrollFlags) service(e *Env, opts *enroll.Options) (*enroll.Service, error) {
+	st, err := enroll.OpenStoreEnv(*f.store, enroll.KeySource{File: *f.key}, e.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	opts := e.EnrollOptions
-	if f.issuer != nil && *f.issuer != "" {
-		opts.Issuer = *f.issuer
+	if opts == nil {
+		opts = &e.EnrollOptions
 	}
-	return enroll.NewService(st, opts), nil
+	o := *opts
+	if f.issuer != nil && *f.issuer != "" {
+		o.Issuer = *f.issuer
+	}
+	return enroll.NewService(st, o), nil
 }
 
 // open parses a subcommand's arguments, checks that exactly want
@@ -137,7 +157,7 @@ func (f *enrollFlags) open(e *Env, fs *flag.FlagSet, args []string, want int, ne
 	if len(rest) != want {
 		return nil, nil, usagef("need %s", need)
 	}
-	s, err := f.service(e)
+	s, err := f.service(e, nil)
 	return s, rest, err
 }
 
@@ -147,6 +167,7 @@ func enrollSimple(e *Env, args []string, name string, do func(*enroll.Service, s
 	if err != nil {
 		return err
 	}
+	defer s.Store().Close()
 	msg, err := do(s, rest[0])
 	if err != nil {
 		return err
@@ -161,6 +182,7 @@ func enrollUserAdd(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer s.Store().Close()
 	pw, err := readPassword(e, "Password for "+rest[0]+": ", true)
 	if err != nil {
 		return err
@@ -180,6 +202,7 @@ func enrollBegin(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer s.Store().Close()
 	en, err := s.Begin(rest[0])
 	if err != nil {
 		return err
@@ -205,10 +228,51 @@ func enrollConfirm(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Confirm(rest[0], rest[1]); err != nil {
+	defer s.Store().Close()
+	codes, err := s.Enable(rest[0], rest[1])
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "two-step verification enabled for %s\n", rest[0])
+	fmt.Fprint(e.Stdout, recoveryText(rest[0], codes))
+	return nil
+}
+
+// recoveryText lists fresh recovery codes, which are shown only this once.
+func recoveryText(id string, codes []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "recovery codes for %s (each works once; shown only now, keep them safe):\n", id)
+	for _, c := range codes {
+		fmt.Fprintf(&b, "  %s\n", c)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func enrollAcceptStore(e *Env, args []string) error {
+	fs, f := newEnrollFlags("accept-store", false)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	path := *f.store
+	if path == "" {
+		path = e.Getenv("NIDAN_ENROLL_STORE")
+	}
+	if path == "" {
+		if path, err = enroll.DefaultStorePath(); err != nil {
+			return err
+		}
+	}
+	if strings.HasPrefix(path, "sqlite:") || strings.Contains(path, "://") {
+		return usagef("accept-store is for a file store; %s is a database", path)
+	}
+	if err := enroll.AcceptFileStore(path); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "%s accepted as the current store: codes used and lockouts since its copy was made are forgotten\n", path)
 	return nil
 }
 
@@ -222,17 +286,23 @@ func enrollLogin(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer s.Store().Close()
 	pw, err := readPassword(e, "Password for "+rest[0]+": ", false)
 	if err != nil {
 		return err
 	}
 	defer clear(pw)
-	if err := s.Login(rest[0], pw, rest[1]); err != nil {
+	res, err := s.SignIn(context.Background(), enroll.SignIn{ID: rest[0], Password: pw, Code: rest[1]})
+	if err != nil {
 		var le *enroll.LockoutError
 		if errors.As(err, &le) {
 			return fmt.Errorf("%w: %w; try again in %s", errRefused, err, time.Until(le.Until).Round(time.Second))
 		}
 		return fmt.Errorf("%w: %w", errRefused, err)
+	}
+	if res.Recovery {
+		fmt.Fprintf(e.Stdout, "accepted with a recovery code: %s (%d left)\n", rest[0], res.RecoveryLeft)
+		return nil
 	}
 	fmt.Fprintf(e.Stdout, "accepted: %s\n", rest[0])
 	return nil
@@ -247,10 +317,11 @@ func enrollList(e *Env, args []string) error {
 	if len(rest) != 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	s, err := f.service(e)
+	s, err := f.service(e, nil)
 	if err != nil {
 		return err
 	}
+	defer s.Store().Close()
 	users, err := s.Users()
 	if err != nil {
 		return err
@@ -332,11 +403,30 @@ var serveContext = func() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
+// hostList is a repeatable --host flag (commas also separate).
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+func (h *hostList) Set(v string) error {
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			*h = append(*h, x)
+		}
+	}
+	return nil
+}
+
 func enrollServe(e *Env, args []string) error {
 	fs, f := newEnrollFlags("serve", true)
 	addr := fs.String("addr", "127.0.0.1:8642", "listen address")
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); needed off loopback")
 	key := fs.String("tls-key", "", "TLS key file (PEM)")
+	name := fs.String("name", "", "the panel's name: its title and the issuer in the authenticator (default: the first --host, else this machine's name)")
+	var hosts hostList
+	fs.Var(&hosts, "host", "a host name (HOST or HOST:PORT) browsers may use to reach the panel; repeatable; default: the --addr")
+	auditPath := fs.String("audit-log", "", "append security events to this file as JSON lines")
+	maxFailures := fs.Int("max-failures", 0, "failed sign-ins per user before a lockout (default 5)")
+	hashes := fs.Int("hash-concurrency", 0, "password checks at once (default half the CPUs, at least 2)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -347,27 +437,69 @@ func enrollServe(e *Env, args []string) error {
 	if (*cert == "") != (*key == "") {
 		return usagef("need both --tls-cert and --tls-key")
 	}
-	host, _, err := net.SplitHostPort(*addr)
+	host, port, err := net.SplitHostPort(*addr)
 	if err != nil {
 		return usagef("--addr %q: %v", *addr, err)
 	}
 	if ip := net.ParseIP(host); *cert == "" && (ip == nil || !ip.IsLoopback()) && host != "localhost" {
 		return fmt.Errorf("serve on %s: passwords would cross the network in the clear; use a loopback address or --tls-cert and --tls-key", *addr)
 	}
-	s, err := f.service(e)
+	opts := e.EnrollOptions
+	if *maxFailures > 0 {
+		opts.MaxFailures = *maxFailures
+	}
+	if *hashes > 0 {
+		opts.HashConcurrency = *hashes
+	}
+	panelName := *name
+	if panelName == "" && len(hosts) > 0 {
+		panelName = hosts[0]
+		if h, _, err := net.SplitHostPort(panelName); err == nil {
+			panelName = h
+		}
+	}
+	if panelName == "" {
+		if panelName, err = os.Hostname(); err != nil || panelName == "" {
+			panelName = enroll.DefaultIssuer
+		}
+	}
+	if opts.Issuer == "" {
+		opts.Issuer = panelName
+	}
+	if *auditPath != "" {
+		af, err := os.OpenFile(*auditPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return fmt.Errorf("audit log: %w", err)
+		}
+		defer af.Close()
+		opts.Audit = af
+	}
+	s, err := f.service(e, &opts)
 	if err != nil {
 		return err
 	}
+	defer s.Store().Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	if port == "0" { // the real port, for the default host list
+		_, port, _ = net.SplitHostPort(ln.Addr().String())
+	}
+	if len(hosts) == 0 {
+		hosts = hostList{net.JoinHostPort(host, port)}
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() || host == "localhost" {
+			hosts = append(hosts, net.JoinHostPort("localhost", port), net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("::1", port))
+		}
+	}
 	srv := &http.Server{
-		Handler:           panel.New(s, panel.Options{ErrorLog: log.New(e.Stderr, "nidan enroll serve: ", log.LstdFlags)}),
+		Handler: panel.New(s, panel.Options{Name: panelName, Hosts: hosts,
+			ErrorLog: log.New(e.Stderr, "nidan enroll serve: ", log.LstdFlags)}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
 	}
 	scheme := "http"
 	if *cert != "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/scanner"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // TestEnrollEndToEnd plays the seed's scenario with both sides of Nidan:
@@ -39,9 +40,9 @@ func TestEnrollEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	vaultPath := filepath.Join(dir, "vault.nidan")
-	vopts := accounts.VaultOptions{KDF: accounts.KDFParams{Time: 1, Memory: 64, Threads: 1},
+	vopts := vault.Options{KDF: vault.KDFParams{Time: 1, Memory: 64, Threads: 1},
 		Now: func() time.Time { return et.now }}
-	v, err := accounts.CreateVault(vaultPath, []byte("vault pw"), vopts)
+	v, err := vault.Create(vaultPath, []byte("vault pw"), vopts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestEnrollEndToEnd(t *testing.T) {
 		t.Fatalf("vault add: %+v, %v", rep, err)
 	}
 	v.Lock()
-	v, err = accounts.OpenVault(vaultPath, []byte("vault pw"), vopts)
+	v, err = vault.Open(vaultPath, []byte("vault pw"), vopts)
 	if err != nil {
 		t.Fatal(err)
 	}

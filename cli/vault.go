@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // This file is what every vault command shares: where the vault is, how a
@@ -40,7 +41,7 @@ func (f *vaultFlags) vaultPath(e *Env) (string, error) {
 	if p := e.Getenv("NIDAN_VAULT"); p != "" {
 		return p, nil
 	}
-	return accounts.DefaultVaultPath()
+	return vault.DefaultPath()
 }
 
 // password returns a password from, in order: --password-stdin (the next
@@ -115,30 +116,40 @@ func (f *vaultFlags) newPassword(e *Env, env string) ([]byte, error) {
 // unlocked is an open vault and, when it was unlocked with one, the
 // password (restore tries it on the backup first).
 type unlocked struct {
-	*accounts.Vault
+	*vault.Vault
 	password []byte
 }
 
-// open unlocks the vault: with the OS keyring where keyring unlock is on,
+// open unlocks the vault and, if it syncs, takes in the other devices'
+// changes first.
+func (f *vaultFlags) open(e *Env) (*unlocked, error) {
+	u, err := f.unlock(e)
+	if err == nil {
+		pullSync(e, u)
+	}
+	return u, err
+}
+
+// unlock unlocks the vault: with the OS keyring where keyring unlock is on,
 // else (or when the keyring cannot help, said in one line) with the
 // password. A damaged vault is never touched: the error names the newest
 // backup that can restore it.
-func (f *vaultFlags) open(e *Env) (*unlocked, error) {
+func (f *vaultFlags) unlock(e *Env) (*unlocked, error) {
 	path, err := f.vaultPath(e)
 	if err != nil {
 		return nil, err
 	}
-	if !accounts.VaultExists(path) {
+	if !vault.Exists(path) {
 		return nil, fmt.Errorf("no vault at %s; create one with: nidan init", path)
 	}
-	v, err := accounts.OpenVaultWithKeyring(path, e.VaultOptions)
+	v, err := vault.OpenWithKeyring(path, e.VaultOptions)
 	switch {
 	case err == nil:
 		return &unlocked{Vault: v}, nil
-	case errors.Is(err, accounts.ErrCorrupt), errors.Is(err, accounts.ErrUnsupportedVersion):
+	case errors.Is(err, vault.ErrCorrupt), errors.Is(err, vault.ErrUnsupportedVersion):
 		return nil, damaged(e, path, err)
-	case errors.Is(err, accounts.ErrKeyringOff):
-	case errors.Is(err, accounts.ErrKeyringUnavailable), errors.Is(err, accounts.ErrNoKeyringEntry), errors.Is(err, accounts.ErrWrongPassword):
+	case errors.Is(err, vault.ErrKeyringOff):
+	case errors.Is(err, vault.ErrKeyringUnavailable), errors.Is(err, vault.ErrNoKeyringEntry), errors.Is(err, accounts.ErrWrongPassword):
 		fmt.Fprintf(e.Stderr, "nidan: keyring unlock did not work (%s); using the password\n", oneLine(keyringReason(err)))
 	default:
 		return nil, err
@@ -147,11 +158,11 @@ func (f *vaultFlags) open(e *Env) (*unlocked, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err = accounts.OpenVault(path, pw, e.VaultOptions)
+	v, err = vault.Open(path, pw, e.VaultOptions)
 	switch {
 	case err == nil:
 		return &unlocked{Vault: v, password: pw}, nil
-	case errors.Is(err, accounts.ErrCorrupt), errors.Is(err, accounts.ErrUnsupportedVersion):
+	case errors.Is(err, vault.ErrCorrupt), errors.Is(err, vault.ErrUnsupportedVersion):
 		return nil, damaged(e, path, err)
 	}
 	return nil, err
@@ -165,7 +176,7 @@ func keyringReason(err error) string {
 // damaged adds the newest readable backup to an error about a damaged or
 // unsupported vault file.
 func damaged(e *Env, path string, err error) error {
-	bs, lerr := accounts.ReadableBackups(path, e.VaultOptions)
+	bs, lerr := vault.ReadableBackups(path, e.VaultOptions)
 	if lerr != nil || len(bs) == 0 {
 		return fmt.Errorf("%w; the file is left as it is, and no readable backup was found", err)
 	}
@@ -186,7 +197,7 @@ func shellQuote(s string) string {
 // find returns the one account matching query: an exact (case-insensitive)
 // label, issuer, name or nickname wins; else the single account whose
 // fields contain it. Several matches are an error that lists them.
-func find(v *accounts.Vault, query string) (accounts.Account, error) {
+func find(v *vault.Vault, query string) (accounts.Account, error) {
 	all := v.Accounts()
 	var exact, partial []accounts.Account
 	for _, a := range all {

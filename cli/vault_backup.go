@@ -8,9 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/formats"
+	"github.com/nidan-auth/nidan/internal/atomicfile"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 func backupCommands(t map[string]command) {
@@ -26,12 +30,12 @@ func backupCommands(t map[string]command) {
 	}
 	t["import"] = command{
 		summary: "import accounts from another app's export (format detected)",
-		usage:   "import FILE [--format nidan|aegis|2fas|andotp|freeotp+|google|uris] [--vault PATH] [--password-stdin]",
+		usage:   "import FILE [--dry-run] [--format " + strings.Join(formats.Names(formats.Readers()), "|") + "] [--vault PATH] [--password-stdin]",
 		run:     runImport,
 	}
 	t["export"] = command{
-		summary: "export the accounts: Nidan backup, Aegis vault, otpauth URIs or QR images",
-		usage:   "export --format nidan|aegis|uris|qr --out PATH [--vault PATH] [--password-stdin]",
+		summary: "export the accounts (" + strings.Join(formats.Names(formats.Writers()), ", ") + ")",
+		usage:   "export --format " + strings.Join(formats.Names(formats.Writers()), "|") + " --out PATH [--vault PATH] [--password-stdin]",
 		run:     runExport,
 	}
 }
@@ -79,7 +83,7 @@ func runBackup(e *Env, args []string) error {
 		if err := v.Backup(&buf); err != nil {
 			return err
 		}
-		if err := writeFile0600(*out, buf.Bytes()); err != nil {
+		if err := atomicfile.Write(*out, buf.Bytes(), 0o600); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "wrote %s; it opens with the vault password\n", *out)
@@ -93,23 +97,6 @@ func runBackup(e *Env, args []string) error {
 	return nil
 }
 
-// writeFile0600 creates a new file readable by its owner only.
-func writeFile0600(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
 // runRestore merges a backup into the vault. If there is no vault, or it is
 // damaged, it builds a new one from the backup under the backup's password;
 // a damaged file is moved aside, never overwritten.
@@ -120,7 +107,7 @@ func runRestore(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if !accounts.IsNidanBackup(data) {
+	if !vault.IsNidanBackup(data) {
 		return fmt.Errorf("%s is not a Nidan backup; for other apps' files use: nidan import %s", rest[0], shellQuote(rest[0]))
 	}
 	path, err := vf.vaultPath(e)
@@ -141,25 +128,25 @@ func runRestore(e *Env, args []string) error {
 		printMerge(e, r)
 		return nil
 	}
-	if accounts.VaultExists(path) && !errors.Is(err, accounts.ErrCorrupt) && !errors.Is(err, accounts.ErrUnsupportedVersion) {
+	if vault.Exists(path) && !errors.Is(err, vault.ErrCorrupt) && !errors.Is(err, vault.ErrUnsupportedVersion) {
 		return err
 	}
 	pw, err := vf.password(e, "NIDAN_PASSWORD", "Password of the backup", false)
 	if err != nil {
 		return err
 	}
-	accts, err := accounts.ReadBackup(bytes.NewReader(data), pw)
+	accts, err := vault.ReadBackup(bytes.NewReader(data), pw)
 	if err != nil {
 		return err
 	}
-	if accounts.VaultExists(path) {
+	if vault.Exists(path) {
 		aside := fmt.Sprintf("%s.damaged-%s", path, time.Now().UTC().Format("20060102-150405"))
 		if err := os.Rename(path, aside); err != nil {
 			return fmt.Errorf("move the damaged vault aside: %w", err)
 		}
 		fmt.Fprintf(e.Stdout, "the damaged vault is kept as %s\n", aside)
 	}
-	nv, err := accounts.CreateVault(path, pw, e.VaultOptions)
+	nv, err := vault.Create(path, pw, e.VaultOptions)
 	if err != nil {
 		return err
 	}
@@ -176,7 +163,7 @@ func runRestore(e *Env, args []string) error {
 // else (or if that fails) NIDAN_IMPORT_PASSWORD or a prompt.
 func readBackupTrying(e *Env, vf *vaultFlags, data, vaultPW []byte) ([]accounts.Account, error) {
 	if len(vaultPW) > 0 {
-		accts, err := accounts.ReadBackup(bytes.NewReader(data), vaultPW)
+		accts, err := vault.ReadBackup(bytes.NewReader(data), vaultPW)
 		if !errors.Is(err, accounts.ErrWrongPassword) {
 			return accts, err
 		}
@@ -185,7 +172,7 @@ func readBackupTrying(e *Env, vf *vaultFlags, data, vaultPW []byte) ([]accounts.
 	if err != nil {
 		return nil, err
 	}
-	return accounts.ReadBackup(bytes.NewReader(data), pw)
+	return vault.ReadBackup(bytes.NewReader(data), pw)
 }
 
 // importPassword asks for the password of a file being imported:
@@ -209,7 +196,7 @@ func parseFileArg(fs *flag.FlagSet, args []string, need string) ([]string, []byt
 	if len(rest) != 1 {
 		return nil, nil, usagef("need %s", need)
 	}
-	data, err := os.ReadFile(rest[0])
+	data, err := formats.ReadFile(rest[0])
 	return rest, data, err
 }
 
@@ -217,6 +204,7 @@ func runImport(e *Env, args []string) error {
 	fs := newFlags("import")
 	vf := addVaultFlags(fs)
 	format := fs.String("format", "", "the file's format (default: detected)")
+	dryRun := fs.Bool("dry-run", false, "show what would be added, updated and skipped, and change nothing")
 	rest, data, err := parseFileArg(fs, args, "one FILE")
 	if err != nil {
 		return err
@@ -227,18 +215,25 @@ func runImport(e *Env, args []string) error {
 	}
 	defer v.Lock()
 	var accts []accounts.Account
-	var partial error
-	if *format == "nidan" || (*format == "" && accounts.IsNidanBackup(data)) {
+	var partial *formats.ImportError
+	if *format == "nidan" || (*format == "" && vault.IsNidanBackup(data)) {
 		accts, err = readBackupTrying(e, vf, data, v.password)
 	} else {
-		accts, err = accounts.Import(data, accounts.Format(*format), importPassword(e, vf, "Password of "+filepath.Base(rest[0])))
-		var ie *accounts.ImportError
-		if errors.As(err, &ie) && len(accts) > 0 {
-			partial, err = err, nil
+		accts, err = formats.Import(data, *format, importPassword(e, vf, "Password of "+filepath.Base(rest[0])))
+		if errors.As(err, &partial) && len(accts) > 0 {
+			err = nil
 		}
 	}
 	if err != nil {
 		return err
+	}
+	if *dryRun {
+		r, err := v.Preview(accts...)
+		if err != nil {
+			return err
+		}
+		printPreview(e, accts, r, partial)
+		return nil
 	}
 	r, err := v.Add(accts...)
 	if err != nil {
@@ -251,11 +246,31 @@ func runImport(e *Env, args []string) error {
 	return nil
 }
 
+// printPreview lists, for --dry-run, what an import would do with each
+// account and each entry of the file that cannot be imported.
+func printPreview(e *Env, accts []accounts.Account, r vault.MergeReport, partial *formats.ImportError) {
+	fmt.Fprintf(e.Stdout, "would add %d, update %d, skip %d already in the vault", r.Added, r.Updated, r.Duplicates)
+	if partial != nil {
+		fmt.Fprintf(e.Stdout, "; %d entries cannot be imported", len(partial.Entries))
+	}
+	fmt.Fprintln(e.Stdout, "; nothing was changed")
+	what := map[vault.Outcome]string{vault.Added: "add", vault.Updated: "update", vault.Duplicate: "skip (already in the vault)"}
+	for i, o := range r.Outcomes {
+		fmt.Fprintf(e.Stdout, "  %s: %s\n", what[o], accts[i].Label())
+	}
+	if partial != nil {
+		for _, ee := range partial.Entries {
+			fmt.Fprintf(e.Stdout, "  cannot import %s\n", ee.Error())
+		}
+	}
+}
+
 func runExport(e *Env, args []string) error {
 	fs := newFlags("export")
 	vf := addVaultFlags(fs)
-	format := fs.String("format", "", "nidan, aegis, uris or qr")
-	out := fs.String("out", "", "file to write (- = standard output for uris); for qr a folder")
+	writers := strings.Join(formats.Names(formats.Writers()), ", ")
+	format := fs.String("format", "", writers)
+	out := fs.String("out", "", "file to write (- = standard output for plain text); for a format of several files a folder")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -266,53 +281,49 @@ func runExport(e *Env, args []string) error {
 	if *out == "" {
 		return usagef("need --out PATH")
 	}
-	switch *format {
-	case "nidan", "aegis", "uris", "qr":
-	default:
-		return usagef("need --format nidan, aegis, uris or qr")
+	f, ok := formats.Lookup(*format)
+	if !ok || !f.CanWrite() {
+		return usagef("need --format %s", writers)
 	}
-	if *out == "-" && *format != "uris" {
-		return usagef("only --format uris can go to standard output")
+	// Standard output is for text a person pipes on, not binary or encrypted files.
+	if *out == "-" && (!f.Plaintext || f.WritesFolder()) {
+		return usagef("only a plain-text format can go to standard output")
 	}
 	v, err := vf.open(e)
 	if err != nil {
 		return err
 	}
 	defer v.Lock()
+	if f.Plaintext {
+		fmt.Fprintln(e.Stderr, "nidan: warning: this export holds your secrets in plain text; anyone who reads it can make your codes. Delete it after use.")
+	}
 	accts := v.Accounts()
-	var buf bytes.Buffer
-	switch *format {
-	case "nidan":
-		err = v.Backup(&buf)
-	case "aegis":
-		var pw []byte
-		pw, err = vf.password(e, "NIDAN_EXPORT_PASSWORD", "Password for the Aegis file", true)
-		if err == nil {
-			err = accounts.ExportAegis(&buf, accts, pw)
-		}
-	case "uris":
-		fmt.Fprintln(e.Stderr, "nidan: warning: this file holds your secrets in plain text; anyone who reads it can make your codes. Delete it after use.")
-		err = accounts.ExportURIs(&buf, accts)
-	case "qr":
-		fmt.Fprintln(e.Stderr, "nidan: warning: these images hold your secrets unencrypted. Delete them after use.")
+	if f.WritesFolder() {
 		if err := os.MkdirAll(*out, 0o700); err != nil {
 			return err
 		}
-		paths, err := accounts.ExportQRFiles(*out, accts)
+		paths, err := f.WriteDir(*out, accts)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "wrote %d images to %s\n", len(paths), *out)
+		fmt.Fprintf(e.Stdout, "wrote %d files to %s\n", len(paths), *out)
 		return nil
 	}
-	if err != nil {
+	var pw []byte
+	if f.WritePassword == formats.PasswordRequired {
+		if pw, err = vf.password(e, "NIDAN_EXPORT_PASSWORD", "Password for the exported file", true); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf, v, pw); err != nil {
 		return err
 	}
 	if *out == "-" {
 		_, err := io.Copy(e.Stdout, &buf)
 		return err
 	}
-	if err := writeFile0600(*out, buf.Bytes()); err != nil {
+	if err := atomicfile.Write(*out, buf.Bytes(), 0o600); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "exported %d accounts to %s\n", len(accts), *out)

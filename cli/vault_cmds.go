@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 func vaultCommands(t map[string]command) {
@@ -65,7 +66,7 @@ func runInit(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if accounts.VaultExists(path) {
+	if vault.Exists(path) {
 		return fmt.Errorf("a vault already exists at %s", path)
 	}
 	pw, err := vf.newPassword(e, "NIDAN_PASSWORD")
@@ -74,7 +75,7 @@ func runInit(e *Env, args []string) error {
 	}
 	opts := e.VaultOptions
 	opts.BackupDir = *backupDir
-	v, err := accounts.CreateVault(path, pw, opts)
+	v, err := vault.Create(path, pw, opts)
 	if err != nil {
 		return err
 	}
@@ -227,7 +228,7 @@ func runAdd(e *Env, args []string) error {
 	return addAccounts(e, vf, add)
 }
 
-func printMerge(e *Env, r accounts.MergeReport) {
+func printMerge(e *Env, r vault.MergeReport) {
 	fmt.Fprintf(e.Stdout, "added %d", r.Added)
 	if r.Updated > 0 {
 		fmt.Fprintf(e.Stdout, ", updated %d", r.Updated)
@@ -286,8 +287,8 @@ func runPasswd(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := accounts.OpenVault(path, old, e.VaultOptions)
-	if errors.Is(err, accounts.ErrCorrupt) || errors.Is(err, accounts.ErrUnsupportedVersion) {
+	v, err := vault.Open(path, old, e.VaultOptions)
+	if errors.Is(err, vault.ErrCorrupt) || errors.Is(err, vault.ErrUnsupportedVersion) {
 		return damaged(e, path, err)
 	}
 	if err != nil {
@@ -322,7 +323,7 @@ func runKeyring(e *Env, args []string) error {
 	defer v.Lock()
 	on := rest[0] == "on"
 	if err := v.SetKeyring(on); err != nil {
-		if errors.Is(err, accounts.ErrKeyringUnavailable) {
+		if errors.Is(err, vault.ErrKeyringUnavailable) {
 			return fmt.Errorf("%w; the password still unlocks the vault", err)
 		}
 		return err

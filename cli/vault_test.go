@@ -13,10 +13,11 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 // testVaultOptions give vault tests a test-only KDF cost; the format is the same.
-var testVaultOptions = accounts.VaultOptions{KDF: accounts.KDFParams{Time: 1, Memory: 64, Threads: 1}}
+var testVaultOptions = vault.Options{KDF: vault.KDFParams{Time: 1, Memory: 64, Threads: 1}}
 
 var realKeyring = os.Getenv("NIDAN_TEST_REAL_KEYRING") == "1"
 
@@ -173,6 +174,18 @@ func TestVaultCommands(t *testing.T) {
 	d.env["NIDAN_PASSWORD"] = "another"
 	d.ok("", "init")
 	d.env["NIDAN_IMPORT_PASSWORD"] = "hunter2 but longer"
+	// --dry-run shows the plan and the file's bad entries, and writes nothing.
+	mixed := filepath.Join(exp, "mixed.txt")
+	os.WriteFile(mixed, []byte(uris+"otpauth://totp/Broken:x?secret=1\n"), 0o600)
+	out = d.ok("", "import", "--dry-run", mixed)
+	for _, want := range []string{"would add 2, update 0, skip 0 already in the vault; 1 entries cannot be imported; nothing was changed", "  add: ", "cannot import line 3"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run: %q lacks %q", out, want)
+		}
+	}
+	if out := d.ok("", "list"); strings.Count(out, "\n") != 1 {
+		t.Errorf("dry run changed the vault: %q", out)
+	}
 	if out := d.ok("", "import", filepath.Join(exp, "b.nidan")); out != "added 2\n" {
 		t.Errorf("import nidan: %q", out)
 	}
@@ -182,6 +195,9 @@ func TestVaultCommands(t *testing.T) {
 	d.env["NIDAN_IMPORT_PASSWORD"] = "aegis pw"
 	if out := d.ok("", "import", filepath.Join(exp, "aegis.json")); !strings.Contains(out, "2 already in the vault") {
 		t.Errorf("import aegis: %q", out)
+	}
+	if out := d.ok("", "import", "--dry-run", filepath.Join(exp, "u.txt")); !strings.Contains(out, "skip (already in the vault): ") {
+		t.Errorf("dry run of duplicates: %q", out)
 	}
 }
 
@@ -280,7 +296,7 @@ func TestKeyringUnavailableFallsBack(t *testing.T) {
 	path := filepath.Join(dir, "vault.nidan")
 	opts := testVaultOptions
 	opts.Keyring = mapKeyring{}
-	v, err := accounts.CreateVault(path, []byte("pw"), opts)
+	v, err := vault.Create(path, []byte("pw"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +327,7 @@ func (m mapKeyring) Get(_, u string) (string, error) {
 	if s, ok := m[u]; ok {
 		return s, nil
 	}
-	return "", accounts.ErrNoKeyringEntry
+	return "", vault.ErrNoKeyringEntry
 }
 func (m mapKeyring) Set(_, u, s string) error { m[u] = s; return nil }
 func (m mapKeyring) Delete(_, u string) error { delete(m, u); return nil }

@@ -41,6 +41,18 @@ var (
 	ErrCorrupt = errors.New("store file is damaged")
 	// ErrUnsupportedVersion: the store was written by a newer Nidan.
 	ErrUnsupportedVersion = errors.New("unsupported store version")
+	// ErrRolledBack: the store file is older than the last save
+	// (an earlier copy was put back), which would bring back used codes,
+	// cleared lockouts and removed factors; AcceptFileStore overrides it.
+	ErrRolledBack = errors.New("store file was rolled back to an earlier copy")
+	// ErrBusy: too many password checks are already running; the attempt
+	// was not made and did not count. Try again in a moment.
+	ErrBusy = errors.New("server busy")
+	// ErrBadRecoveryCode: not one of the user's unused recovery codes.
+	ErrBadRecoveryCode = errors.New("wrong recovery code")
+	// ErrNoKey: a SQL store needs the secrets key (a key file or
+	// NIDAN_ENROLL_KEY) and none was given.
+	ErrNoKey = errors.New("no secrets key")
 )
 
 // LockoutError is returned while a user is locked out; it matches

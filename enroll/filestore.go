@@ -1,6 +1,7 @@
 package enroll
 
 import (
+	"cmp"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -12,41 +13,70 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
-	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/atomicfile"
+	"github.com/nidan-auth/nidan/internal/datadir"
+	"github.com/nidan-auth/nidan/internal/filelock"
 )
 
 // The store file format (docs/enroll-store.md). The envelope is plain JSON;
-// the users are AES-256-GCM sealed with the key from the key file, with the
-// format line as additional data so that a file cannot be passed off as
-// another version.
+// the users and counters are AES-256-GCM sealed with the key from the key
+// file, with the format line and the generation as additional data, so
+// that a file cannot be passed off as another version or another save.
 const (
-	storeFormat  = "nidan-enroll"
-	storeVersion = 1
-	storeAAD     = "nidan-enroll/v1"
-	keyFileLabel = "nidan-enroll-key/v1 "
-	keyLen       = 32
+	storeFormat    = "nidan-enroll"
+	storeVersion   = 2
+	storeVersion1  = 1
+	storeAAD1      = "nidan-enroll/v1"
+	keyFileLabel   = "nidan-enroll-key/v1 "
+	genFileLabel   = "nidan-enroll-generation/v1 "
+	keyLen         = 32
+	maxFileCounter = 10000 // attempt counters a file store keeps at most
 )
+
+func storeAAD(gen uint64) []byte { return fmt.Appendf(nil, "nidan-enroll/v2 generation=%d", gen) }
 
 type envelope struct {
 	Format     string `json:"format"`
 	Version    int    `json:"version"`
 	Cipher     string `json:"cipher"`
+	Generation uint64 `json:"generation,omitempty"`
 	Nonce      []byte `json:"nonce"`
 	Ciphertext []byte `json:"ciphertext"`
 }
 
 type payload struct {
-	Users []User `json:"users"`
+	Users    []fileUser      `json:"users"`
+	Throttle []throttleState `json:"throttle,omitempty"`
+}
+
+// fileUser is a User as the file keeps it; format 1 kept the user's
+// failure counter in it, which loading moves to the attempt counters.
+type fileUser struct {
+	User
+	Failures    int       `json:"failures,omitempty"`
+	LockedUntil time.Time `json:"locked_until,omitzero"`
+}
+
+// fileState is the decrypted content of the store file.
+type fileState struct {
+	users    map[string]*User
+	throttle map[string]throttleState
+	gen      uint64 // generation of the file as read (0: no file yet)
+	known    uint64 // generation the PATH.gen file remembers
 }
 
 // FileStore is the default Store: one encrypted file (PATH), its key
-// (PATH.key, 0600) and a lock file (PATH.lock) beside it. Every operation
-// takes an exclusive file lock, reads the file and, if it changed anything,
-// saves it crash-safely, so the CLI, the GUI and a running web panel can
-// share one store.
+// (PATH.key, 0600), the last generation saved (PATH.gen) and a lock file
+// (PATH.lock) beside it. Every operation takes an exclusive file lock, reads
+// the file and, if it changed anything, saves it crash-safely with the next
+// generation, so the CLI, the GUI and a running web panel can share one
+// store. A store file older than PATH.gen says (an earlier copy put back)
+// is refused with ErrRolledBack.
 type FileStore struct {
 	path string
 	key  []byte
@@ -56,9 +86,9 @@ type FileStore struct {
 var _ Store = (*FileStore)(nil)
 
 // DefaultStorePath is enroll.json in Nidan's data folder
-// (accounts.DefaultDataDir: <user config dir>/nidan), beside the vault.
+// (internal/datadir: <user config dir>/nidan), beside the vault.
 func DefaultStorePath() (string, error) {
-	dir, err := accounts.DefaultDataDir()
+	dir, err := datadir.Dir()
 	if err != nil {
 		return "", err
 	}
@@ -67,8 +97,8 @@ func DefaultStorePath() (string, error) {
 
 // OpenFileStore opens the store at path, creating its directory (0700) and,
 // for a new store, a fresh random key file. An existing store whose key file
-// is missing or different fails with ErrWrongKey or ErrCorrupt; nothing is
-// changed then.
+// is missing or different fails with ErrWrongKey or ErrCorrupt, one older
+// than the last save with ErrRolledBack; nothing is changed then.
 func OpenFileStore(path string) (*FileStore, error) {
 	if path == "" {
 		return nil, errors.New("open enroll store: empty path")
@@ -101,55 +131,74 @@ func OpenFileStore(path string) (*FileStore, error) {
 	return s, nil
 }
 
-// Path returns the store file's path.
-func (s *FileStore) Path() string { return s.path }
-
-func (s *FileStore) keyPath() string  { return s.path + ".key" }
-func (s *FileStore) lockPath() string { return s.path + ".lock" }
-
-// lock takes the in-process mutex and the exclusive file lock.
-func (s *FileStore) lock() (func(), error) {
-	s.mu.Lock()
-	f, err := os.OpenFile(s.lockPath(), os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		s.mu.Unlock()
-		return nil, fmt.Errorf("lock enroll store: %w", err)
-	}
-	if err := lockFile(f); err != nil {
-		f.Close()
-		s.mu.Unlock()
-		return nil, fmt.Errorf("lock enroll store: %w", err)
-	}
-	return func() {
-		_ = unlockFile(f)
-		f.Close()
-		s.mu.Unlock()
-	}, nil
-}
-
-// with runs fn over the users under the lock and saves them if fn says so.
-func (s *FileStore) with(fn func(users map[string]*User) (save bool, err error)) error {
+// AcceptFileStore makes the store at path the current one as it is,
+// whatever generation PATH.gen remembered: the admin's answer to
+// ErrRolledBack after restoring a backup on purpose. The file must still
+// open with its key.
+func AcceptFileStore(path string) error {
+	s := &FileStore{path: path}
 	unlock, err := s.lock()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	users, err := s.load()
+	if s.key, err = readKey(s.keyPath()); err != nil {
+		return fmt.Errorf("accept enroll store: %w", err)
+	}
+	st, err := s.read()
 	if err != nil {
 		return err
 	}
-	save, err := fn(users)
+	return s.save(st, false)
+}
+
+// Path returns the store file's path.
+func (s *FileStore) Path() string { return s.path }
+
+func (s *FileStore) keyPath() string  { return s.path + ".key" }
+func (s *FileStore) genPath() string  { return s.path + ".gen" }
+func (s *FileStore) lockPath() string { return s.path + ".lock" }
+
+// Close implements Store; a FileStore holds nothing open between calls.
+func (s *FileStore) Close() error { return nil }
+
+// lock takes the in-process mutex and the exclusive file lock.
+func (s *FileStore) lock() (func(), error) {
+	s.mu.Lock()
+	l, err := filelock.Lock(s.lockPath())
+	if err != nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("lock enroll store: %w", err)
+	}
+	return func() {
+		_ = l.Unlock()
+		s.mu.Unlock()
+	}, nil
+}
+
+// with runs fn over the state under the lock and saves it if fn says so.
+func (s *FileStore) with(fn func(st *fileState) (save bool, err error)) error {
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := s.load()
+	if err != nil {
+		return err
+	}
+	save, err := fn(st)
 	if err != nil || !save {
 		return err
 	}
-	return s.save(users)
+	return s.save(st, true)
 }
 
 // IDs implements Store.
 func (s *FileStore) IDs() ([]string, error) {
 	var ids []string
-	err := s.with(func(users map[string]*User) (bool, error) {
-		for id := range users {
+	err := s.with(func(st *fileState) (bool, error) {
+		for id := range st.users {
 			ids = append(ids, id)
 		}
 		return false, nil
@@ -161,8 +210,8 @@ func (s *FileStore) IDs() ([]string, error) {
 // Get implements Store.
 func (s *FileStore) Get(id string) (User, error) {
 	var u User
-	err := s.with(func(users map[string]*User) (bool, error) {
-		p, ok := users[id]
+	err := s.with(func(st *fileState) (bool, error) {
+		p, ok := st.users[id]
 		if !ok {
 			return false, ErrNoSuchUser
 		}
@@ -174,20 +223,20 @@ func (s *FileStore) Get(id string) (User, error) {
 
 // Create implements Store.
 func (s *FileStore) Create(u User) error {
-	return s.with(func(users map[string]*User) (bool, error) {
-		if _, ok := users[u.ID]; ok {
+	return s.with(func(st *fileState) (bool, error) {
+		if _, ok := st.users[u.ID]; ok {
 			return false, ErrUserExists
 		}
 		c := u.Clone()
-		users[u.ID] = &c
+		st.users[u.ID] = &c
 		return true, nil
 	})
 }
 
 // Update implements Store.
 func (s *FileStore) Update(id string, fn func(u *User) error) error {
-	return s.with(func(users map[string]*User) (bool, error) {
-		p, ok := users[id]
+	return s.with(func(st *fileState) (bool, error) {
+		p, ok := st.users[id]
 		if !ok {
 			return false, ErrNoSuchUser
 		}
@@ -196,18 +245,79 @@ func (s *FileStore) Update(id string, fn func(u *User) error) error {
 			return false, err
 		}
 		c.ID = id // the key of the map is the truth
-		users[id] = &c
+		st.users[id] = &c
 		return true, nil
 	})
 }
 
 // Delete implements Store.
 func (s *FileStore) Delete(id string) error {
-	return s.with(func(users map[string]*User) (bool, error) {
-		if _, ok := users[id]; !ok {
+	return s.with(func(st *fileState) (bool, error) {
+		if _, ok := st.users[id]; !ok {
 			return false, ErrNoSuchUser
 		}
-		delete(users, id)
+		delete(st.users, id)
+		return true, nil
+	})
+}
+
+// Spend implements Store.
+func (s *FileStore) Spend(id, factorID string, step uint64) error {
+	return s.with(func(st *fileState) (bool, error) {
+		u, ok := st.users[id]
+		switch {
+		case !ok:
+			return false, ErrNoSuchUser
+		case u.Active == nil || u.Active.ID != factorID:
+			return false, ErrBadCode
+		case u.HasLastStep && step <= u.LastStep:
+			return false, ErrReplay
+		}
+		u.LastStep, u.HasLastStep = step, true
+		return true, nil
+	})
+}
+
+// Attempt implements Store.
+func (s *FileStore) Attempt(key string, now time.Time, p Throttle) (ThrottleInfo, error) {
+	p = p.orDefault(userThrottle)
+	var info ThrottleInfo
+	err := s.with(func(st *fileState) (bool, error) {
+		ms := now.UnixMilli()
+		next, err := p.attempt(st.throttle[key], ms)
+		info = next.info()
+		if err != nil {
+			return false, err
+		}
+		next.Key = key
+		st.throttle[key] = next
+		for k, c := range st.throttle {
+			if c.LockedUntil <= ms && c.Updated+p.Forget.Milliseconds() < ms {
+				delete(st.throttle, k)
+			}
+		}
+		return true, nil
+	})
+	return info, err
+}
+
+// Throttled implements Store.
+func (s *FileStore) Throttled(key string) (ThrottleInfo, error) {
+	var info ThrottleInfo
+	err := s.with(func(st *fileState) (bool, error) {
+		info = st.throttle[key].info()
+		return false, nil
+	})
+	return info, err
+}
+
+// Clear implements Store.
+func (s *FileStore) Clear(key string) error {
+	return s.with(func(st *fileState) (bool, error) {
+		if _, ok := st.throttle[key]; !ok {
+			return false, nil
+		}
+		delete(st.throttle, key)
 		return true, nil
 	})
 }
@@ -220,12 +330,36 @@ func (s *FileStore) aead() (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// load reads and decrypts the store; a missing file is an empty store.
-func (s *FileStore) load() (map[string]*User, error) {
-	users := map[string]*User{}
+// load reads the store and checks it against the generation file.
+func (s *FileStore) load() (*fileState, error) {
+	st, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st.gen == 0 && st.known == 0:
+		// A new store, or one of format 1 not yet saved as format 2.
+	case st.known == 0:
+		return nil, fmt.Errorf("read enroll store %s: generation %d, but %s is missing: %w "+
+			"(if this store was restored on purpose, run `nidan enroll accept-store`)", s.path, st.gen, s.genPath(), ErrRolledBack)
+	case st.gen < st.known:
+		return nil, fmt.Errorf("read enroll store %s: generation %d is older than the last save (%d): "+
+			"an earlier copy was put back: %w (if that was on purpose, run `nidan enroll accept-store`)", s.path, st.gen, st.known, ErrRolledBack)
+	}
+	return st, nil
+}
+
+// read decrypts the store file; a missing file is an empty store.
+func (s *FileStore) read() (*fileState, error) {
+	st := &fileState{users: map[string]*User{}, throttle: map[string]throttleState{}}
+	known, err := readGeneration(s.genPath())
+	if err != nil {
+		return nil, fmt.Errorf("read enroll store: %w", err)
+	}
+	st.known = known
 	data, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return users, nil
+		return st, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read enroll store: %w", err)
@@ -234,7 +368,18 @@ func (s *FileStore) load() (map[string]*User, error) {
 	if err := json.Unmarshal(data, &env); err != nil || env.Format != storeFormat {
 		return nil, fmt.Errorf("read enroll store %s: not a Nidan enrollment store: %w", s.path, ErrCorrupt)
 	}
-	if env.Version != storeVersion {
+	var aad []byte
+	switch {
+	case env.Version == storeVersion && env.Generation > 0:
+		aad = storeAAD(env.Generation)
+	case env.Version == storeVersion1 && known == 0:
+		aad = []byte(storeAAD1)
+	case env.Version == storeVersion1:
+		return nil, fmt.Errorf("read enroll store %s: a format 1 file after format 2 was saved: %w "+
+			"(if this store was restored on purpose, run `nidan enroll accept-store`)", s.path, ErrRolledBack)
+	case env.Version == storeVersion:
+		return nil, fmt.Errorf("read enroll store %s: no generation: %w", s.path, ErrCorrupt)
+	default:
 		return nil, fmt.Errorf("read enroll store %s: version %d: %w", s.path, env.Version, ErrUnsupportedVersion)
 	}
 	aead, err := s.aead()
@@ -244,93 +389,111 @@ func (s *FileStore) load() (map[string]*User, error) {
 	if env.Cipher != "AES-256-GCM" || len(env.Nonce) != aead.NonceSize() {
 		return nil, fmt.Errorf("read enroll store %s: bad cipher header: %w", s.path, ErrCorrupt)
 	}
-	plain, err := aead.Open(nil, env.Nonce, env.Ciphertext, []byte(storeAAD))
+	plain, err := aead.Open(nil, env.Nonce, env.Ciphertext, aad)
 	if err != nil {
 		return nil, fmt.Errorf("read enroll store %s: %w", s.path, ErrWrongKey)
 	}
+	defer clear(plain)
 	var p payload
 	if err := json.Unmarshal(plain, &p); err != nil {
 		return nil, fmt.Errorf("read enroll store %s: users: %w", s.path, ErrCorrupt)
 	}
 	for i := range p.Users {
-		u := p.Users[i]
-		if _, dup := users[u.ID]; dup || u.ID == "" {
+		fu := p.Users[i]
+		u := fu.User
+		if _, dup := st.users[u.ID]; dup || u.ID == "" {
 			return nil, fmt.Errorf("read enroll store %s: duplicate or empty user ID: %w", s.path, ErrCorrupt)
 		}
-		users[u.ID] = &u
+		st.users[u.ID] = &u
+		if fu.Failures > 0 || !fu.LockedUntil.IsZero() { // format 1
+			st.throttle[userKey(u.ID)] = throttleState{Key: userKey(u.ID), Failures: fu.Failures,
+				LockedUntil: max(fu.LockedUntil.UnixMilli(), 0), Updated: max(fu.Modified.UnixMilli(), fu.LockedUntil.UnixMilli(), 0)}
+		}
 	}
-	return users, nil
+	for _, c := range p.Throttle {
+		if c.Key == "" || c.Failures < 0 || c.Lockouts < 0 {
+			return nil, fmt.Errorf("read enroll store %s: bad attempt counter: %w", s.path, ErrCorrupt)
+		}
+		st.throttle[c.Key] = c
+	}
+	st.gen = env.Generation
+	return st, nil
 }
 
-// save seals the users and replaces the store file crash-safely.
-func (s *FileStore) save(users map[string]*User) error {
-	p := payload{Users: make([]User, 0, len(users))}
-	for _, u := range users {
-		p.Users = append(p.Users, *u)
+// save seals the state as the next generation, replaces the store file
+// crash-safely and then records the generation in PATH.gen. A crash in
+// between leaves a file newer than PATH.gen, which opens (and the next save
+// mends PATH.gen); only a file older than PATH.gen is refused. With next
+// false it rewrites the generation file for the file's own generation.
+func (s *FileStore) save(st *fileState, next bool) error {
+	gen := max(st.gen, st.known)
+	if next || gen == 0 {
+		gen++
 	}
-	slices.SortFunc(p.Users, func(a, b User) int { return strings.Compare(a.ID, b.ID) })
-	plain, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("save enroll store: %w", err)
+	if next || st.gen != gen {
+		if err := s.writeStore(st, gen); err != nil {
+			return fmt.Errorf("save enroll store: %w", err)
+		}
 	}
-	aead, err := s.aead()
-	if err != nil {
-		return fmt.Errorf("save enroll store: %w", err)
+	if err := atomicfile.Write(s.genPath(), fmt.Appendf(nil, "%s%d\n", genFileLabel, gen), 0o600); err != nil {
+		return fmt.Errorf("save enroll store generation: %w", err)
 	}
-	env := envelope{Format: storeFormat, Version: storeVersion, Cipher: "AES-256-GCM",
-		Nonce: make([]byte, aead.NonceSize())}
-	if _, err := rand.Read(env.Nonce); err != nil {
-		return fmt.Errorf("save enroll store: %w", err)
-	}
-	env.Ciphertext = aead.Seal(nil, env.Nonce, plain, []byte(storeAAD))
-	clear(plain)
-	data, err := json.MarshalIndent(env, "", "  ")
-	if err != nil {
-		return fmt.Errorf("save enroll store: %w", err)
-	}
-	if err := writeFileAtomic(s.path, append(data, '\n'), false); err != nil {
-		return fmt.Errorf("save enroll store: %w", err)
-	}
+	st.gen, st.known = gen, gen
 	return nil
 }
 
-// writeFileAtomic writes data to a 0600 temporary file in path's directory,
-// syncs it, moves it over path and syncs the directory, so that after a
-// crash path holds either the old or the new content, never a mix. With
-// exclusive it never replaces an existing path (a hard link instead of a
-// rename) and fails with fs.ErrExist.
-func writeFileAtomic(path string, data []byte, exclusive bool) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+func (s *FileStore) writeStore(st *fileState, gen uint64) error {
+	p := payload{Users: make([]fileUser, 0, len(st.users))}
+	for _, u := range st.users {
+		p.Users = append(p.Users, fileUser{User: *u})
+	}
+	slices.SortFunc(p.Users, func(a, b fileUser) int { return strings.Compare(a.ID, b.ID) })
+	for _, c := range st.throttle {
+		p.Throttle = append(p.Throttle, c)
+	}
+	// Keep the file bounded: the counters of idle keys go first.
+	slices.SortFunc(p.Throttle, func(a, b throttleState) int { return cmp.Compare(b.Updated, a.Updated) })
+	if len(p.Throttle) > maxFileCounter {
+		p.Throttle = p.Throttle[:maxFileCounter]
+	}
+	slices.SortFunc(p.Throttle, func(a, b throttleState) int { return strings.Compare(a.Key, b.Key) })
+	plain, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a successful rename this is a no-op
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if exclusive {
-		err = os.Link(tmp, path)
-	} else {
-		err = os.Rename(tmp, path)
-	}
+	defer clear(plain)
+	aead, err := s.aead()
 	if err != nil {
 		return err
 	}
-	return syncDir(dir)
+	env := envelope{Format: storeFormat, Version: storeVersion, Cipher: "AES-256-GCM", Generation: gen,
+		Nonce: make([]byte, aead.NonceSize())}
+	if _, err := rand.Read(env.Nonce); err != nil {
+		return err
+	}
+	env.Ciphertext = aead.Seal(nil, env.Nonce, plain, storeAAD(gen))
+	data, err := json.MarshalIndent(env, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(s.path, append(data, '\n'), 0o600)
+}
+
+// readGeneration reads PATH.gen; a missing file is generation 0.
+func readGeneration(path string) (uint64, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	text, ok := strings.CutPrefix(strings.TrimSpace(string(data)), genFileLabel)
+	gen, perr := strconv.ParseUint(text, 10, 64)
+	if !ok || perr != nil || gen == 0 {
+		return 0, fmt.Errorf("generation file %s: %w", path, ErrCorrupt)
+	}
+	return gen, nil
 }
 
 func readKey(path string) ([]byte, error) {
@@ -354,7 +517,7 @@ func createKey(path string) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("create key: %w", err)
 	}
-	if err := writeFileAtomic(path, []byte(keyFileLabel+hex.EncodeToString(key)+"\n"), true); err != nil {
+	if err := atomicfile.WriteNew(path, []byte(keyFileLabel+hex.EncodeToString(key)+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("create key file: %w", err)
 	}
 	return key, nil

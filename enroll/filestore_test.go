@@ -111,8 +111,22 @@ func TestFileStoreOpenErrors(t *testing.T) {
 		}, ErrCorrupt},
 		{"newer version", func(t *testing.T, p string) {
 			b, _ := os.ReadFile(p)
-			os.WriteFile(p, []byte(strings.Replace(string(b), `"version": 1`, `"version": 2`, 1)), 0o600)
+			os.WriteFile(p, []byte(strings.Replace(string(b), `"version": 2`, `"version": 3`, 1)), 0o600)
 		}, ErrUnsupportedVersion},
+		{"older copy put back", func(t *testing.T, p string) {
+			old, _ := os.ReadFile(p)
+			st, _ := OpenFileStore(p)
+			if err := NewService(st, Options{Password: testPassword}).AddUser("bob", []byte("pw")); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(p, old, 0o600)
+		}, ErrRolledBack},
+		{"generation file missing", func(t *testing.T, p string) { os.Remove(p + ".gen") }, ErrRolledBack},
+		{"generation changed in the file", func(t *testing.T, p string) {
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte(strings.Replace(string(b), `"generation": 1`, `"generation": 7`, 1)), 0o600)
+		}, ErrWrongKey},
+		{"generation file damaged", func(t *testing.T, p string) { os.WriteFile(p+".gen", []byte("x"), 0o600) }, ErrCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,10 +1,15 @@
 package enroll
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"net/netip"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -19,9 +24,19 @@ const (
 	DefaultIssuer      = "Nidan"
 	DefaultSkew        = 1               // steps accepted either side of now
 	DefaultMaxFailures = 5               // consecutive failures before lockout
-	DefaultLockout     = 5 * time.Minute // cool-down after MaxFailures
-	MinSecretBytes     = 20              // 160 bits, RFC 4226's recommendation
-	MaxUserIDLen       = 128
+	DefaultLockout     = 5 * time.Minute // cool-down after MaxFailures, doubling with each lockout
+	DefaultMaxLockout  = 24 * time.Hour  // the longest lockout
+	DefaultForget      = 24 * time.Hour  // quiet time after which lockouts start short again
+	// Per client address: more failures allowed (people share addresses
+	// behind NAT), shorter lockouts.
+	DefaultAddrMaxFailures = 20
+	DefaultAddrLockout     = time.Minute
+	DefaultAddrMaxLockout  = time.Hour
+	DefaultHashWait        = 2 * time.Second // queueing for a password check before ErrBusy
+	MaxPasswordLen         = 1024            // bytes; longer passwords are refused unhashed
+	MaxCodeLen             = 64              // bytes of a typed code
+	MinSecretBytes         = 20              // 160 bits, RFC 4226's recommendation
+	MaxUserIDLen           = 128
 )
 
 // Options is the policy of a Service. The zero value is a sensible policy.
@@ -37,10 +52,30 @@ type Options struct {
 	// and Confirm accept, for clocks that disagree a little. 0 means
 	// DefaultSkew; a negative value accepts the current step only.
 	Skew int
-	// MaxFailures failed logins in a row lock the user out for Lockout.
-	// 0 means DefaultMaxFailures and DefaultLockout.
+	// MaxFailures failed logins in a row lock the user out for Lockout;
+	// each further lockout doubles, up to MaxLockout; after Forget without
+	// a failure they start at Lockout again. Zero values mean the Default…
+	// constants. Unknown user IDs are counted and locked the same way, so
+	// that the answers do not tell them from real ones.
 	MaxFailures int
 	Lockout     time.Duration
+	MaxLockout  time.Duration
+	Forget      time.Duration
+	// AddrMaxFailures, AddrLockout and AddrMaxLockout are the same for
+	// the client address of SignIn (SignIn.Addr).
+	AddrMaxFailures int
+	AddrLockout     time.Duration
+	AddrMaxLockout  time.Duration
+	// HashConcurrency bounds the password checks running at once (each
+	// takes the argon2id memory, 64 MiB by default); default NumCPU/2, at
+	// least 2. A sign-in waits up to HashWait for its turn, then fails with
+	// ErrBusy without counting.
+	HashConcurrency int
+	HashWait        time.Duration
+	// Audit, if set, receives one JSON line per security event (enable,
+	// disable, reset, lockout, sign-in failure, recovery code use); see
+	// AuditEvent.
+	Audit io.Writer
 	// Password is the argon2id cost of new password hashes; zero means
 	// DefaultPasswordParams. Tests lower it; production should not.
 	Password PasswordParams
@@ -70,11 +105,15 @@ func (o Options) withDefaults() Options {
 	case o.Skew < 0:
 		o.Skew = 0
 	}
-	if o.MaxFailures <= 0 {
-		o.MaxFailures = DefaultMaxFailures
+	u := Throttle{o.MaxFailures, o.Lockout, o.MaxLockout, o.Forget}.orDefault(userThrottle)
+	o.MaxFailures, o.Lockout, o.MaxLockout, o.Forget = u.MaxFailures, u.Lockout, u.MaxLockout, u.Forget
+	a := Throttle{o.AddrMaxFailures, o.AddrLockout, o.AddrMaxLockout, o.Forget}.orDefault(addrThrottle)
+	o.AddrMaxFailures, o.AddrLockout, o.AddrMaxLockout = a.MaxFailures, a.Lockout, a.MaxLockout
+	if o.HashConcurrency <= 0 {
+		o.HashConcurrency = max(2, runtime.NumCPU()/2)
 	}
-	if o.Lockout <= 0 {
-		o.Lockout = DefaultLockout
+	if o.HashWait <= 0 {
+		o.HashWait = DefaultHashWait
 	}
 	o.Password = o.Password.orDefault()
 	if o.Now == nil {
@@ -86,16 +125,36 @@ func (o Options) withDefaults() Options {
 // Service enrolls users in two-step verification and checks their logins.
 // It is safe for concurrent use as far as its Store is.
 type Service struct {
-	store Store
-	opts  Options
+	store  Store
+	opts   Options
+	hashes chan struct{} // a slot per password check allowed at once
 
 	dummyOnce sync.Once
 	dummyHash string
+
+	auditMu sync.Mutex
 }
+
+var (
+	userThrottle = Throttle{DefaultMaxFailures, DefaultLockout, DefaultMaxLockout, DefaultForget}
+	addrThrottle = Throttle{DefaultAddrMaxFailures, DefaultAddrLockout, DefaultAddrMaxLockout, DefaultForget}
+)
 
 // NewService returns a service keeping its users in store.
 func NewService(store Store, opts Options) *Service {
-	return &Service{store: store, opts: opts.withDefaults()}
+	opts = opts.withDefaults()
+	return &Service{store: store, opts: opts, hashes: make(chan struct{}, opts.HashConcurrency)}
+}
+
+// Store returns the service's store.
+func (s *Service) Store() Store { return s.store }
+
+func (s *Service) userPolicy() Throttle {
+	return Throttle{s.opts.MaxFailures, s.opts.Lockout, s.opts.MaxLockout, s.opts.Forget}
+}
+
+func (s *Service) addrPolicy() Throttle {
+	return Throttle{s.opts.AddrMaxFailures, s.opts.AddrLockout, s.opts.AddrMaxLockout, s.opts.Forget}
 }
 
 // Options returns the policy in force, defaults filled in.
@@ -126,17 +185,23 @@ type UserInfo struct {
 	ID          string
 	Enabled     bool      // 2FA is on
 	Pending     bool      // an enrollment was begun and not confirmed
-	Failures    int       // consecutive failed logins
+	Failures    int       // failed logins since the last success or lockout
 	LockedUntil time.Time // zero unless locked out now
+	Recovery    int       // unused recovery codes
 	Created     time.Time
 }
 
-func (s *Service) info(u *User) UserInfo {
-	i := UserInfo{ID: u.ID, Enabled: u.Active != nil, Pending: u.Pending != nil, Failures: u.Failures, Created: u.Created}
-	if s.opts.Now().Before(u.LockedUntil) {
-		i.LockedUntil = u.LockedUntil
+func (s *Service) info(u *User) (UserInfo, error) {
+	i := UserInfo{ID: u.ID, Enabled: u.Active != nil, Pending: u.Pending != nil, Recovery: len(u.Recovery), Created: u.Created}
+	t, err := s.store.Throttled(userKey(u.ID))
+	if err != nil {
+		return UserInfo{}, err
 	}
-	return i
+	i.Failures = t.Failures
+	if s.opts.Now().Before(t.LockedUntil) {
+		i.LockedUntil = t.LockedUntil
+	}
+	return i, nil
 }
 
 // Users lists every user, sorted by ID.
@@ -154,7 +219,11 @@ func (s *Service) Users() ([]UserInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, s.info(&u))
+		i, err := s.info(&u)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, i)
 	}
 	return out, nil
 }
@@ -165,7 +234,7 @@ func (s *Service) User(id string) (UserInfo, error) {
 	if err != nil {
 		return UserInfo{}, fmt.Errorf("user %q: %w", id, err)
 	}
-	return s.info(&u), nil
+	return s.info(&u)
 }
 
 // ValidUserID reports whether id can name a user: 1 to MaxUserIDLen bytes
@@ -235,7 +304,7 @@ func (s *Service) Begin(id string) (*Enrollment, error) {
 	if _, err := rand.Read(secret); err != nil {
 		return nil, fmt.Errorf("begin enrollment of %q: %w", id, err)
 	}
-	f := &Factor{Secret: secret, Issuer: s.opts.Issuer, Account: id, Algorithm: s.opts.Algorithm,
+	f := &Factor{ID: randomID(), Secret: secret, Issuer: s.opts.Issuer, Account: id, Algorithm: s.opts.Algorithm,
 		Digits: s.opts.Digits, Period: s.opts.Period, Created: s.opts.Now().UTC()}
 	a := f.OTPAccount()
 	if err := a.Validate(); err != nil {
@@ -274,10 +343,24 @@ func (s *Service) Abandon(id string) error {
 
 // Confirm enables two-step verification with the pending secret if code is
 // one of its valid codes now. The code's time step counts as used, so the
-// same code cannot then log in.
+// same code cannot then log in. Enable does the same and also makes the
+// recovery codes.
 func (s *Service) Confirm(id, code string) error {
+	_, err := s.confirm(id, code, false)
+	return err
+}
+
+// Enable is Confirm that also replaces the user's recovery codes with
+// RecoveryCodes fresh ones and returns them: show them once, they are
+// kept only as hashes.
+func (s *Service) Enable(id, code string) ([]string, error) {
+	return s.confirm(id, code, true)
+}
+
+func (s *Service) confirm(id, code string, recovery bool) ([]string, error) {
 	now := s.opts.Now()
-	return s.update("confirm enrollment of", id, func(u *User) error {
+	var codes []string
+	err := s.update("confirm enrollment of", id, func(u *User) error {
 		if u.Pending == nil {
 			return ErrNoPending
 		}
@@ -285,89 +368,282 @@ func (s *Service) Confirm(id, code string) error {
 		if !ok {
 			return ErrBadCode
 		}
+		if u.Pending.ID == "" {
+			u.Pending.ID = randomID()
+		}
 		u.Active, u.Pending = u.Pending, nil
 		if !u.HasLastStep || step > u.LastStep {
 			u.LastStep, u.HasLastStep = step, true
 		}
+		if recovery {
+			codes, u.Recovery = newRecoveryCodes(id)
+		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(AuditEvent{Event: "enable", User: id})
+	return codes, nil
 }
 
-// Reset removes the second factor (active and pending) and clears the
-// replay guard and any lockout: the admin's answer to a lost phone. The
+// Reset removes the second factor (active and pending), the recovery codes,
+// the replay guard and any lockout: the admin's answer to a lost phone. The
 // user logs in with the password alone (ErrNotEnrolled) until enrolled again.
 func (s *Service) Reset(id string) error {
-	return s.update("reset second factor of", id, func(u *User) error {
-		u.Active, u.Pending = nil, nil
+	if err := s.update("reset second factor of", id, func(u *User) error {
+		u.Active, u.Pending, u.Recovery = nil, nil, nil
 		u.LastStep, u.HasLastStep = 0, false
-		u.Failures, u.LockedUntil = 0, time.Time{}
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	if err := s.store.Clear(userKey(id)); err != nil {
+		return fmt.Errorf("reset second factor of %q: %w", id, err)
+	}
+	s.audit(AuditEvent{Event: "reset", User: id})
+	return nil
 }
 
-// Login checks a user's password and current code. It returns nil when
-// both are right, and otherwise the reason: ErrNoSuchUser, ErrLockedOut (a
-// *LockoutError), ErrBadPassword, ErrBadCode, ErrReplay, or ErrNotEnrolled
-// when the password is right but the user has no second factor.
-//
-// The password and the code are both checked on every attempt, and unknown
-// users cost a password hash too, so that timing reveals neither which
-// factor was wrong nor whether the user exists. Every failure counts
-// towards the lockout; a success or the end of the cool-down clears it.
-func (s *Service) Login(id string, password []byte, code string) error {
-	now := s.opts.Now()
-	var result error
-	err := s.store.Update(id, func(u *User) error {
-		if now.Before(u.LockedUntil) {
-			return &LockoutError{Until: u.LockedUntil}
+// Disable turns two-step verification off at the user's own request,
+// proven with a current code (or a recovery code), which counts like a
+// login attempt.
+func (s *Service) Disable(id, code string) error {
+	if err := s.VerifyCode(id, code); err != nil {
+		return fmt.Errorf("disable two-step verification of %q: %w", id, err)
+	}
+	if err := s.update("disable two-step verification of", id, func(u *User) error {
+		u.Active, u.Pending, u.Recovery = nil, nil, nil
+		return nil
+	}); err != nil {
+		return err
+	}
+	s.audit(AuditEvent{Event: "disable", User: id})
+	return nil
+}
+
+// RegenerateRecovery replaces the user's recovery codes with fresh ones
+// and returns them; the old ones stop working. The user must have two-step
+// verification on.
+func (s *Service) RegenerateRecovery(id string) ([]string, error) {
+	var codes []string
+	err := s.update("make recovery codes for", id, func(u *User) error {
+		if u.Active == nil {
+			return ErrNotEnrolled
 		}
-		if !u.LockedUntil.IsZero() {
-			u.Failures, u.LockedUntil = 0, time.Time{}
-		}
-		pwOK, err := checkPassword(u.PasswordHash, password)
-		if err != nil {
-			return err
-		}
-		var step uint64
-		codeOK := false
-		if u.Active != nil {
-			step, codeOK = s.matchCode(u.Active, code, now)
-		}
-		switch {
-		case !pwOK:
-			result = ErrBadPassword
-		case u.Active == nil:
-			u.Failures = 0
-			result = ErrNotEnrolled
-			return nil
-		case !codeOK:
-			result = ErrBadCode
-		case u.HasLastStep && step <= u.LastStep:
-			result = ErrReplay
-		default:
-			u.Failures = 0
-			u.LastStep, u.HasLastStep = step, true
-			return nil
-		}
-		u.Failures++
-		if u.Failures >= s.opts.MaxFailures {
-			u.LockedUntil = now.Add(s.opts.Lockout).UTC()
-		}
+		codes, u.Recovery = newRecoveryCodes(id)
 		return nil
 	})
-	if errors.Is(err, ErrNoSuchUser) {
-		_, _ = checkPassword(s.dummy(), password)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(AuditEvent{Event: "recovery_regenerated", User: id})
+	return codes, nil
+}
+
+// SignIn is one sign-in attempt.
+type SignIn struct {
+	ID       string
+	Password []byte
+	Code     string // a code from the authenticator, or a recovery code
+	Addr     string // the client's IP address, for the per-address limit; "" = none
+}
+
+// SignInResult tells how a successful sign-in went.
+type SignInResult struct {
+	Recovery     bool // a recovery code was used (it is now spent)
+	RecoveryLeft int  // unused recovery codes after this sign-in
+}
+
+// Login checks a user's password and current code; it is SignIn without a
+// client address or a context.
+func (s *Service) Login(id string, password []byte, code string) error {
+	_, err := s.SignIn(context.Background(), SignIn{ID: id, Password: password, Code: code})
+	return err
+}
+
+// SignIn checks a user's password and code. It returns nil when both are
+// right, and otherwise the reason: ErrNoSuchUser, ErrLockedOut (a
+// *LockoutError), ErrBusy, ErrBadPassword, ErrBadCode, ErrReplay,
+// ErrBadRecoveryCode, or ErrNotEnrolled when the password is right but the
+// user has no second factor.
+//
+// The cost is bounded before anything expensive: a locked user ID or
+// address is refused at once; the password check waits for one of
+// HashConcurrency slots for up to HashWait (ErrBusy, not counted); then the
+// attempt is counted in the store before the check, so that of any number
+// of concurrent guesses only MaxFailures are ever checked. Unknown IDs are
+// counted, locked and hashed like real ones. A success clears the user's
+// count; a failure also counts against the address.
+func (s *Service) SignIn(ctx context.Context, in SignIn) (SignInResult, error) {
+	res, err := s.signIn(ctx, in)
+	if err != nil {
+		return res, fmt.Errorf("login %q: %w", in.ID, err)
+	}
+	return res, nil
+}
+
+func (s *Service) signIn(ctx context.Context, in SignIn) (SignInResult, error) {
+	var res SignInResult
+	now := s.opts.Now()
+	switch {
+	case !ValidUserID(in.ID):
+		return res, ErrNoSuchUser // cannot exist: nothing to hide or to count
+	case len(in.Password) > MaxPasswordLen:
+		return res, ErrBadPassword
+	case len(in.Code) > MaxCodeLen:
+		return res, ErrBadCode
+	}
+	ukey, akey := userKey(in.ID), addrKey(in.Addr)
+	for _, k := range []string{akey, ukey} {
+		if k == "" {
+			continue
+		}
+		t, err := s.store.Throttled(k)
+		if err != nil {
+			return res, err
+		}
+		if now.Before(t.LockedUntil) {
+			return res, &LockoutError{Until: t.LockedUntil}
+		}
+	}
+	release, err := s.hashSlot(ctx)
+	if err != nil {
+		return res, err
+	}
+	counted, err := s.store.Attempt(ukey, now, s.userPolicy())
+	if err != nil {
+		release()
+		return res, err
+	}
+	u, err := s.store.Get(in.ID)
+	var pwOK bool
+	switch {
+	case errors.Is(err, ErrNoSuchUser):
+		_, _ = checkPassword(s.dummy(), in.Password)
+	case err != nil:
+		release()
+		return res, err
+	default:
+		pwOK, err = checkPassword(u.PasswordHash, in.Password)
+	}
+	release()
+	var fail error
+	switch {
+	case err != nil:
+		return res, err
+	case u.ID == "":
+		fail = ErrNoSuchUser
+	case !pwOK:
+		fail = ErrBadPassword
+	case u.Active == nil:
+		fail = ErrNotEnrolled
+	default:
+		res, fail = s.secondFactor(&u, in.Code, now)
+	}
+	if fail == nil || errors.Is(fail, ErrNotEnrolled) {
+		if err := s.store.Clear(ukey); err != nil {
+			return res, err
+		}
+		if res.Recovery {
+			s.audit(AuditEvent{Event: "recovery_used", User: in.ID, Addr: in.Addr})
+		}
+		return res, fail
+	}
+	if errors.Is(fail, ErrRolledBack) || errors.Is(fail, ErrCorrupt) || errors.Is(fail, ErrWrongKey) {
+		return res, fail
+	}
+	s.failed(in.ID, in.Addr, fail, counted, now)
+	return res, fail
+}
+
+// failed records a failed attempt: the address's count, and audit lines
+// for the failure and for a lockout it started.
+func (s *Service) failed(id, addr string, why error, counted ThrottleInfo, now time.Time) {
+	s.audit(AuditEvent{Event: "signin_failure", User: id, Addr: addr, Reason: reason(why)})
+	if now.Before(counted.LockedUntil) {
+		s.audit(AuditEvent{Event: "lockout", User: id, Until: counted.LockedUntil})
+	}
+	if k := addrKey(addr); k != "" {
+		t, err := s.store.Attempt(k, now, s.addrPolicy())
+		if err == nil && now.Before(t.LockedUntil) {
+			s.audit(AuditEvent{Event: "lockout", Addr: addr, Until: t.LockedUntil})
+		}
+	}
+}
+
+// secondFactor checks code (a TOTP code or a recovery code) and spends it.
+func (s *Service) secondFactor(u *User, code string, now time.Time) (SignInResult, error) {
+	var res SignInResult
+	if rc, ok := normalizeRecovery(code); ok {
+		left, err := s.useRecovery(u.ID, rc)
+		if err != nil {
+			return res, err
+		}
+		return SignInResult{Recovery: true, RecoveryLeft: left}, nil
+	}
+	res.RecoveryLeft = len(u.Recovery)
+	step, ok := s.matchCode(u.Active, code, now)
+	if !ok {
+		return res, ErrBadCode
+	}
+	return res, s.store.Spend(u.ID, u.Active.ID, step)
+}
+
+// VerifyCode checks a user's second factor alone, for an application that
+// checked the password itself (or asks for a code again before a risky
+// action): the code (or a recovery code) must be right and unused, and the
+// attempt counts towards the user's lockout like a login. No password is
+// hashed, so it is cheap.
+func (s *Service) VerifyCode(id, code string) error {
+	now := s.opts.Now()
+	if len(code) > MaxCodeLen {
+		return fmt.Errorf("verify code of %q: %w", id, ErrBadCode)
+	}
+	counted, err := s.store.Attempt(userKey(id), now, s.userPolicy())
+	if err != nil {
+		return fmt.Errorf("verify code of %q: %w", id, err)
+	}
+	u, err := s.store.Get(id)
+	if err == nil && u.Active == nil {
+		err = ErrNotEnrolled
 	}
 	if err == nil {
-		err = result
+		_, err = s.secondFactor(&u, code, now)
+	}
+	switch {
+	case err == nil:
+		err = s.store.Clear(userKey(id))
+	case errors.Is(err, ErrBadCode), errors.Is(err, ErrReplay), errors.Is(err, ErrBadRecoveryCode), errors.Is(err, ErrNoSuchUser):
+		s.failed(id, "", err, counted, now)
 	}
 	if err != nil {
-		return fmt.Errorf("login %q: %w", id, err)
+		return fmt.Errorf("verify code of %q: %w", id, err)
 	}
 	return nil
 }
 
-// dummy is a hash no password matches, for equal timing on unknown users.
+// hashSlot waits for a password-check slot.
+func (s *Service) hashSlot(ctx context.Context) (func(), error) {
+	select {
+	case s.hashes <- struct{}{}:
+		return func() { <-s.hashes }, nil
+	default:
+	}
+	t := time.NewTimer(s.opts.HashWait)
+	defer t.Stop()
+	select {
+	case s.hashes <- struct{}{}:
+		return func() { <-s.hashes }, nil
+	case <-t.C:
+		return nil, ErrBusy
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", ErrBusy, ctx.Err())
+	}
+}
+
+// dummy is a hash no password matches, with the cost of real ones, for
+// equal timing on unknown users.
 func (s *Service) dummy() string {
 	s.dummyOnce.Do(func() {
 		pw := make([]byte, 32)
@@ -375,6 +651,33 @@ func (s *Service) dummy() string {
 		s.dummyHash, _ = hashPassword(pw, s.opts.Password)
 	})
 	return s.dummyHash
+}
+
+// userKey and addrKey name the attempt counters of a user ID and of a
+// client address. IPv6 addresses count per /64, what one client usually
+// holds.
+func userKey(id string) string { return "user:" + id }
+
+func addrKey(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return "addr:" + addr
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return "addr:" + p.String()
+	}
+	return "addr:" + ip.String()
+}
+
+func randomID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // NormalizeCode strips the spaces and dashes people type inside codes.

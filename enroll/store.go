@@ -9,6 +9,10 @@ import (
 // Factor is one TOTP second factor: the shared secret and how codes are
 // made from it, as the Key URI tells the authenticator.
 type Factor struct {
+	// ID names this factor (random, made by Begin), so that a code checked
+	// against one factor is never spent on a factor that replaced it
+	// meanwhile (Store.Spend compares it).
+	ID        string             `json:"id,omitempty"`
 	Secret    []byte             `json:"secret"`
 	Issuer    string             `json:"issuer,omitempty"`
 	Account   string             `json:"account"` // the name in the authenticator: the user ID
@@ -51,12 +55,13 @@ type User struct {
 	// LastStep is the highest TOTP time step accepted so far (by Confirm or
 	// Login). Codes of that step or earlier are replays. HasLastStep tells
 	// step 0 from "none yet".
-	LastStep    uint64    `json:"last_step,omitempty"`
-	HasLastStep bool      `json:"has_last_step,omitempty"`
-	Failures    int       `json:"failures,omitempty"` // consecutive failed logins
-	LockedUntil time.Time `json:"locked_until,omitzero"`
-	Created     time.Time `json:"created"`
-	Modified    time.Time `json:"modified"`
+	LastStep    uint64 `json:"last_step,omitempty"`
+	HasLastStep bool   `json:"has_last_step,omitempty"`
+	// Recovery holds the hashes (recoveryHash) of the one-time recovery
+	// codes not used yet.
+	Recovery []string  `json:"recovery,omitempty"`
+	Created  time.Time `json:"created"`
+	Modified time.Time `json:"modified"`
 }
 
 // Clone returns a deep copy, secrets included.
@@ -64,12 +69,34 @@ func (u *User) Clone() User {
 	c := *u
 	c.Active = u.Active.clone()
 	c.Pending = u.Pending.clone()
+	c.Recovery = append([]string(nil), u.Recovery...)
 	return c
 }
 
-// Store keeps users durably. Implementations must be safe for concurrent
-// use, and Update must be atomic: the replay guard and the failure counter
-// depend on no two logins reading the same state.
+// Throttle is the policy of one attempt counter (Store.Attempt): after
+// MaxFailures attempts without a success the key is locked for Lockout,
+// each further lockout doubling it up to MaxLockout; after Forget without
+// an attempt or a lock the escalation starts over.
+type Throttle struct {
+	MaxFailures int
+	Lockout     time.Duration
+	MaxLockout  time.Duration
+	Forget      time.Duration
+}
+
+// ThrottleInfo is the state of one attempt counter.
+type ThrottleInfo struct {
+	Failures    int       // attempts counted since the last lock or success
+	Lockouts    int       // lockouts since the last success (within Forget)
+	LockedUntil time.Time // zero, or the end of the current or last lock
+}
+
+// Store keeps users and attempt counters durably. Implementations must be
+// safe for concurrent use, by several processes where they say so, and
+// decide the replay guard (Spend) and the counters (Attempt) atomically in
+// the store itself, never from a copy in one process's memory. The
+// conformance suite (storeConformance in conformance_test.go) runs against
+// every implementation.
 type Store interface {
 	// IDs returns every user ID, sorted.
 	IDs() ([]string, error)
@@ -78,9 +105,33 @@ type Store interface {
 	// Create adds a new user, or fails with ErrUserExists.
 	Create(u User) error
 	// Update calls fn with a copy of the user and saves what fn leaves in
-	// it. If fn returns an error nothing is saved and Update returns it.
-	// ErrNoSuchUser if there is no such user (fn is not called).
+	// it, with no other change to that user in between. If fn returns an
+	// error nothing is saved and Update returns it. ErrNoSuchUser if there
+	// is no such user (fn is not called).
 	Update(id string, fn func(u *User) error) error
 	// Delete removes the user, or fails with ErrNoSuchUser.
 	Delete(id string) error
+
+	// Spend records TOTP step as used by the user's active factor, if
+	// that factor's ID is still factorID and step is later than every step
+	// used so far. Otherwise it changes nothing and returns ErrReplay (an
+	// older or equal step), ErrBadCode (the factor was replaced or
+	// removed) or ErrNoSuchUser. Of many concurrent Spends of one step,
+	// exactly one succeeds.
+	Spend(id, factorID string, step uint64) error
+
+	// Attempt counts one attempt on key (any string: a user ID, an
+	// address) under policy p at now. If key is locked at now it counts
+	// nothing and returns a *LockoutError. Otherwise the attempt counts
+	// and may go on; if it reaches p.MaxFailures it also locks the key, so
+	// that of many concurrent attempts at most p.MaxFailures pass. The
+	// returned info is the state after the attempt.
+	Attempt(key string, now time.Time, p Throttle) (ThrottleInfo, error)
+	// Throttled returns key's state (the zero value for an unknown key).
+	Throttled(key string) (ThrottleInfo, error)
+	// Clear forgets key's counter: the attempts succeeded.
+	Clear(key string) error
+
+	// Close releases the store's files or connections.
+	Close() error
 }

@@ -3,16 +3,19 @@
 # installed. Checks each with dpkg and installs only what is missing, running
 # `apt-get update` at most once. Not root: prints the exact apt line and fails.
 #
-# Groups: build (cgo + fyne GL/X11 headers), test (oathtool, Xvfb, keyring,
+# Groups: build (cgo + fyne GL/X11 headers), test (PostgreSQL, oathtool, Xvfb, keyring,
 # zbar, CJK font), bench (zbar-tools, zxing-cpp-tools), ui (xvfb, xdotool,
 # imagemagick, fonts), windows (mingw-w64), e2e (headless Chromium and
 # chromedriver for the enrollment panel's browser test), package (what `make
 # package-linux` and `make package-windows` need besides build: mingw-w64,
-# xz), icon (rsvg-convert, to re-render assets/icon.png and icon.ico).
+# xz), icon (rsvg-convert, to re-render assets/icon.png and icon.ico),
+# mobile (EGL/GLES headers for -tags mobile, Xvfb, openbox, xdotool, xclip,
+# oathtool for make test-mobile), sync (Syncthing, for make test-sync and
+# soak-sync).
 set -eu
 
 pkgs_build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-pkgs_test="oathtool xvfb xauth xclip dbus dbus-x11 gnome-keyring zbar-tools imagemagick fonts-noto-cjk openbox xdotool x11-utils"
+pkgs_test="postgresql oathtool xvfb xauth xclip dbus dbus-x11 gnome-keyring zbar-tools imagemagick fonts-noto-cjk openbox xdotool x11-utils"
 pkgs_ui="xvfb xauth xdotool imagemagick fonts-noto-cjk x11-utils"
 pkgs_bench="zbar-tools zxing-cpp-tools xvfb xauth"
 pkgs_windows="gcc-mingw-w64-x86-64"
@@ -20,6 +23,8 @@ pkgs_run="fonts-noto-cjk"
 pkgs_e2e="chromium chromium-driver fonts-noto-core"
 pkgs_package="gcc-mingw-w64-x86-64 xz-utils"
 pkgs_icon="librsvg2-bin"
+pkgs_mobile="libegl-dev libgles-dev xvfb xauth openbox xdotool xclip x11-utils oathtool imagemagick fonts-noto-cjk"
+pkgs_sync="syncthing"
 
 want=""
 for group in "$@"; do
@@ -33,6 +38,8 @@ for group in "$@"; do
 	e2e) want="$want $pkgs_e2e" ;;
 	package) want="$want $pkgs_package" ;;
 	icon) want="$want $pkgs_icon" ;;
+	mobile) want="$want $pkgs_mobile" ;;
+	sync) want="$want $pkgs_sync" ;;
 	*) echo "deps.sh: unknown group $group" >&2; exit 2 ;;
 	esac
 done

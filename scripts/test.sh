@@ -15,12 +15,25 @@ if [ -n "$bad" ]; then echo "gofmt needed:"; echo "$bad"; exit 1; fi
 go vet ./...
 go vet -tags migrated_fynedo ./...
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags migrated_fynedo ./...
-for pkg in accounts scanner enroll cli; do
+for pkg in accounts vault formats internal scanner enroll cli; do
 	[ -d "$pkg" ] || continue
 	if go list -deps "./$pkg/..." | grep -q '^fyne.io/'; then
 		echo "layering: ./$pkg must not import Fyne"; exit 1
 	fi
 done
+# Dependencies point one way: accounts <- vault <- formats <- app, cli.
+layer() { # layer PKG FORBIDDEN...: PKG's own (non-test) imports name none of FORBIDDEN
+	pkg=$1; shift
+	for dep in "$@"; do
+		if go list -deps "./$pkg/" | grep -qx "github.com/nidan-auth/nidan/$dep"; then
+			echo "layering: ./$pkg must not import $dep"; exit 1
+		fi
+	done
+}
+layer accounts vault formats scanner enroll
+layer vault formats scanner enroll
+layer formats scanner enroll
+layer enroll vault formats
 
 echo "== go test -race (real Secret Service in a private D-Bus session, X11 tests on a private Xvfb display;"
 echo "   app/realwin drives the real binary on Xvfb displays of its own with openbox, xdotool and xclip)"

@@ -1,25 +1,33 @@
 // Package panel is a small web control panel over an enroll.Service: a user
 // signs in with ID and password (and a code once two-step login is on),
 // opens the two-step verification settings, scans the QR code or types the
-// setup key, and enables it with a first code. It is the seed's console in a
-// browser, for trying an authenticator end to end; `nidan enroll serve` runs
-// it.
+// setup key, enables it with a first code and keeps the recovery codes. It
+// speaks English and Japanese. `nidan enroll serve` runs it; an existing
+// net/http application can mount it, or use the enroll package directly
+// (see the package example).
 //
-// Security, in short (docs/enroll-store.md has more): sessions live in
-// memory behind a random 256-bit cookie (HttpOnly, SameSite=Strict, Secure
-// over TLS or when Options.SecureCookies is set), renewed at sign-in; every
-// POST carries a per-session CSRF token and, when the browser sends one, an
-// Origin matching the host; failed sign-ins count towards the service's
-// lockout, which is the rate limit; a failed sign-in never says whether the
-// ID, the password or the code was wrong. Pages are no-store and framed by
-// nobody, with a strict Content-Security-Policy.
+// Security, in short (docs/enroll-store.md has more): anonymous visitors
+// cost no server state (the sign-in form's CSRF token is a MAC of a cookie
+// the browser holds), so no amount of anonymous traffic can push out a
+// signed-in session; signed-in sessions live in memory behind a random
+// 256-bit cookie (HttpOnly, SameSite=Strict, Secure over TLS or when
+// Options.SecureCookies is set), made at sign-in. Requests for a host not in
+// Options.Hosts are refused (DNS rebinding); every POST carries a CSRF token
+// and, when the browser sends one, an Origin matching the host; bodies are
+// capped. Failed sign-ins count per user and per address in the store
+// (escalating lockouts) and password checks are bounded (503 with
+// Retry-After when busy); a failed sign-in never says whether the ID, the
+// password or the code was wrong. Pages are no-store and framed by nobody,
+// with a strict Content-Security-Policy.
 //
 // This package must not import Fyne.
 package panel
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
@@ -28,8 +36,10 @@ import (
 	"image"
 	_ "image/png" // DecodeConfig of the QR code
 	"log"
+	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,45 +61,64 @@ var panelCSS = func() []byte {
 
 const (
 	cookieName         = "nidan_session"
+	preCookieName      = "nidan_pre" // the anonymous sign-in form's cookie
 	defaultSessionTTL  = 30 * time.Minute
 	defaultMaxSessions = 10000
+	maxBody            = 16 << 10
 )
 
 // Options tunes a Panel. The zero value is fine for a loopback server.
 type Options struct {
-	// SecureCookies sets the Secure flag on the session cookie even for
-	// plain HTTP requests (behind a TLS-terminating proxy). Requests that
-	// arrive over TLS always get it.
+	// Name is the panel's title; default the service's issuer.
+	Name string
+	// Hosts are the host names (HOST or HOST:PORT, as browsers send them in
+	// Host) the panel answers to; other requests get 421. Empty allows any
+	// host, which is only safe behind a proxy that checks it: a DNS
+	// rebinding page could otherwise talk to a loopback panel.
+	Hosts []string
+	// SecureCookies sets the Secure flag on cookies even for plain HTTP
+	// requests (behind a TLS-terminating proxy). Requests that arrive over
+	// TLS always get it.
 	SecureCookies bool
 	// SessionTTL is how long a session lasts without activity; default 30m.
 	SessionTTL time.Duration
-	// MaxSessions bounds memory; the oldest sessions go first. Default 10000.
+	// MaxSessions bounds the signed-in sessions kept; past it the one idle
+	// longest goes. Default 10000. Anonymous visitors hold none.
 	MaxSessions int
+	// Secret keys the sign-in form's CSRF tokens; panels behind one load
+	// balancer without sticky sessions need the same one. Default random.
+	Secret []byte
+	// ClientAddr returns the client's IP address for the per-address
+	// limit; default the connection's remote address. Behind a proxy, take
+	// it from the header that proxy sets (and only then).
+	ClientAddr func(*http.Request) string
 	// ErrorLog receives internal errors (never secrets); nil = log.Default().
 	ErrorLog *log.Logger
 }
 
 // Panel is the control panel's http.Handler.
 type Panel struct {
-	svc  *enroll.Service
-	opts Options
-	mux  *http.ServeMux
+	svc    *enroll.Service
+	opts   Options
+	mux    *http.ServeMux
+	hosts  map[string]bool
+	secret []byte
 
 	mu       sync.Mutex
 	sessions map[string]*session
 }
 
-// session is one browser's state. id, csrf, user and withCode never change
-// after creation (signing in makes a new session); the rest is guarded by
-// Panel.mu.
+// session is one signed-in browser. id, csrf, user and withCode never
+// change after creation (signing in makes a new session); the rest is
+// guarded by Panel.mu.
 type session struct {
 	id       string
 	csrf     string
-	user     string // "" = not signed in
-	withCode bool   // signed in with a code (two-step login was on)
+	user     string
+	withCode bool // signed in with a code (two-step login was on)
 
-	flash   string // one-time message for the next page
-	flashOK bool
+	flash   *message // one-time message for the next page
+	codes   []string // recovery codes to show once
 	expires time.Time
 }
 
@@ -104,16 +133,43 @@ func New(svc *enroll.Service, opts Options) *Panel {
 	if opts.ErrorLog == nil {
 		opts.ErrorLog = log.Default()
 	}
-	p := &Panel{svc: svc, opts: opts, mux: http.NewServeMux(), sessions: map[string]*session{}}
+	if opts.Name == "" {
+		opts.Name = svc.Options().Issuer
+	}
+	if opts.ClientAddr == nil {
+		opts.ClientAddr = func(r *http.Request) string {
+			host, _, err := net.SplitHostPort(r.RemoteAddr)
+			if err != nil {
+				return r.RemoteAddr
+			}
+			return host
+		}
+	}
+	p := &Panel{svc: svc, opts: opts, mux: http.NewServeMux(), sessions: map[string]*session{}, secret: opts.Secret}
+	if len(p.secret) == 0 {
+		p.secret = make([]byte, 32)
+		if _, err := rand.Read(p.secret); err != nil {
+			panic("panel: crypto/rand failed: " + err.Error())
+		}
+	}
+	if len(opts.Hosts) > 0 {
+		p.hosts = map[string]bool{}
+		for _, h := range opts.Hosts {
+			p.hosts[strings.ToLower(h)] = true
+		}
+	}
 	p.mux.HandleFunc("GET /{$}", p.onIndex)
-	p.mux.HandleFunc("POST /login", p.post(p.onLogin))
+	p.mux.HandleFunc("POST /login", p.onLogin)
 	p.mux.HandleFunc("POST /logout", p.post(p.onLogout))
 	p.mux.HandleFunc("GET /settings", p.onSettings)
-	p.mux.HandleFunc("POST /settings/begin", p.post(p.signedIn(p.onBegin)))
-	p.mux.HandleFunc("POST /settings/abandon", p.post(p.signedIn(p.onAbandon)))
-	p.mux.HandleFunc("POST /settings/enable", p.post(p.signedIn(p.onEnable)))
+	p.mux.HandleFunc("POST /settings/begin", p.post(p.onBegin))
+	p.mux.HandleFunc("POST /settings/abandon", p.post(p.onAbandon))
+	p.mux.HandleFunc("POST /settings/enable", p.post(p.onEnable))
+	p.mux.HandleFunc("POST /settings/recovery", p.post(p.onRecovery))
+	p.mux.HandleFunc("POST /settings/disable", p.post(p.onDisable))
 	p.mux.HandleFunc("GET /static/panel.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "max-age=3600")
 		_, _ = w.Write(panelCSS)
 	})
 	return p
@@ -127,18 +183,42 @@ func (p *Panel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
+	if p.hosts != nil && !p.hosts[strings.ToLower(r.Host)] {
+		// Plain text and no session: a rebinding page learns nothing.
+		http.Error(w, "unknown host name", http.StatusMisdirectedRequest)
+		return
+	}
+	if o := r.Header.Get("Origin"); o != "" && o != "null" {
+		if u, err := url.Parse(o); err != nil || !strings.EqualFold(u.Host, r.Host) {
+			p.fail(w, r, http.StatusForbidden, "err.foreign")
+			return
+		}
+	}
+	if r.Method == http.MethodPost && r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		p.fail(w, r, http.StatusForbidden, "err.foreign")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	p.mux.ServeHTTP(w, r)
 }
 
 // page is what the templates see.
 type page struct {
-	Title, Issuer        string
+	Lang, LangSwitch     string
+	Title, Name          string
 	Message, MessageKind string
 	CSRF                 string
+	ID                   string // the sign-in form's ID, kept after a refusal
 	User                 string
 	WithCode, Enabled    bool
+	RecoveryLeft         int
+	Codes                []string
 	Enrollment           *enrollmentView
 }
+
+// T translates a catalog key; Tf formats one.
+func (pg page) T(key string) string               { return tr(pg.Lang, key) }
+func (pg page) Tf(key string, args ...any) string { return tr(pg.Lang, key, args...) }
 
 type enrollmentView struct {
 	QR             template.URL // data:image/png;base64,…
@@ -148,19 +228,30 @@ type enrollmentView struct {
 	Digits, Period int
 }
 
-func (p *Panel) render(w http.ResponseWriter, status int, name string, s *session, pg page) {
-	pg.Issuer = p.svc.Options().Issuer
+func (p *Panel) secure(r *http.Request) bool { return p.opts.SecureCookies || r.TLS != nil }
+
+func (p *Panel) render(w http.ResponseWriter, r *http.Request, status int, name, title string, s *session, pg page, msg *message) {
+	pg.Lang = language(w, r, p.secure(r))
+	pg.LangSwitch = r.URL.Path + "?lang=" + tr(pg.Lang, "lang.otherCode")
+	if r.Method != http.MethodGet {
+		pg.LangSwitch = "/?lang=" + tr(pg.Lang, "lang.otherCode")
+	}
+	pg.Name, pg.Title = p.opts.Name, tr(pg.Lang, title)
 	if s != nil {
 		pg.CSRF = s.csrf
 		p.mu.Lock()
-		if s.flash != "" && pg.Message == "" {
-			pg.Message, pg.MessageKind = s.flash, "error"
-			if s.flashOK {
-				pg.MessageKind = "ok"
-			}
+		if msg == nil {
+			msg = s.flash
 		}
-		s.flash = ""
+		s.flash = nil
+		pg.Codes, s.codes = s.codes, nil
 		p.mu.Unlock()
+	}
+	if msg != nil {
+		pg.Message, pg.MessageKind = tr(pg.Lang, msg.Key, msg.Args...), "error"
+		if msg.OK {
+			pg.MessageKind = "ok"
+		}
 	}
 	var buf bytes.Buffer
 	if err := pages.ExecuteTemplate(&buf, name, pg); err != nil {
@@ -173,51 +264,92 @@ func (p *Panel) render(w http.ResponseWriter, status int, name string, s *sessio
 	_, _ = w.Write(buf.Bytes())
 }
 
-func (p *Panel) fail(w http.ResponseWriter, status int, msg string) {
-	p.render(w, status, "error", nil, page{Title: "Error", Message: msg, MessageKind: "error"})
+func (p *Panel) fail(w http.ResponseWriter, r *http.Request, status int, key string) {
+	p.render(w, r, status, "error", "err.title", nil, page{}, &message{Key: key})
 }
 
-func (p *Panel) internal(w http.ResponseWriter, what string, err error) {
+func (p *Panel) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
 	p.opts.ErrorLog.Printf("panel: %s: %v", what, err)
-	p.fail(w, http.StatusInternalServerError, "Something went wrong on the server; nothing was changed.")
+	p.fail(w, r, http.StatusInternalServerError, "err.internal")
+}
+
+// loginForm renders the sign-in page with a fresh anonymous CSRF pair:
+// a random cookie and its MAC in the form. Nothing is kept on the server.
+func (p *Panel) loginForm(w http.ResponseWriter, r *http.Request, status int, id string, msg *message) {
+	var pre string
+	if c, err := r.Cookie(preCookieName); err == nil && len(c.Value) == 43 {
+		pre = c.Value
+	} else {
+		pre = randomToken()
+		http.SetCookie(w, &http.Cookie{Name: preCookieName, Value: pre, Path: "/", HttpOnly: true,
+			Secure: p.secure(r), SameSite: http.SameSiteStrictMode})
+	}
+	p.render(w, r, status, "login", "signin.title", nil, page{CSRF: p.preToken(pre), ID: id}, msg)
+}
+
+func (p *Panel) preToken(pre string) string {
+	m := hmac.New(sha256.New, p.secret)
+	m.Write([]byte("nidan-panel-login\x00" + pre))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 func (p *Panel) onIndex(w http.ResponseWriter, r *http.Request) {
-	s := p.session(w, r, true)
-	if s.user != "" {
+	if s := p.session(r); s != nil {
 		http.Redirect(w, r, "/settings", http.StatusSeeOther)
 		return
 	}
-	p.render(w, http.StatusOK, "login", s, page{Title: "Sign in"})
+	p.loginForm(w, r, http.StatusOK, "", nil)
 }
 
-func (p *Panel) onLogin(w http.ResponseWriter, r *http.Request, s *session) {
+func (p *Panel) onLogin(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		p.fail(w, r, http.StatusBadRequest, "err.form")
+		return
+	}
+	c, err := r.Cookie(preCookieName)
+	if err != nil {
+		p.fail(w, r, http.StatusForbidden, "err.expired")
+		return
+	}
+	if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(p.preToken(c.Value))) != 1 {
+		p.fail(w, r, http.StatusForbidden, "err.stale")
+		return
+	}
 	id := r.PostFormValue("id")
 	password := []byte(r.PostFormValue("password"))
 	defer clear(password)
-	err := p.svc.Login(id, password, r.PostFormValue("code"))
+	res, err := p.svc.SignIn(r.Context(), enroll.SignIn{ID: id, Password: password,
+		Code: r.PostFormValue("code"), Addr: p.opts.ClientAddr(r)})
 	withCode := err == nil
+	if !enroll.ValidUserID(id) {
+		id = "" // not worth showing back
+	}
 	switch {
 	case err == nil, errors.Is(err, enroll.ErrNotEnrolled):
 		// Signed in; ErrNotEnrolled means the password matched and the
 		// user has no second factor yet, which the settings page offers.
+	case errors.Is(err, enroll.ErrBusy):
+		w.Header().Set("Retry-After", "2")
+		p.loginForm(w, r, http.StatusServiceUnavailable, id, &message{Key: "busy"})
+		return
 	case errors.Is(err, enroll.ErrLockedOut):
-		p.render(w, http.StatusTooManyRequests, "login", s, page{Title: "Sign in", MessageKind: "error",
-			Message: "Too many failed sign-ins. Wait a few minutes, then try again."})
+		p.loginForm(w, r, http.StatusTooManyRequests, id, &message{Key: "signin.locked"})
 		return
 	case errors.Is(err, enroll.ErrNoSuchUser), errors.Is(err, enroll.ErrBadPassword),
-		errors.Is(err, enroll.ErrBadCode), errors.Is(err, enroll.ErrReplay):
+		errors.Is(err, enroll.ErrBadCode), errors.Is(err, enroll.ErrReplay), errors.Is(err, enroll.ErrBadRecoveryCode):
 		// One message for all: an attacker must not learn which part was wrong.
-		p.render(w, http.StatusUnauthorized, "login", s, page{Title: "Sign in", MessageKind: "error",
-			Message: "Sign-in failed: the ID, password or code is wrong. (A code works only once; wait for the next one.)"})
+		p.loginForm(w, r, http.StatusUnauthorized, id, &message{Key: "signin.failed"})
 		return
 	default:
-		p.internal(w, "login", err)
+		p.internal(w, r, "login", err)
 		return
 	}
 	// A fresh session ID at sign-in, so a planted cookie is worth nothing.
-	p.drop(s)
-	p.newSession(w, r, id, withCode)
+	s := p.newSession(w, r, id, withCode)
+	if res.Recovery {
+		p.setFlash(s, &message{Key: "recovery.used", Args: []any{res.RecoveryLeft}})
+	}
+	http.SetCookie(w, &http.Cookie{Name: preCookieName, Path: "/", MaxAge: -1})
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
 }
 
@@ -228,8 +360,8 @@ func (p *Panel) onLogout(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 func (p *Panel) onSettings(w http.ResponseWriter, r *http.Request) {
-	s := p.session(w, r, false)
-	if s == nil || s.user == "" {
+	s := p.session(r)
+	if s == nil {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
@@ -240,21 +372,21 @@ func (p *Panel) onSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		p.internal(w, "settings", err)
+		p.internal(w, r, "settings", err)
 		return
 	}
-	pg := page{Title: "Two-step verification", User: s.user, WithCode: s.withCode, Enabled: u.Enabled}
+	pg := page{User: s.user, WithCode: s.withCode, Enabled: u.Enabled, RecoveryLeft: u.Recovery}
 	if u.Pending {
 		e, err := p.svc.Pending(s.user)
 		if err != nil && !errors.Is(err, enroll.ErrNoPending) {
-			p.internal(w, "settings", err)
+			p.internal(w, r, "settings", err)
 			return
 		}
 		if e != nil {
 			pg.Enrollment = newEnrollmentView(e)
 		}
 	}
-	p.render(w, http.StatusOK, "settings", s, pg)
+	p.render(w, r, http.StatusOK, "settings", "settings.title", s, pg, nil)
 }
 
 func newEnrollmentView(e *enroll.Enrollment) *enrollmentView {
@@ -273,7 +405,7 @@ func newEnrollmentView(e *enroll.Enrollment) *enrollmentView {
 
 func (p *Panel) onBegin(w http.ResponseWriter, r *http.Request, s *session) {
 	if _, err := p.svc.Begin(s.user); err != nil {
-		p.internal(w, "begin enrollment", err)
+		p.internal(w, r, "begin enrollment", err)
 		return
 	}
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
@@ -281,95 +413,114 @@ func (p *Panel) onBegin(w http.ResponseWriter, r *http.Request, s *session) {
 
 func (p *Panel) onAbandon(w http.ResponseWriter, r *http.Request, s *session) {
 	if err := p.svc.Abandon(s.user); err != nil {
-		p.internal(w, "abandon enrollment", err)
+		p.internal(w, r, "abandon enrollment", err)
 		return
 	}
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
 }
 
 func (p *Panel) onEnable(w http.ResponseWriter, r *http.Request, s *session) {
-	err := p.svc.Confirm(s.user, r.PostFormValue("code"))
+	codes, err := p.svc.Enable(s.user, r.PostFormValue("code"))
 	switch {
 	case err == nil:
-		p.setFlash(s, "Two-step verification is on. From now on, sign in with your password and a code.", true)
+		p.setFlash(s, &message{Key: "enable.ok", OK: true})
+		p.mu.Lock()
+		s.codes = codes
+		p.mu.Unlock()
 	case errors.Is(err, enroll.ErrBadCode):
-		p.setFlash(s, "That code is not right. Check the time on your device, wait for a fresh code and type it again.", false)
+		p.setFlash(s, &message{Key: "enable.bad"})
 	case errors.Is(err, enroll.ErrNoPending):
-		p.setFlash(s, "This setup was cancelled or replaced; start again.", false)
+		p.setFlash(s, &message{Key: "enable.gone"})
 	default:
-		p.internal(w, "enable", err)
+		p.internal(w, r, "enable", err)
 		return
 	}
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
 }
 
-func (p *Panel) setFlash(s *session, msg string, ok bool) {
+func (p *Panel) onRecovery(w http.ResponseWriter, r *http.Request, s *session) {
+	codes, err := p.svc.RegenerateRecovery(s.user)
+	if err != nil && !errors.Is(err, enroll.ErrNotEnrolled) {
+		p.internal(w, r, "recovery codes", err)
+		return
+	}
 	p.mu.Lock()
-	s.flash, s.flashOK = msg, ok
+	s.codes = codes
+	p.mu.Unlock()
+	http.Redirect(w, r, "/settings", http.StatusSeeOther)
+}
+
+func (p *Panel) onDisable(w http.ResponseWriter, r *http.Request, s *session) {
+	err := p.svc.Disable(s.user, r.PostFormValue("code"))
+	switch {
+	case err == nil:
+		p.setFlash(s, &message{Key: "disable.ok", OK: true})
+	case errors.Is(err, enroll.ErrLockedOut):
+		p.setFlash(s, &message{Key: "signin.locked"})
+	case errors.Is(err, enroll.ErrBadCode), errors.Is(err, enroll.ErrReplay), errors.Is(err, enroll.ErrBadRecoveryCode),
+		errors.Is(err, enroll.ErrNotEnrolled):
+		p.setFlash(s, &message{Key: "disable.bad"})
+	default:
+		p.internal(w, r, "disable", err)
+		return
+	}
+	http.Redirect(w, r, "/settings", http.StatusSeeOther)
+}
+
+func (p *Panel) setFlash(s *session, m *message) {
+	p.mu.Lock()
+	s.flash = m
 	p.mu.Unlock()
 }
 
-// post wraps a POST handler with the session, Origin and CSRF checks.
+// post wraps a signed-in POST handler with the session and CSRF checks.
 func (p *Panel) post(h func(http.ResponseWriter, *http.Request, *session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-		if o := r.Header.Get("Origin"); o != "" && o != "null" {
-			if u, err := url.Parse(o); err != nil || u.Host != r.Host {
-				p.fail(w, http.StatusForbidden, "This request came from another site and was refused.")
+		s := p.session(r)
+		if s == nil {
+			if _, err := r.Cookie(cookieName); err != nil {
+				http.Redirect(w, r, "/", http.StatusSeeOther) // never signed in
 				return
 			}
-		}
-		s := p.session(w, r, false)
-		if s == nil {
-			p.fail(w, http.StatusForbidden, "Your session has expired. Go back to the start and try again.")
+			p.fail(w, r, http.StatusForbidden, "err.expired")
 			return
 		}
 		if err := r.ParseForm(); err != nil {
-			p.fail(w, http.StatusBadRequest, "The form could not be read.")
+			p.fail(w, r, http.StatusBadRequest, "err.form")
 			return
 		}
 		if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.csrf)) != 1 {
-			p.fail(w, http.StatusForbidden, "The form is out of date. Go back, reload the page and try again.")
+			p.fail(w, r, http.StatusForbidden, "err.stale")
 			return
 		}
 		h(w, r, s)
 	}
 }
 
-func (p *Panel) signedIn(h func(http.ResponseWriter, *http.Request, *session)) func(http.ResponseWriter, *http.Request, *session) {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		if s.user == "" {
-			http.Redirect(w, r, "/", http.StatusSeeOther)
-			return
-		}
-		h(w, r, s)
-	}
-}
-
-// session returns the request's live session, extending it; with create
-// it starts a new anonymous one when there is none, else it returns nil.
-func (p *Panel) session(w http.ResponseWriter, r *http.Request, create bool) *session {
-	if c, err := r.Cookie(cookieName); err == nil {
-		p.mu.Lock()
-		s, ok := p.sessions[c.Value]
-		now := time.Now()
-		if ok && now.Before(s.expires) {
-			s.expires = now.Add(p.opts.SessionTTL)
-			p.mu.Unlock()
-			return s
-		}
-		if ok {
-			delete(p.sessions, c.Value)
-		}
-		p.mu.Unlock()
-	}
-	if !create {
+// session returns the request's live signed-in session, extending it, or nil.
+func (p *Panel) session(r *http.Request) *session {
+	c, err := r.Cookie(cookieName)
+	if err != nil {
 		return nil
 	}
-	return p.newSession(w, r, "", false)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, ok := p.sessions[c.Value]
+	now := time.Now()
+	if ok && now.Before(s.expires) {
+		s.expires = now.Add(p.opts.SessionTTL)
+		return s
+	}
+	if ok {
+		delete(p.sessions, c.Value)
+	}
+	return nil
 }
 
 func (p *Panel) newSession(w http.ResponseWriter, r *http.Request, user string, withCode bool) *session {
+	if old := p.session(r); old != nil {
+		p.drop(old)
+	}
 	s := &session{id: randomToken(), csrf: randomToken(), user: user, withCode: withCode,
 		expires: time.Now().Add(p.opts.SessionTTL)}
 	p.mu.Lock()
@@ -383,6 +534,9 @@ func (p *Panel) newSession(w http.ResponseWriter, r *http.Request, user string, 
 // sweepLocked drops expired sessions and, if still full, the ones closest
 // to expiry.
 func (p *Panel) sweepLocked() {
+	if len(p.sessions) < p.opts.MaxSessions {
+		return
+	}
 	now := time.Now()
 	for id, s := range p.sessions {
 		if !now.Before(s.expires) {
@@ -408,7 +562,7 @@ func (p *Panel) drop(s *session) {
 
 func (p *Panel) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: cookieName, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		Secure: p.opts.SecureCookies || r.TLS != nil, SameSite: http.SameSiteStrictMode}
+		Secure: p.secure(r), SameSite: http.SameSiteStrictMode}
 }
 
 func randomToken() string {

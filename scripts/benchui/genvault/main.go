@@ -13,6 +13,7 @@ import (
 	"log"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/vault"
 )
 
 func main() {
@@ -23,7 +24,7 @@ func main() {
 	if *pw == "" || *out == "" {
 		log.Fatal("usage: genvault -n N -password PW -o PATH")
 	}
-	v, err := accounts.CreateVault(*out, []byte(*pw), accounts.VaultOptions{})
+	v, err := vault.Create(*out, []byte(*pw), vault.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,414 @@
+package enroll
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/pgtest"
+)
+
+// One PostgreSQL server for the package's tests, started on first use and
+// stopped by TestMain.
+var (
+	pgOnce sync.Once
+	pgSrv  *pgtest.Server
+	pgStop func()
+	pgErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if pgStop != nil {
+		pgStop()
+	}
+	os.Exit(code)
+}
+
+func postgresServer(t testing.TB) *pgtest.Server {
+	t.Helper()
+	pgOnce.Do(func() { pgSrv, pgStop, pgErr = pgtest.New() })
+	if pgErr != nil {
+		t.Fatal(pgErr)
+	}
+	return pgSrv
+}
+
+func testKey(b byte) []byte { return bytes.Repeat([]byte{b}, keyLen) }
+
+// storeKinds opens a fresh, empty store of each kind; reopen opens the
+// same store again (another process would see it so).
+type storeKind struct {
+	name string
+	open func(t testing.TB) (st Store, reopen func() Store)
+}
+
+var storeKinds = []storeKind{
+	{"file", func(t testing.TB) (Store, func() Store) {
+		path := filepath.Join(t.TempDir(), "enroll.json")
+		return must[*FileStore](t)(OpenFileStore(path)), func() Store { return must[*FileStore](t)(OpenFileStore(path)) }
+	}},
+	{"sqlite", func(t testing.TB) (Store, func() Store) {
+		path := filepath.Join(t.TempDir(), "enroll.db")
+		return must[*SQLStore](t)(OpenSQLite(path, testKey(1))), func() Store { return must[*SQLStore](t)(OpenSQLite(path, testKey(1))) }
+	}},
+	{"postgres", func(t testing.TB) (Store, func() Store) {
+		url := postgresServer(t).CreateDB(t)
+		return must[*SQLStore](t)(OpenPostgres(url, testKey(1))), func() Store { return must[*SQLStore](t)(OpenPostgres(url, testKey(1))) }
+	}},
+}
+
+func must[S Store](t testing.TB) func(S, error) Store {
+	return func(s S, err error) Store {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+}
+
+// forEachStore runs fn as a subtest per store kind.
+func forEachStore(t *testing.T, fn func(t *testing.T, st Store, reopen func() Store)) {
+	for _, k := range storeKinds {
+		t.Run(k.name, func(t *testing.T) {
+			st, reopen := k.open(t)
+			fn(t, st, reopen)
+		})
+	}
+}
+
+var t0 = time.Date(2026, 3, 1, 12, 0, 10, 123456789, time.UTC)
+
+func sampleUser(id string) User {
+	return User{ID: id, PasswordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+		Active: &Factor{ID: "f1", Secret: []byte("12345678901234567890"), Issuer: "Example", Account: id,
+			Algorithm: accounts.SHA1, Digits: 6, Period: 30, Created: t0},
+		Pending:  &Factor{ID: "f2", Secret: []byte("abcdefghijabcdefghij"), Account: id, Algorithm: accounts.SHA256, Digits: 8, Period: 60, Created: t0},
+		LastStep: 42, HasLastStep: true, Recovery: []string{"aa", "bb"}, Created: t0, Modified: t0.Add(time.Second)}
+}
+
+func TestStoreUsers(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st Store, reopen func() Store) {
+		if ids, err := st.IDs(); err != nil || len(ids) != 0 {
+			t.Fatalf("empty store IDs = %v, %v", ids, err)
+		}
+		if _, err := st.Get("alice"); !errors.Is(err, ErrNoSuchUser) {
+			t.Errorf("Get on empty: %v", err)
+		}
+		alice := sampleUser("alice")
+		for _, id := range []string{"carol", "alice", "bob", "日本語"} {
+			u := sampleUser(id)
+			if id == "bob" {
+				u.Active, u.Pending, u.HasLastStep, u.LastStep, u.Recovery = nil, nil, false, 0, nil
+			}
+			if err := st.Create(u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Create(alice); !errors.Is(err, ErrUserExists) {
+			t.Errorf("Create twice: %v, want ErrUserExists", err)
+		}
+		st = reopen()
+		ids, err := st.IDs()
+		if err != nil || !reflect.DeepEqual(ids, []string{"alice", "bob", "carol", "日本語"}) {
+			t.Errorf("IDs = %q, %v", ids, err)
+		}
+		got, err := st.Get("alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, alice) {
+			t.Errorf("Get:\n got %+v\nwant %+v", got, alice)
+		}
+		bob, _ := st.Get("bob")
+		if bob.Active != nil || bob.Pending != nil || bob.HasLastStep || len(bob.Recovery) != 0 {
+			t.Errorf("bob = %+v", bob)
+		}
+
+		boom := errors.New("boom")
+		if err := st.Update("alice", func(u *User) error { u.PasswordHash = "x"; return boom }); !errors.Is(err, boom) {
+			t.Errorf("Update with failing fn: %v", err)
+		}
+		if u, _ := st.Get("alice"); u.PasswordHash != alice.PasswordHash {
+			t.Error("a failed Update saved")
+		}
+		if err := st.Update("alice", func(u *User) error {
+			u.Active, u.Pending = u.Pending, nil
+			u.ID = "mallory" // ignored: the ID is the key
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		u, _ := st.Get("alice")
+		if u.Pending != nil || u.Active == nil || u.Active.ID != "f2" || u.Active.Digits != 8 {
+			t.Errorf("after Update: %+v", u)
+		}
+		if _, err := st.Get("mallory"); !errors.Is(err, ErrNoSuchUser) {
+			t.Error("Update renamed a user")
+		}
+		if err := st.Update("nobody", func(*User) error { t.Error("fn called"); return nil }); !errors.Is(err, ErrNoSuchUser) {
+			t.Errorf("Update(nobody): %v", err)
+		}
+		if err := st.Delete("carol"); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Delete("carol"); !errors.Is(err, ErrNoSuchUser) {
+			t.Errorf("Delete twice: %v", err)
+		}
+		if ids, _ := st.IDs(); len(ids) != 3 {
+			t.Errorf("after delete: %q", ids)
+		}
+	})
+}
+
+func TestStoreSpend(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st Store, reopen func() Store) {
+		u := sampleUser("alice")
+		u.HasLastStep, u.LastStep = false, 0
+		if err := st.Create(u); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			factor string
+			step   uint64
+			want   error
+		}{
+			{"f2", 5, ErrBadCode}, // the pending factor's ID: not the active one
+			{"f1", 0, nil},        // step 0 is a step like any other
+			{"f1", 0, ErrReplay},
+			{"f1", 7, nil},
+			{"f1", 7, ErrReplay},
+			{"f1", 6, ErrReplay},
+			{"f1", 8, nil},
+		}
+		for _, s := range steps {
+			if err := st.Spend("alice", s.factor, s.step); !errors.Is(err, s.want) && (err != nil || s.want != nil) {
+				t.Errorf("Spend(%s, %d) = %v, want %v", s.factor, s.step, err, s.want)
+			}
+		}
+		if err := st.Spend("nobody", "f1", 9); !errors.Is(err, ErrNoSuchUser) {
+			t.Errorf("Spend(nobody) = %v", err)
+		}
+		if got, _ := reopen().Get("alice"); !got.HasLastStep || got.LastStep != 8 {
+			t.Errorf("after spends: last step %v %d", got.HasLastStep, got.LastStep)
+		}
+		// Many processes' worth of concurrent spends of one step: one wins.
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		won, replays := 0, 0
+		for range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := st.Spend("alice", "f1", 100)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					won++
+				case errors.Is(err, ErrReplay):
+					replays++
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if won != 1 || replays != 39 {
+			t.Errorf("40 concurrent spends: %d accepted, %d replays; want 1 and 39", won, replays)
+		}
+		if err := st.Update("alice", func(u *User) error { u.Active = nil; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Spend("alice", "f1", 200); !errors.Is(err, ErrBadCode) {
+			t.Errorf("Spend without a factor = %v, want ErrBadCode", err)
+		}
+	})
+}
+
+func TestStoreAttempt(t *testing.T) {
+	p := Throttle{MaxFailures: 3, Lockout: time.Minute, MaxLockout: 4 * time.Minute, Forget: time.Hour}
+	forEachStore(t, func(t *testing.T, st Store, reopen func() Store) {
+		now := t0
+		attempt := func(want error) ThrottleInfo {
+			t.Helper()
+			info, err := st.Attempt("user:alice", now, p)
+			if want == nil && err != nil || want != nil && !errors.Is(err, want) {
+				t.Fatalf("Attempt at +%s: %v, want %v", now.Sub(t0), err, want)
+			}
+			return info
+		}
+		if info, err := st.Throttled("user:alice"); err != nil || info != (ThrottleInfo{}) {
+			t.Fatalf("unknown key: %+v, %v", info, err)
+		}
+		// 3 attempts pass, the third locks for 1m, then 2m, 4m, 4m (cap).
+		for round, lock := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 4 * time.Minute} {
+			for i := range 2 {
+				if info := attempt(nil); info.Failures != i+1 || info.LockedUntil.After(now) {
+					t.Fatalf("round %d attempt %d: %+v", round, i+1, info)
+				}
+			}
+			info := attempt(nil)
+			if !info.LockedUntil.Equal(now.Add(lock).Truncate(time.Millisecond)) || info.Lockouts != round+1 {
+				t.Fatalf("round %d: locking attempt: %+v, want locked %s", round, info, lock)
+			}
+			now = now.Add(lock - time.Millisecond)
+			var le *LockoutError
+			if _, err := st.Attempt("user:alice", now, p); !errors.As(err, &le) || !le.Until.Equal(info.LockedUntil) {
+				t.Fatalf("round %d: while locked: %v", round, err)
+			}
+			now = now.Add(time.Millisecond)
+		}
+		if info, _ := reopen().Throttled("user:alice"); info.Lockouts != 4 {
+			t.Errorf("reopened: %+v", info)
+		}
+		// An hour without attempts forgets the escalation.
+		now = now.Add(time.Hour + time.Second)
+		attempt(nil)
+		attempt(nil)
+		if info := attempt(nil); !info.LockedUntil.Equal(now.Add(time.Minute).Truncate(time.Millisecond)) || info.Lockouts != 1 {
+			t.Errorf("after a quiet hour: %+v, want a 1m lock", info)
+		}
+		// Clear forgets everything; other keys are separate.
+		if err := st.Clear("user:alice"); err != nil {
+			t.Fatal(err)
+		}
+		if info, _ := st.Throttled("user:alice"); info != (ThrottleInfo{}) {
+			t.Errorf("after Clear: %+v", info)
+		}
+		attempt(nil)
+		if info, _ := st.Throttled("addr:192.0.2.1"); info != (ThrottleInfo{}) {
+			t.Errorf("another key: %+v", info)
+		}
+		// Of many concurrent attempts exactly MaxFailures pass.
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		passed := 0
+		for range 30 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := st.Attempt("addr:192.0.2.1", now, p)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					passed++
+				case !errors.Is(err, ErrLockedOut):
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if passed != p.MaxFailures {
+			t.Errorf("30 concurrent attempts: %d passed, want %d", passed, p.MaxFailures)
+		}
+		// MaxFailures 1 locks at the first attempt.
+		one := Throttle{MaxFailures: 1, Lockout: time.Second, MaxLockout: time.Second, Forget: time.Hour}
+		if info, err := st.Attempt("k1", now, one); err != nil || !info.LockedUntil.After(now) {
+			t.Errorf("MaxFailures 1: %+v, %v", info, err)
+		}
+	})
+}
+
+// TestStoreService runs the service's whole flow on every store.
+func TestStoreService(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st Store, reopen func() Store) {
+		c := &clock{t: start}
+		s := NewService(st, Options{Password: testPassword, Now: c.Now, MaxFailures: 3})
+		if err := s.AddUser("alice", []byte("pw")); err != nil {
+			t.Fatal(err)
+		}
+		e, err := s.Begin("alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes, err := s.Enable("alice", codeAt(t, e.Factor, c.Now()))
+		if err != nil || len(codes) != RecoveryCodes {
+			t.Fatalf("Enable: %d codes, %v", len(codes), err)
+		}
+		s = NewService(reopen(), Options{Password: testPassword, Now: c.Now, MaxFailures: 3})
+		c.Add(30 * time.Second)
+		code := codeAt(t, e.Factor, c.Now())
+		if err := s.Login("alice", []byte("pw"), code); err != nil {
+			t.Fatalf("login: %v", err)
+		}
+		if err := s.Login("alice", []byte("pw"), code); !errors.Is(err, ErrReplay) {
+			t.Errorf("replay: %v", err)
+		}
+		if err := s.VerifyCode("alice", codes[0]); err != nil {
+			t.Errorf("recovery code: %v", err)
+		}
+		if err := s.VerifyCode("alice", codes[0]); !errors.Is(err, ErrBadRecoveryCode) {
+			t.Errorf("recovery code again: %v", err)
+		}
+		if u, _ := s.User("alice"); u.Recovery != RecoveryCodes-1 || u.Failures != 1 {
+			t.Errorf("user after: %+v", u)
+		}
+	})
+}
+
+// TestSQLSecretsSealed: the TOTP secret never reaches the database in the
+// clear, a wrong key is refused at open, and a newer schema is refused.
+func TestSQLSecretsSealed(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "enroll.db")
+	st, err := OpenSQLite(path, testKey(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := sampleUser("alice")
+	if err := st.Create(u); err != nil {
+		t.Fatal(err)
+	}
+	var raw []byte
+	if err := st.DB().QueryRow(`SELECT active FROM nidan_enroll_users WHERE id = 'alice'`).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, u.Active.Secret) || bytes.Contains(raw, []byte(accounts.EncodeSecret(u.Active.Secret))) {
+		t.Error("the secret is in the database in the clear")
+	}
+	// Moving alice's sealed factor to bob's row does not give bob a factor.
+	bob := sampleUser("bob")
+	bob.Active = nil
+	if err := st.Create(bob); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec(`UPDATE nidan_enroll_users SET active = ? WHERE id = 'bob'`, raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Get("bob"); !errors.Is(err, ErrWrongKey) {
+		t.Errorf("moved factor: %v, want ErrWrongKey", err)
+	}
+	if _, err := st.DB().Exec(fmt.Sprintf(`INSERT INTO nidan_enroll_schema (version, applied) VALUES (%d, 0)`, SchemaVersion()+1)); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := OpenSQLite(path, testKey(8)); !errors.Is(err, ErrWrongKey) && !errors.Is(err, ErrUnsupportedVersion) {
+		t.Errorf("other key: %v", err)
+	}
+	if _, err := OpenSQLite(path, testKey(7)); !errors.Is(err, ErrUnsupportedVersion) {
+		t.Errorf("newer schema: %v, want ErrUnsupportedVersion", err)
+	}
+	other := filepath.Join(dir, "other.db")
+	st2, err := OpenSQLite(other, testKey(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st2.Close()
+	if _, err := OpenSQLite(other, testKey(8)); !errors.Is(err, ErrWrongKey) {
+		t.Errorf("other key: %v, want ErrWrongKey", err)
+	}
+	if fi, err := os.Stat(other); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("database file mode: %v %v", fi, err)
+	}
+}

@@ -1,0 +1,36 @@
+package enroll
+
+import (
+	"database/sql"
+	"fmt"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+)
+
+var postgresDialect = dialect{
+	name:      "PostgreSQL",
+	blob:      "BYTEA",
+	forUpdate: " FOR UPDATE",
+	// Any constant will do; it only has to be the same in every process.
+	lockSchema: "SELECT pg_advisory_xact_lock(7306812517745016)",
+	rebind:     func(q string) string { return q },
+}
+
+// OpenPostgres connects to the PostgreSQL database at url (a postgres://
+// URL or a key=value connection string) and brings its schema up to date;
+// key seals the TOTP secrets and is not kept in the database. Any number of
+// processes may share one database: the replay guard and the attempt
+// counters are decided by the database.
+func OpenPostgres(url string, key []byte) (*SQLStore, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("open enroll PostgreSQL store: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open enroll PostgreSQL store: %w", err)
+	}
+	return openSQL(db, postgresDialect, key)
+}

@@ -1,0 +1,473 @@
+package enroll
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// SQLStore keeps users and attempt counters in a SQL database: SQLite
+// (OpenSQLite, one machine) or PostgreSQL (OpenPostgres, any number of
+// panel instances). The TOTP secrets are sealed with AES-256-GCM under a
+// key that never enters the database; a hash of the key is kept there so
+// that a wrong key is refused at open (ErrWrongKey). The replay guard and
+// the attempt counters are single conditional statements, so the database
+// decides them atomically for every process sharing it. The tables are
+// prefixed nidan_enroll_ and can live beside an application's own.
+type SQLStore struct {
+	db      *sql.DB
+	d       dialect
+	aead    cipher.AEAD
+	keyMAC  []byte
+	sweeps  atomic.Uint64
+	queries map[string]string
+}
+
+var _ Store = (*SQLStore)(nil)
+
+// dialect is what differs between the two databases.
+type dialect struct {
+	name      string
+	blob      string // column type of sealed factors
+	forUpdate string // row lock for Update's read
+	// lockSchema runs first in the migration transaction so that two
+	// processes opening a new database at once migrate it once.
+	lockSchema string
+	// rebind turns the $N placeholders the queries are written with into
+	// the database's own.
+	rebind func(string) string
+}
+
+var dollarN = regexp.MustCompile(`\$(\d+)`)
+
+// migrations are the schema versions in order; version N is
+// migrations[N-1]. A release only ever appends.
+func migrations(d dialect) [][]string {
+	return [][]string{{
+		`CREATE TABLE nidan_enroll_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)`,
+		`CREATE TABLE nidan_enroll_users (
+			id TEXT PRIMARY KEY,
+			password_hash TEXT NOT NULL,
+			active ` + d.blob + `,
+			active_id TEXT NOT NULL DEFAULT '',
+			pending ` + d.blob + `,
+			last_step BIGINT,
+			recovery TEXT NOT NULL DEFAULT '',
+			created BIGINT NOT NULL,
+			modified BIGINT NOT NULL)`,
+		`CREATE TABLE nidan_enroll_throttle (
+			key TEXT PRIMARY KEY,
+			failures INTEGER NOT NULL,
+			lockouts INTEGER NOT NULL,
+			locked_until BIGINT NOT NULL,
+			updated BIGINT NOT NULL)`,
+	}}
+}
+
+// attemptSQL is throttle.attempt as one upsert: $1 key, $2 now (ms),
+// $3 max failures, $4 first lockout (ms), $5 longest lockout (ms),
+// $6 forget (ms). When the key is locked the WHERE fails, no row comes
+// back and nothing changes.
+var attemptSQL = func() string {
+	now, maxF, base, limit, forget := "CAST($2 AS BIGINT)", "CAST($3 AS INTEGER)", "CAST($4 AS BIGINT)", "CAST($5 AS BIGINT)", "CAST($6 AS BIGINT)"
+	stale := "(t.updated > 0 AND " + now + " > t.updated + " + forget + ")"
+	f := "(CASE WHEN " + stale + " THEN 0 ELSE t.failures END)"
+	l := "(CASE WHEN " + stale + " THEN 0 ELSE t.lockouts END)"
+	lock := "(" + f + " + 1 >= " + maxF + ")"
+	dur := func(n string) string {
+		return "(CASE WHEN " + n + fmt.Sprintf(" >= %d", maxLockoutShift) + " OR (" + base + " << " + n + ") > " + limit +
+			" THEN " + limit + " ELSE (" + base + " << " + n + ") END)"
+	}
+	first := "(1 >= " + maxF + ")"
+	return `INSERT INTO nidan_enroll_throttle AS t (key, failures, lockouts, locked_until, updated)
+VALUES ($1,
+	CASE WHEN ` + first + ` THEN 0 ELSE 1 END,
+	CASE WHEN ` + first + ` THEN 1 ELSE 0 END,
+	CASE WHEN ` + first + ` THEN ` + now + ` + ` + dur("0") + ` ELSE 0 END,
+	CASE WHEN ` + first + ` THEN ` + now + ` + ` + dur("0") + ` ELSE ` + now + ` END)
+ON CONFLICT (key) DO UPDATE SET
+	failures = CASE WHEN ` + lock + ` THEN 0 ELSE ` + f + ` + 1 END,
+	lockouts = CASE WHEN ` + lock + ` THEN (CASE WHEN ` + l + fmt.Sprintf(" < %d", maxLockoutShift) + ` THEN ` + l + ` + 1 ELSE ` + l + ` END) ELSE ` + l + ` END,
+	locked_until = CASE WHEN ` + lock + ` THEN ` + now + ` + ` + dur(l) + ` ELSE t.locked_until END,
+	updated = CASE WHEN ` + lock + ` THEN ` + now + ` + ` + dur(l) + ` ELSE ` + now + ` END
+WHERE t.locked_until <= ` + now + `
+RETURNING failures, lockouts, locked_until`
+}()
+
+const userColumns = `id, password_hash, active, active_id, pending, last_step, recovery, created, modified`
+
+var sqlQueries = map[string]string{
+	"attempt":   attemptSQL,
+	"throttled": `SELECT failures, lockouts, locked_until FROM nidan_enroll_throttle WHERE key = $1`,
+	"clear":     `DELETE FROM nidan_enroll_throttle WHERE key = $1`,
+	"sweep":     `DELETE FROM nidan_enroll_throttle WHERE locked_until <= $1 AND updated < $2`,
+	"ids":       `SELECT id FROM nidan_enroll_users ORDER BY id`,
+	"get":       `SELECT ` + userColumns + ` FROM nidan_enroll_users WHERE id = $1`,
+	"create": `INSERT INTO nidan_enroll_users (` + userColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (id) DO NOTHING`,
+	"update": `UPDATE nidan_enroll_users SET password_hash = $2, active = $3, active_id = $4, pending = $5,
+		last_step = $6, recovery = $7, created = $8, modified = $9 WHERE id = $1`,
+	"delete": `DELETE FROM nidan_enroll_users WHERE id = $1`,
+	"spend": `UPDATE nidan_enroll_users SET last_step = $3
+		WHERE id = $1 AND active IS NOT NULL AND active_id = $2 AND (last_step IS NULL OR last_step < $3)`,
+	"spent": `SELECT active IS NOT NULL, active_id FROM nidan_enroll_users WHERE id = $1`,
+}
+
+// openSQL finishes opening a store: pool limits, migrations, key check.
+func openSQL(db *sql.DB, d dialect, key []byte) (*SQLStore, error) {
+	if len(key) != keyLen {
+		db.Close()
+		return nil, fmt.Errorf("open enroll %s store: %w", d.name, ErrNoKey)
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("nidan-enroll key check v1"))
+	s := &SQLStore{db: db, d: d, aead: aead, keyMAC: m.Sum(nil), queries: map[string]string{}}
+	for k, q := range sqlQueries {
+		s.queries[k] = d.rebind(q)
+	}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open enroll %s store: %w", d.name, err)
+	}
+	return s, nil
+}
+
+// SchemaVersion is the newest schema this Nidan knows.
+func SchemaVersion() int { return len(migrations(dialect{})) }
+
+// migrate brings the schema up to date in one transaction and checks the
+// key against the database's.
+func (s *SQLStore) migrate() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if s.d.lockSchema != "" {
+		if _, err := tx.ExecContext(ctx, s.d.lockSchema); err != nil {
+			return fmt.Errorf("lock schema: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS nidan_enroll_schema (version INTEGER PRIMARY KEY, applied BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("schema table: %w", err)
+	}
+	var have int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM nidan_enroll_schema`).Scan(&have); err != nil {
+		return fmt.Errorf("schema version: %w", err)
+	}
+	all := migrations(s.d)
+	if have > len(all) {
+		return fmt.Errorf("schema version %d, this Nidan knows up to %d: %w", have, len(all), ErrUnsupportedVersion)
+	}
+	for v := have + 1; v <= len(all); v++ {
+		for _, stmt := range all[v-1] {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("migrate to schema %d: %w", v, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO nidan_enroll_schema (version, applied) VALUES ($1, $2)`), v, time.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v, err)
+		}
+	}
+	check := hex.EncodeToString(s.keyMAC)
+	if _, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO nidan_enroll_meta (k, v) VALUES ('key_check', $1) ON CONFLICT (k) DO NOTHING`), check); err != nil {
+		return fmt.Errorf("key check: %w", err)
+	}
+	var stored string
+	if err := tx.QueryRowContext(ctx, `SELECT v FROM nidan_enroll_meta WHERE k = 'key_check'`).Scan(&stored); err != nil {
+		return fmt.Errorf("key check: %w", err)
+	}
+	if !hmac.Equal([]byte(stored), []byte(check)) {
+		return fmt.Errorf("this database's secrets were sealed with another key: %w", ErrWrongKey)
+	}
+	return tx.Commit()
+}
+
+// Close implements Store.
+func (s *SQLStore) Close() error { return s.db.Close() }
+
+// DB returns the database handle, for an application that keeps its own
+// tables beside the store's.
+func (s *SQLStore) DB() *sql.DB { return s.db }
+
+func (s *SQLStore) q(name string) string { return s.queries[name] }
+
+func factorAAD(id, slot string) []byte {
+	return []byte("nidan-enroll-factor/v1\x00" + id + "\x00" + slot)
+}
+
+// seal encrypts a factor for one user and slot, so that a sealed secret
+// cannot be moved to another user or from pending to active unnoticed.
+func (s *SQLStore) seal(id, slot string, f *Factor) ([]byte, error) {
+	if f == nil {
+		return nil, nil
+	}
+	plain, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(plain)
+	nonce := make([]byte, s.aead.NonceSize(), s.aead.NonceSize()+len(plain)+s.aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return s.aead.Seal(nonce, nonce, plain, factorAAD(id, slot)), nil
+}
+
+func (s *SQLStore) open(id, slot string, sealed []byte) (*Factor, error) {
+	if sealed == nil {
+		return nil, nil
+	}
+	n := s.aead.NonceSize()
+	if len(sealed) < n {
+		return nil, fmt.Errorf("user %q %s factor: %w", id, slot, ErrCorrupt)
+	}
+	plain, err := s.aead.Open(nil, sealed[:n], sealed[n:], factorAAD(id, slot))
+	if err != nil {
+		return nil, fmt.Errorf("user %q %s factor: %w", id, slot, ErrWrongKey)
+	}
+	defer clear(plain)
+	var f Factor
+	if err := json.Unmarshal(plain, &f); err != nil {
+		return nil, fmt.Errorf("user %q %s factor: %w", id, slot, ErrCorrupt)
+	}
+	return &f, nil
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func (s *SQLStore) scanUser(r rowScanner) (User, error) {
+	var (
+		u                 User
+		active, pending   []byte
+		activeID, recov   string
+		last              sql.NullInt64
+		created, modified int64
+	)
+	if err := r.Scan(&u.ID, &u.PasswordHash, &active, &activeID, &pending, &last, &recov, &created, &modified); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return User{}, ErrNoSuchUser
+		}
+		return User{}, err
+	}
+	var err error
+	if u.Active, err = s.open(u.ID, "active", active); err != nil {
+		return User{}, err
+	}
+	if u.Pending, err = s.open(u.ID, "pending", pending); err != nil {
+		return User{}, err
+	}
+	if last.Valid {
+		u.LastStep, u.HasLastStep = uint64(last.Int64), true
+	}
+	u.Recovery = strings.Fields(recov)
+	u.Created, u.Modified = time.Unix(0, created).UTC(), time.Unix(0, modified).UTC()
+	return u, nil
+}
+
+// userArgs are a user's columns in userColumns order.
+func (s *SQLStore) userArgs(u *User) ([]any, error) {
+	active, err := s.seal(u.ID, "active", u.Active)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := s.seal(u.ID, "pending", u.Pending)
+	if err != nil {
+		return nil, err
+	}
+	activeID := ""
+	if u.Active != nil {
+		activeID = u.Active.ID
+	}
+	var last sql.NullInt64
+	if u.HasLastStep {
+		last = sql.NullInt64{Int64: int64(u.LastStep), Valid: true}
+	}
+	return []any{u.ID, u.PasswordHash, active, activeID, pending, last, strings.Join(u.Recovery, " "),
+		u.Created.UnixNano(), u.Modified.UnixNano()}, nil
+}
+
+// IDs implements Store.
+func (s *SQLStore) IDs() ([]string, error) {
+	rows, err := s.db.Query(s.q("ids"))
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return ids, nil
+}
+
+// Get implements Store.
+func (s *SQLStore) Get(id string) (User, error) {
+	return s.scanUser(s.db.QueryRow(s.q("get"), id))
+}
+
+// Create implements Store.
+func (s *SQLStore) Create(u User) error {
+	args, err := s.userArgs(&u)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.Exec(s.q("create"), args...)
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("create user: %w", err)
+	} else if n == 0 {
+		return ErrUserExists
+	}
+	return nil
+}
+
+// Update implements Store: the row is read and written in one
+// transaction, under a row lock (PostgreSQL) or the write lock (SQLite).
+func (s *SQLStore) Update(id string, fn func(u *User) error) error {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return fmt.Errorf("update user: %w", err)
+	}
+	defer tx.Rollback()
+	u, err := s.scanUser(tx.QueryRow(s.q("get")+s.d.forUpdate, id))
+	if err != nil {
+		return err
+	}
+	if err := fn(&u); err != nil {
+		return err
+	}
+	u.ID = id
+	args, err := s.userArgs(&u)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(s.q("update"), args...); err != nil {
+		return fmt.Errorf("update user: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("update user: %w", err)
+	}
+	return nil
+}
+
+// Delete implements Store.
+func (s *SQLStore) Delete(id string) error {
+	res, err := s.db.Exec(s.q("delete"), id)
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	} else if n == 0 {
+		return ErrNoSuchUser
+	}
+	return nil
+}
+
+// Spend implements Store with one conditional UPDATE.
+func (s *SQLStore) Spend(id, factorID string, step uint64) error {
+	res, err := s.db.Exec(s.q("spend"), id, factorID, int64(step))
+	if err != nil {
+		return fmt.Errorf("spend code: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("spend code: %w", err)
+	}
+	if n == 1 {
+		return nil
+	}
+	// Nothing changed: say why.
+	var has bool
+	var active string
+	switch err := s.db.QueryRow(s.q("spent"), id).Scan(&has, &active); {
+	case errors.Is(err, sql.ErrNoRows):
+		return ErrNoSuchUser
+	case err != nil:
+		return fmt.Errorf("spend code: %w", err)
+	case !has || active != factorID:
+		return ErrBadCode
+	}
+	return ErrReplay
+}
+
+// Attempt implements Store with one upsert (attemptSQL).
+func (s *SQLStore) Attempt(key string, now time.Time, p Throttle) (ThrottleInfo, error) {
+	p = p.orDefault(userThrottle)
+	ms := now.UnixMilli()
+	var st throttleState
+	err := s.db.QueryRow(s.q("attempt"), key, ms, p.MaxFailures, p.Lockout.Milliseconds(),
+		p.MaxLockout.Milliseconds(), p.Forget.Milliseconds()).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Locked: the upsert's WHERE refused the row.
+		info, err := s.Throttled(key)
+		if err != nil {
+			return info, err
+		}
+		return info, &LockoutError{Until: info.LockedUntil}
+	}
+	if err != nil {
+		return ThrottleInfo{}, fmt.Errorf("count attempt: %w", err)
+	}
+	if s.sweeps.Add(1)%1024 == 0 {
+		// Forget idle counters now and then so that sprayed names do not
+		// pile up; a failure here loses nothing.
+		_, _ = s.db.Exec(s.q("sweep"), ms, ms-p.Forget.Milliseconds())
+	}
+	return st.info(), nil
+}
+
+// Throttled implements Store.
+func (s *SQLStore) Throttled(key string) (ThrottleInfo, error) {
+	var st throttleState
+	err := s.db.QueryRow(s.q("throttled"), key).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ThrottleInfo{}, nil
+	}
+	if err != nil {
+		return ThrottleInfo{}, fmt.Errorf("read attempt counter: %w", err)
+	}
+	return st.info(), nil
+}
+
+// Clear implements Store.
+func (s *SQLStore) Clear(key string) error {
+	if _, err := s.db.Exec(s.q("clear"), key); err != nil {
+		return fmt.Errorf("clear attempt counter: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+package formats
+
+// registry is every format Nidan reads or writes, one line each, in the
+// order DetectFormat tries them (the most specific first: a Nidan backup
+// by its magic bytes, JSON by its keys, text exports last). It drives
+// detection, the CLI's --format choices and help text, and the GUI's
+// import and export lists. A new format is one file defining a Format and
+// one line here.
+var registry = []Format{
+	nidanFormat,
+	aegisFormat,
+	twoFASFormat,
+	bitwardenFormat,
+	protonFormat,
+	enteFormat,
+	lastPassFormat,
+	authProFormat,
+	steamFormat,
+	andOTPFormat,
+	freeOTPPlusFormat,
+	freeOTPXMLFormat,
+	authyFormat,
+	bitwardenCSVFormat,
+	googleFormat,
+	urisFormat,
+	andOTPEncryptedFormat, // last of the readers: it claims binary files nothing else did
+	qrFormat,
+}

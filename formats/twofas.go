@@ -1,0 +1,197 @@
+package formats
+
+import (
+	"crypto/pbkdf2"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nidan-auth/nidan/accounts"
+)
+
+// 2FAS Authenticator's backup (.2fas), plain or encrypted.
+var twoFASFormat = Format{
+	Name: "2fas", App: "2FAS Authenticator backup (.2fas)",
+	detect: func(s *sniff) bool {
+		o := s.object()
+		return has(o, "services") || has(o, "servicesEncrypted")
+	},
+	read: import2FAS,
+}
+
+// 2FAS Authenticator backups (.2fas): a JSON object with "services", the
+// accounts, and "groups". An encrypted backup leaves "services" empty and
+// puts the services array, encrypted, in "servicesEncrypted" as three base64
+// fields "ciphertext:salt:iv": AES-256-GCM (the 16-byte tag at the end of the
+// ciphertext) under PBKDF2-HMAC-SHA256(password, salt, 10 000 iterations, 32
+// bytes). "reference" is a known text encrypted the same way, which tells a
+// wrong password from a damaged file.
+
+const twoFASIterations = 10000 // fixed by the format, not read from the file
+
+type twoFASFile struct {
+	SchemaVersion     int               `json:"schemaVersion"`
+	Services          []json.RawMessage `json:"services"`
+	ServicesEncrypted string            `json:"servicesEncrypted,omitempty"`
+	Reference         string            `json:"reference,omitempty"`
+	Groups            []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"groups"`
+}
+
+type twoFASService struct {
+	Name    string `json:"name"`
+	Secret  string `json:"secret"`
+	GroupID string `json:"groupId"`
+	OTP     struct {
+		Label     string `json:"label"`
+		Account   string `json:"account"`
+		Issuer    string `json:"issuer"`
+		Digits    int    `json:"digits"`
+		Period    int    `json:"period"`
+		Algorithm string `json:"algorithm"`
+		TokenType string `json:"tokenType"`
+		Counter   uint64 `json:"counter"`
+	} `json:"otp"`
+	Order struct {
+		Position int `json:"position"`
+	} `json:"order"`
+}
+
+func import2FAS(data []byte, password func() ([]byte, error), c *collector) error {
+	var f twoFASFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return fmt.Errorf("%w: %v", accounts.ErrMalformed, err)
+	}
+	services := f.Services
+	if len(services) == 0 && f.ServicesEncrypted != "" {
+		pw, err := askPassword(password)
+		if err != nil {
+			return err
+		}
+		plain, err := decrypt2FAS(f.ServicesEncrypted, f.Reference, pw)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(plain, &services); err != nil {
+			return fmt.Errorf("%w: decrypted services: %v", accounts.ErrMalformed, err)
+		}
+	}
+	groups := map[string]string{}
+	for _, g := range f.Groups {
+		groups[g.ID] = g.Name
+	}
+
+	type item struct {
+		pos int
+		svc twoFASService
+		err error
+	}
+	items := make([]item, len(services))
+	for i, raw := range services {
+		items[i].pos = i
+		if err := json.Unmarshal(raw, &items[i].svc); err != nil {
+			items[i].err = fmt.Errorf("%w: %v", accounts.ErrMalformed, err)
+		}
+	}
+	// Keep the order the user arranged in 2FAS; the file order breaks ties.
+	sort.SliceStable(items, func(i, j int) bool { return items[i].svc.Order.Position < items[j].svc.Order.Position })
+	for _, it := range items {
+		where := entry(it.pos)
+		if it.err != nil {
+			c.fail(where, "", it.err)
+			continue
+		}
+		a, err := it.svc.account()
+		a.Group = groups[it.svc.GroupID]
+		c.add(where, a, err)
+	}
+	return nil
+}
+
+func (s *twoFASService) account() (accounts.Account, error) {
+	o := &s.OTP
+	a := accounts.Account{Issuer: strings.TrimSpace(o.Issuer), Name: strings.TrimSpace(o.Account), Digits: o.Digits, Period: o.Period, Counter: o.Counter}
+	if a.Issuer == "" {
+		a.Issuer = strings.TrimSpace(s.Name) // the service name 2FAS shows
+	}
+	if a.Name == "" {
+		a.Name = strings.TrimSpace(o.Label)
+	}
+	var err error
+	if a.Type, err = parseOTPType(o.TokenType); err != nil {
+		return a, err
+	}
+	if a.Algorithm, err = accounts.ParseAlgorithm(o.Algorithm); err != nil {
+		return a, err
+	}
+	if a.Secret, err = accounts.DecodeSecret(s.Secret); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// decrypt2FAS decrypts servicesEncrypted. The reference, when present, is
+// checked first so that a wrong password is not mistaken for damage.
+func decrypt2FAS(services, reference string, password []byte) ([]byte, error) {
+	keys := map[string][]byte{} // by salt: both fields share one in practice
+	open := func(field string) ([]byte, error) {
+		ct, salt, iv, err := split2FAS(field)
+		if err != nil {
+			return nil, err
+		}
+		key, ok := keys[string(salt)]
+		if !ok {
+			if key, err = pbkdf2.Key(sha256.New, string(password), salt, twoFASIterations, 32); err != nil {
+				return nil, err
+			}
+			keys[string(salt)] = key
+		}
+		aead, err := newGCM(key)
+		if err != nil {
+			return nil, err
+		}
+		return aead.Open(nil, iv, ct, nil)
+	}
+	if reference != "" {
+		if _, err := open(reference); err != nil {
+			if errors.Is(err, accounts.ErrMalformed) {
+				return nil, fmt.Errorf("reference: %w", err)
+			}
+			return nil, accounts.ErrWrongPassword
+		}
+	}
+	plain, err := open(services)
+	switch {
+	case err == nil:
+		return plain, nil
+	case errors.Is(err, accounts.ErrMalformed):
+		return nil, fmt.Errorf("servicesEncrypted: %w", err)
+	case reference != "":
+		return nil, fmt.Errorf("%w: servicesEncrypted fails authentication (damaged file)", accounts.ErrMalformed)
+	}
+	return nil, accounts.ErrWrongPassword
+}
+
+func split2FAS(field string) (ct, salt, iv []byte, err error) {
+	parts := strings.Split(field, ":")
+	if len(parts) != 3 {
+		return nil, nil, nil, fmt.Errorf("%w: want ciphertext:salt:iv", accounts.ErrMalformed)
+	}
+	var out [3][]byte
+	for i, p := range parts {
+		if out[i], err = base64.StdEncoding.DecodeString(p); err != nil {
+			return nil, nil, nil, fmt.Errorf("%w: field %d is not base64", accounts.ErrMalformed, i+1)
+		}
+	}
+	ct, salt, iv = out[0], out[1], out[2]
+	if len(iv) != 12 || len(salt) == 0 || len(ct) < 16 {
+		return nil, nil, nil, fmt.Errorf("%w: iv must be 12 bytes, ciphertext at least 16", accounts.ErrMalformed)
+	}
+	return ct, salt, iv, nil
+}

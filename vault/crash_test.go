@@ -1,0 +1,128 @@
+package vault
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestCrashSafeSave proves the save path: a child process saves in a loop
+// and is killed with SIGKILL at a random moment; after every kill the vault
+// must open with the password and hold either the last generation the child
+// reported saved or the one it was writing. NIDAN_CRASH_ROUNDS scales it
+// (`make soak` runs thousands).
+
+const crashChildEnv = "NIDAN_TEST_CRASH_CHILD" // the vault path, in the child
+
+const crashPassword = "crash test"
+
+func TestCrashSafeSave(t *testing.T) {
+	rounds := 200
+	if s := os.Getenv("NIDAN_CRASH_ROUNDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			t.Fatalf("NIDAN_CRASH_ROUNDS=%q", s)
+		}
+		rounds = n
+	}
+	path := filepath.Join(t.TempDir(), "vault.nidan")
+	v, err := Create(path, []byte(crashPassword), Options{KDF: testKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := testAccount(t, "Crash", "gen", "JBSWY3DPEHPK3PXP")
+	a.Nickname = "gen-0"
+	if _, err := v.Add(a, testAccount(t, "Other", "x", "JBSWY3DPEHPK3PXQ")); err != nil {
+		t.Fatal(err)
+	}
+	saved := 0 // the generation the vault is known to hold
+	kills := map[string]int{}
+	for round := range rounds {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string, 1024)
+		go func() {
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
+		if l, ok := <-lines; !ok || l != "ready" {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("round %d: child did not start: %q", round, l)
+		}
+		time.Sleep(time.Duration(rand.IntN(8000)) * time.Microsecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		for l := range lines {
+			if n, ok := strings.CutPrefix(l, "saved "); ok {
+				saved, _ = strconv.Atoi(n)
+			}
+		}
+		w, err := Open(path, []byte(crashPassword), Options{KDF: testKDF})
+		if err != nil {
+			t.Fatalf("round %d: vault does not open after SIGKILL: %v", round, err)
+		}
+		accts := w.Accounts()
+		if len(accts) != 2 {
+			t.Fatalf("round %d: %d accounts", round, len(accts))
+		}
+		got, _ := strconv.Atoi(strings.TrimPrefix(accts[0].Nickname, "gen-"))
+		switch got {
+		case saved:
+			kills["old"]++
+		case saved + 1:
+			kills["new"]++
+			saved = got
+		default:
+			t.Fatalf("round %d: vault holds generation %d; the child had saved %d", round, got, saved)
+		}
+		w.Lock()
+	}
+	t.Logf("%d rounds, %d generations saved; after the kill the vault held the last reported save %d times, the one being written %d times",
+		rounds, saved, kills["old"], kills["new"])
+	if m, _ := filepath.Glob(path + ".tmp-*"); len(m) > 1 {
+		t.Errorf("temp files pile up: %v", m)
+	}
+}
+
+// crashChild is the child's side: open the vault and save forever,
+// reporting each generation on stdout once Update has returned.
+func crashChild() {
+	path := os.Getenv(crashChildEnv)
+	v, err := Open(path, []byte(crashPassword), Options{KDF: testKDF})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "crash child:", err)
+		os.Exit(1)
+	}
+	a := v.Accounts()[0]
+	gen, _ := strconv.Atoi(strings.TrimPrefix(a.Nickname, "gen-"))
+	fmt.Println("ready")
+	for {
+		gen++
+		a.Nickname = fmt.Sprintf("gen-%d", gen)
+		if err := v.Update(a); err != nil {
+			fmt.Fprintln(os.Stderr, "crash child:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("saved %d\n", gen)
+	}
+}
