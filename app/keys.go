@@ -77,6 +77,8 @@ func (u *ui) onKey(k *fyne.KeyEvent) {
 		u.goBack()
 	case onList && (k.Name == fyne.KeyDown || k.Name == fyne.KeyUp):
 		u.win.Canvas().Focus(u.list.list)
+	case onList && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter):
+		u.list.onCopyIndex(0) // nothing focused: the top code, as from the search field
 	}
 }
 

@@ -373,7 +373,7 @@ func (s *session) clipboard() string {
 func (s *session) waitClipboard(what string, pass func(string) bool) string {
 	s.t.Helper()
 	var got string
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if got = s.clipboard(); pass(got) {
 			return got
@@ -404,10 +404,14 @@ func (s *session) checkCopied(name string, from time.Time) {
 func (p *proc) unlock() {
 	p.s.t.Helper()
 	p.waitTrace("focused") // the password field, 50 ms after the screen shows
+	focused := strings.Count(p.out.String(), "nidan-trace: focused\n")
 	p.s.typeText(password)
 	p.s.key("Return")
 	p.waitTrace("unlocked")
-	time.Sleep(400 * time.Millisecond) // first frames of the list
+	// then the list takes the keyboard
+	waitFor(p.s.t, 30*time.Second, "the list to take the focus", func() bool {
+		return strings.Count(p.out.String(), "nidan-trace: focused\n") > focused
+	})
 }
 
 // shot takes a screenshot of the window through the X server.
