@@ -23,6 +23,7 @@ import (
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/assets"
 	"github.com/nidan-auth/nidan/internal/single"
+	"github.com/nidan-auth/nidan/scanner"
 	"github.com/nidan-auth/nidan/vault"
 )
 
@@ -44,6 +45,9 @@ type Options struct {
 	Now func() time.Time
 	// TrayHost reports whether a tray shows the icon; nil asks the desktop.
 	TrayHost func() bool
+	// Camera opens the camera's frame source; nil = the V4L2 device
+	// (scanner.OpenCamera). Tests play recorded frames through it.
+	Camera func() (scanner.FrameSource, error)
 }
 
 // ErrNoDisplay is returned by Run where no window can be shown.
@@ -150,6 +154,7 @@ type ui struct {
 	clipboard    fyne.Clipboard // the app's; the X clipboard in the phone simulation
 	inBackground bool           // a phone app in the background (mobile.go)
 	pickers      int            // system pickers open, which background the app
+	fsync        *folderSync    // the sync folder's watch and status (sync.go)
 }
 
 func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
@@ -219,6 +224,7 @@ func (u *ui) start() {
 func (u *ui) shutdown() {
 	u.clip.clear()
 	u.stopTicker()
+	u.stopFolderSync()
 	if u.vault != nil {
 		u.vault.Lock()
 		u.vault = nil
@@ -246,6 +252,7 @@ func (u *ui) unlocked(v *vault.Vault) {
 	u.updateTray()
 	u.list.focus()
 	trace("unlocked")
+	u.startFolderSync()
 }
 
 // showList returns to the account list after another screen.
@@ -279,6 +286,7 @@ func (u *ui) dropList() {
 // stays in the window: the list and its rows are dropped.
 func (u *ui) lock() {
 	u.stopTicker()
+	u.stopFolderSync()
 	u.idle.stop()
 	u.clip.clear() // a code left on the clipboard outlives the lock otherwise
 	if u.list != nil {

@@ -98,7 +98,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.notice = &widget.Label{Wrapping: wrapMode(), Importance: widget.SuccessImportance}
 	l.notice.Hide()
 
-	l.content = newActivity(u, container.NewBorder(top, l.notice, nil, nil, l.body))
+	l.content = newActivity(u, container.NewBorder(top, container.NewVBox(l.notice, u.syncBar()), nil, nil, l.body))
 	l.reload()
 	return l.content
 }

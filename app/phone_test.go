@@ -101,10 +101,10 @@ func walkFit(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
 
 func tappable(o fyne.CanvasObject) bool {
 	switch o.(type) {
-	case *widget.Button, *widget.Entry, *widget.Select, *searchEntry, *swatch:
+	case *widget.Button, *widget.Entry, *widget.Select, *widget.SelectEntry, *widget.Check, *searchEntry, *swatch:
 		return true
 	}
-	return false
+	return strings.HasSuffix(fmt.Sprintf("%T", o), ".radioItem") // one choice of a RadioGroup
 }
 
 func describe(o fyne.CanvasObject) string {

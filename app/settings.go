@@ -84,6 +84,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		&widget.FormItem{Text: lang.L("Lock after"), Widget: lock, HintText: lang.L("Minutes without use.")},
 		widget.NewFormItem("", s.keyring),
 		&widget.FormItem{Text: lang.L("Backups"), Widget: container.NewVBox(s.backupDir, choose)},
+		s.syncSettings(),
 		widget.NewFormItem(lang.L("Theme"), th),
 		&widget.FormItem{Text: lang.L("Language"), Widget: lg},
 	)

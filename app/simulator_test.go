@@ -54,6 +54,7 @@ type simulator struct {
 	win    string // X window id
 	home   string
 	log    *bytes.Buffer
+	lang   string
 	shotsN int
 }
 
@@ -66,22 +67,29 @@ func TestSimulatorWindow(t *testing.T) {
 			t.Fatalf("%s is missing (scripts/deps.sh mobile installs it): %v", tool, err)
 		}
 	}
-	// Where things are, from the same screens under the test driver.
-	spots := simSpots(t)
-
 	bin := filepath.Join(t.TempDir(), "nidan")
 	build := exec.Command("go", "build", "-tags", "mobile,migrated_fynedo", "-o", bin, "..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build -tags mobile: %v\n%s", err, out)
 	}
-	s := startSimulator(t, bin)
+	for _, l := range []string{"en", "ja"} {
+		t.Run(l, func(t *testing.T) { simulatorFlow(t, bin, l) })
+	}
+}
+
+func simulatorFlow(t *testing.T, bin, language string) {
+	// Where things are, from the same screens under the test driver.
+	testLanguage = language
+	t.Cleanup(func() { testLanguage = "en"; applyLanguage("en") })
+	spots := simSpots(t)
+	s := startSimulator(t, bin, language)
 
 	// First launch: the welcome screen, then the password twice (the
 	// first field has the focus; Enter moves on, Enter again creates).
 	s.waitPrimary(spots["Get started"], "the welcome screen")
 	s.shot("welcome")
 	s.tap(spots["Get started"])
-	time.Sleep(500 * time.Millisecond)
+	s.waitGone(spots["Get started"], "the password screen") // keys typed before it would go nowhere
 	s.typeText(simPass)
 	s.key("Return")
 	s.typeText(simPass)
@@ -105,9 +113,9 @@ func TestSimulatorWindow(t *testing.T) {
 	// Add by key: + → "Enter the key by hand" → three fields → Enter →
 	// Save.
 	s.tap(spots["Add account"])
-	time.Sleep(500 * time.Millisecond)
+	s.waitGone(spots["Add account"], "the add screen")
 	s.tap(spots["Enter the key by hand"])
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(time.Second)
 	s.tap(spots["issuer"])
 	s.typeText("Example")
 	s.tap(spots["name"])
@@ -205,7 +213,7 @@ func simSpots(t *testing.T) map[string]spot {
 	return spots
 }
 
-func startSimulator(t *testing.T, bin string) *simulator {
+func startSimulator(t *testing.T, bin, language string) *simulator {
 	home := t.TempDir()
 	// Fyne's simulation keeps app storage (and preferences) in
 	// $TMPDIR/fyne-test/APPID, where a phone has the app's sandbox: a
@@ -253,8 +261,8 @@ func startSimulator(t *testing.T, bin string) *simulator {
 			t.Logf("Xvfb:\n%s", xlog)
 		}
 	})
-	env := append(os.Environ(), "DISPLAY="+display, "HOME="+home, "TMPDIR="+filepath.Join(home, "tmp"), "LANG=en_US.UTF-8", "LANGUAGE=en", "XDG_CONFIG_HOME=", "NIDAN_VAULT=")
-	s := &simulator{t: t, env: env, home: home, log: &bytes.Buffer{}}
+	env := append(os.Environ(), "DISPLAY="+display, "HOME="+home, "TMPDIR="+filepath.Join(home, "tmp"), "LANG=en_US.UTF-8", "LANGUAGE="+language, "XDG_CONFIG_HOME=", "NIDAN_VAULT=")
+	s := &simulator{t: t, env: env, home: home, log: &bytes.Buffer{}, lang: language}
 
 	wm := exec.Command("openbox")
 	wm.Env = env
@@ -374,6 +382,21 @@ func (s *simulator) waitPrimary(p spot, what string) {
 	}
 }
 
+// waitGone waits for the primary button at p to go (the screen changed),
+// then a moment more for the new screen to take the focus.
+func (s *simulator) waitGone(p spot, what string) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for s.hasPrimary(p) {
+		if time.Now().After(deadline) {
+			s.shot("failed")
+			s.t.Fatalf("%s did not show within 15 s\n%s", what, s.log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+}
+
 func (s *simulator) clipboard() string {
 	out, _ := s.cmd("xclip", "-selection", "clipboard", "-o").Output()
 	return string(out)
@@ -408,14 +431,14 @@ func oathtool(t *testing.T) string {
 }
 
 // shot keeps a screenshot of the real window in $NIDAN_SCREENSHOTS_MOBILE
-// (make screenshots-mobile), as sim-NN-name.png.
+// (make screenshots-mobile), as sim-LANG-NN-name.png.
 func (s *simulator) shot(name string) {
 	dir := os.Getenv("NIDAN_SCREENSHOTS_MOBILE")
 	if dir == "" {
 		return
 	}
 	s.shotsN++
-	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("sim-%02d-%s.png", s.shotsN, name)))
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("sim-%s-%02d-%s.png", s.lang, s.shotsN, name)))
 	if err != nil {
 		s.t.Fatal(err)
 	}

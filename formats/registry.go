@@ -20,6 +20,8 @@ var registry = []Format{
 	freeOTPPlusFormat,
 	freeOTPXMLFormat,
 	authyFormat,
+	googleDBFormat,
+	microsoftFormat,
 	bitwardenCSVFormat,
 	googleFormat,
 	urisFormat,

@@ -15,7 +15,7 @@ if [ -n "$bad" ]; then echo "gofmt needed:"; echo "$bad"; exit 1; fi
 go vet ./...
 go vet -tags migrated_fynedo ./...
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags migrated_fynedo ./...
-for pkg in accounts vault formats internal scanner enroll cli; do
+for pkg in accounts vault formats replica syncfolder internal scanner enroll cli; do
 	[ -d "$pkg" ] || continue
 	if go list -deps "./$pkg/..." | grep -q '^fyne.io/'; then
 		echo "layering: ./$pkg must not import Fyne"; exit 1
@@ -34,6 +34,8 @@ layer accounts vault formats scanner enroll
 layer vault formats scanner enroll
 layer formats scanner enroll
 layer enroll vault formats
+layer replica vault formats syncfolder scanner enroll
+layer vault syncfolder
 
 echo "== go test -race (real Secret Service in a private D-Bus session, X11 tests on a private Xvfb display;"
 echo "   app/realwin drives the real binary on Xvfb displays of its own with openbox, xdotool and xclip)"
