@@ -28,10 +28,24 @@ test:
 	scripts/test.sh
 
 # Browser end to end: the enrollment web panel in headless Chromium driven
-# over WebDriver (chromedriver), its QR code scanned off a screenshot.
+# over WebDriver (chromedriver), its QR code scanned off a screenshot; one
+# screenshot per language (NIDAN_E2E_SCREENSHOTS=DIR keeps them).
 test-e2e:
 	scripts/deps.sh build e2e
 	$(GO) test -tags e2e,$(TAGS) -race -count=1 -run Chromium -v ./enroll/panel/
+
+# Enrollment panel under load (docs/enroll-store.md): real `nidan enroll
+# serve` processes on loopback, two of them on one throwaway PostgreSQL;
+# bounded in count (500, 200, 10 000 requests) and time.
+.PHONY: test-enroll-load bench-enroll
+test-enroll-load:
+	scripts/deps.sh build test
+	$(GO) test -tags load -count=1 -v -timeout 15m ./internal/enrollload/
+
+# Code-only verification per store (checks/s), PostgreSQL started by the benchmark.
+bench-enroll:
+	scripts/deps.sh test
+	$(GO) test -run '^$$' -bench VerifyCode -benchtime 3s ./enroll/
 
 # soak: the crash-safety test with many more SIGKILL rounds (SOAK_ROUNDS).
 soak:
@@ -90,7 +104,7 @@ QR_PHOTOS ?=
 scan-corpus:
 	go run ./scanner/internal/corpusgen -out $(SCAN_CORPUS)
 
-# bench-scan measures the scanner beside zbarimg (and ZXingReader on the
+# bench-scan measures the scanner beside ZXingReader and zbarimg (and on the
 # real photos when $(QR_PHOTOS) exists), prints the tables and writes them
 # into docs/scanner-benchmark.md.
 bench-scan: scan-corpus
@@ -167,7 +181,8 @@ check-mobile:
 # instances on loopback started and stopped by the tests. test-sync: two
 # devices with concurrent changes over a paused link, conflict copies, the
 # real nidan binary; a 150-operation soak across three. soak-sync: 1 000
-# random operations (SOAK_OPS=n) with random link pauses.
+# random operations (SOAK_OPS=n) with random link pauses, 2 000 seeds of the
+# merge simulation and 500 SIGKILLs during syncs.
 .PHONY: test-sync soak-sync
 test-sync:
 	scripts/deps.sh build sync
@@ -177,3 +192,4 @@ soak-sync:
 	scripts/deps.sh build sync
 	NIDAN_SOAK_OPS=$${SOAK_OPS:-1000} $(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 60m -v -run '^TestSoakThroughSyncthing$$' ./syncfolder/
 	NIDAN_MERGE_SEEDS=$${MERGE_SEEDS:-2000} $(GO) test -count=1 -run '^TestReplicasConverge$$' -v ./replica/
+	NIDAN_CRASH_ROUNDS=$${CRASH_ROUNDS:-500} $(GO) test -count=1 -run '^TestCrashDuringSync$$' -v -timeout 30m ./syncfolder/

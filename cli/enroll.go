@@ -426,6 +426,7 @@ func enrollServe(e *Env, args []string) error {
 	fs.Var(&hosts, "host", "a host name (HOST or HOST:PORT) browsers may use to reach the panel; repeatable; default: the --addr")
 	auditPath := fs.String("audit-log", "", "append security events to this file as JSON lines")
 	maxFailures := fs.Int("max-failures", 0, "failed sign-ins per user before a lockout (default 5)")
+	addrFailures := fs.Int("addr-max-failures", 0, "failed sign-ins per client address before a lockout (default 20)")
 	hashes := fs.Int("hash-concurrency", 0, "password checks at once (default half the CPUs, at least 2)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -447,6 +448,9 @@ func enrollServe(e *Env, args []string) error {
 	opts := e.EnrollOptions
 	if *maxFailures > 0 {
 		opts.MaxFailures = *maxFailures
+	}
+	if *addrFailures > 0 {
+		opts.AddrMaxFailures = *addrFailures
 	}
 	if *hashes > 0 {
 		opts.HashConcurrency = *hashes

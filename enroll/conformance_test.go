@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 
 func postgresServer(t testing.TB) *pgtest.Server {
 	t.Helper()
-	pgOnce.Do(func() { pgSrv, pgStop, pgErr = pgtest.New() })
+	pgOnce.Do(func() { pgSrv, pgStop, pgErr = pgtest.New(os.Getenv("NIDAN_PG_SETTINGS")) })
 	if pgErr != nil {
 		t.Fatal(pgErr)
 	}
@@ -191,14 +191,36 @@ func TestStoreSpend(t *testing.T) {
 			{"f1", 8, nil},
 		}
 		for _, s := range steps {
-			if err := st.Spend("alice", s.factor, s.step); !errors.Is(err, s.want) && (err != nil || s.want != nil) {
+			if err := st.Spend("alice", s.factor, s.step, ""); !errors.Is(err, s.want) && (err != nil || s.want != nil) {
 				t.Errorf("Spend(%s, %d) = %v, want %v", s.factor, s.step, err, s.want)
 			}
 		}
-		if err := st.Spend("nobody", "f1", 9); !errors.Is(err, ErrNoSuchUser) {
+		if err := st.Spend("nobody", "f1", 9, ""); !errors.Is(err, ErrNoSuchUser) {
 			t.Errorf("Spend(nobody) = %v", err)
 		}
-		if got, _ := reopen().Get("alice"); !got.HasLastStep || got.LastStep != 8 {
+		// A spend clears the given counter, a refused one does not.
+		p := Throttle{MaxFailures: 9, Lockout: time.Minute, MaxLockout: time.Minute, Forget: time.Hour}
+		for _, k := range []string{"user:alice", "user:other"} {
+			if _, err := st.Attempt(k, t0, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Spend("alice", "f1", 8, "user:alice"); !errors.Is(err, ErrReplay) {
+			t.Fatal(err)
+		}
+		if info, _ := st.Throttled("user:alice"); info.Failures != 1 {
+			t.Errorf("a refused spend cleared the counter: %+v", info)
+		}
+		if err := st.Spend("alice", "f1", 9, "user:alice"); err != nil {
+			t.Fatal(err)
+		}
+		if info, _ := st.Throttled("user:alice"); info.Failures != 0 {
+			t.Errorf("spend did not clear the counter: %+v", info)
+		}
+		if info, _ := st.Throttled("user:other"); info.Failures != 1 {
+			t.Errorf("spend cleared another counter: %+v", info)
+		}
+		if got, _ := reopen().Get("alice"); !got.HasLastStep || got.LastStep != 9 {
 			t.Errorf("after spends: last step %v %d", got.HasLastStep, got.LastStep)
 		}
 		// Many processes' worth of concurrent spends of one step: one wins.
@@ -209,7 +231,7 @@ func TestStoreSpend(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				err := st.Spend("alice", "f1", 100)
+				err := st.Spend("alice", "f1", 100, "")
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -229,7 +251,7 @@ func TestStoreSpend(t *testing.T) {
 		if err := st.Update("alice", func(u *User) error { u.Active = nil; return nil }); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Spend("alice", "f1", 200); !errors.Is(err, ErrBadCode) {
+		if err := st.Spend("alice", "f1", 200, ""); !errors.Is(err, ErrBadCode) {
 			t.Errorf("Spend without a factor = %v, want ErrBadCode", err)
 		}
 	})

@@ -262,7 +262,7 @@ func (s *FileStore) Delete(id string) error {
 }
 
 // Spend implements Store.
-func (s *FileStore) Spend(id, factorID string, step uint64) error {
+func (s *FileStore) Spend(id, factorID string, step uint64, clearKey string) error {
 	return s.with(func(st *fileState) (bool, error) {
 		u, ok := st.users[id]
 		switch {
@@ -274,6 +274,7 @@ func (s *FileStore) Spend(id, factorID string, step uint64) error {
 			return false, ErrReplay
 		}
 		u.LastStep, u.HasLastStep = step, true
+		delete(st.throttle, clearKey)
 		return true, nil
 	})
 }

@@ -21,6 +21,9 @@ type KeySource struct {
 	File string // a file in the key file format (docs/enroll-store.md)
 }
 
+// Key reads the key the source names.
+func (k KeySource) Key() ([]byte, error) { return k.key("", false) }
+
 // key returns the key, creating defaultFile when allowed and nothing else
 // names a key.
 func (k KeySource) key(defaultFile string, create bool) ([]byte, error) {

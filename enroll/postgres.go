@@ -1,10 +1,10 @@
 package enroll
 
 import (
-	"database/sql"
 	"fmt"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 var postgresDialect = dialect{
@@ -14,6 +14,9 @@ var postgresDialect = dialect{
 	// Any constant will do; it only has to be the same in every process.
 	lockSchema: "SELECT pg_advisory_xact_lock(7306812517745016)",
 	rebind:     func(q string) string { return q },
+	spendAndClear: `WITH spent AS (` + sqlQueries["spend"] + ` RETURNING 1),
+		cleared AS (DELETE FROM nidan_enroll_throttle WHERE key = $4 AND EXISTS (SELECT 1 FROM spent))
+		SELECT count(*) FROM spent`,
 }
 
 // OpenPostgres connects to the PostgreSQL database at url (a postgres://
@@ -22,15 +25,21 @@ var postgresDialect = dialect{
 // processes may share one database: the replay guard and the attempt
 // counters are decided by the database.
 func OpenPostgres(url string, key []byte) (*SQLStore, error) {
-	db, err := sql.Open("pgx", url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("open enroll PostgreSQL store: %w", err)
 	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(32)
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open enroll PostgreSQL store: %w", err)
 	}
-	return openSQL(db, postgresDialect, key)
+	ccfg := cfg.Copy()
+	ccfg.RuntimeParams["synchronous_commit"] = "off"
+	counters := stdlib.OpenDB(*ccfg)
+	counters.SetMaxOpenConns(32)
+	counters.SetMaxIdleConns(32)
+	return openSQL(db, counters, postgresDialect, key)
 }

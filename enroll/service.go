@@ -143,7 +143,12 @@ var (
 // NewService returns a service keeping its users in store.
 func NewService(store Store, opts Options) *Service {
 	opts = opts.withDefaults()
-	return &Service{store: store, opts: opts, hashes: make(chan struct{}, opts.HashConcurrency)}
+	s := &Service{store: store, opts: opts, hashes: make(chan struct{}, opts.HashConcurrency)}
+	// Make the dummy hash now, off the caller's path, so that the first
+	// unknown-user sign-in does not pay two hashes (a timing tell, and on
+	// a busy server a slow answer).
+	go s.dummy()
+	return s
 }
 
 // Store returns the service's store.
@@ -521,6 +526,7 @@ func (s *Service) signIn(ctx context.Context, in SignIn) (SignInResult, error) {
 	switch {
 	case errors.Is(err, ErrNoSuchUser):
 		_, _ = checkPassword(s.dummy(), in.Password)
+		err = nil // u.ID == "" tells below
 	case err != nil:
 		release()
 		return res, err
@@ -542,8 +548,12 @@ func (s *Service) signIn(ctx context.Context, in SignIn) (SignInResult, error) {
 		res, fail = s.secondFactor(&u, in.Code, now)
 	}
 	if fail == nil || errors.Is(fail, ErrNotEnrolled) {
-		if err := s.store.Clear(ukey); err != nil {
-			return res, err
+		// A good code cleared the count as it was spent; a right password
+		// without a second factor clears it here.
+		if fail != nil {
+			if err := s.store.Clear(ukey); err != nil {
+				return res, err
+			}
 		}
 		if res.Recovery {
 			s.audit(AuditEvent{Event: "recovery_used", User: in.ID, Addr: in.Addr})
@@ -580,14 +590,14 @@ func (s *Service) secondFactor(u *User, code string, now time.Time) (SignInResul
 		if err != nil {
 			return res, err
 		}
-		return SignInResult{Recovery: true, RecoveryLeft: left}, nil
+		return SignInResult{Recovery: true, RecoveryLeft: left}, s.store.Clear(userKey(u.ID))
 	}
 	res.RecoveryLeft = len(u.Recovery)
 	step, ok := s.matchCode(u.Active, code, now)
 	if !ok {
 		return res, ErrBadCode
 	}
-	return res, s.store.Spend(u.ID, u.Active.ID, step)
+	return res, s.store.Spend(u.ID, u.Active.ID, step, userKey(u.ID))
 }
 
 // VerifyCode checks a user's second factor alone, for an application that
@@ -613,7 +623,6 @@ func (s *Service) VerifyCode(id, code string) error {
 	}
 	switch {
 	case err == nil:
-		err = s.store.Clear(userKey(id))
 	case errors.Is(err, ErrBadCode), errors.Is(err, ErrReplay), errors.Is(err, ErrBadRecoveryCode), errors.Is(err, ErrNoSuchUser):
 		s.failed(id, "", err, counted, now)
 	}

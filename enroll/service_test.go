@@ -35,7 +35,7 @@ func newTestService(t *testing.T, opts Options) (*Service, *clock) {
 	return NewService(st, opts), c
 }
 
-func codeAt(t *testing.T, f Factor, at time.Time) string {
+func codeAt(t testing.TB, f Factor, at time.Time) string {
 	t.Helper()
 	a := f.OTPAccount()
 	c, err := a.CodeAt(at)

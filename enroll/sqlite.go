@@ -40,7 +40,7 @@ func OpenSQLite(path string, key []byte) (*SQLStore, error) {
 	}
 	f.Close()
 	dsn := "file:" + path + "?_txlock=immediate&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open enroll SQLite store: %w", err)
@@ -52,5 +52,5 @@ func OpenSQLite(path string, key []byte) (*SQLStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("open enroll SQLite store %s: %w", path, errors.Join(ErrCorrupt, err))
 	}
-	return openSQL(db, sqliteDialect, key)
+	return openSQL(db, db, sqliteDialect, key)
 }

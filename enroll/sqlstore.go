@@ -27,12 +27,18 @@ import (
 // decides them atomically for every process sharing it. The tables are
 // prefixed nidan_enroll_ and can live beside an application's own.
 type SQLStore struct {
-	db      *sql.DB
-	d       dialect
-	aead    cipher.AEAD
-	keyMAC  []byte
-	sweeps  atomic.Uint64
-	queries map[string]string
+	db *sql.DB
+	// counters runs the attempt counters' statements; for PostgreSQL a
+	// pool whose commits do not wait for the disk (a crash may forget the
+	// last few attempts, which only lowers a count), while the replay guard
+	// and the users stay fully durable on db.
+	counters *sql.DB
+	d        dialect
+	aead     cipher.AEAD
+	keyMAC   []byte
+	sweeps   atomic.Uint64
+	queries  map[string]string
+	stmts    map[string]*sql.Stmt // prepared once: SQLite would parse every query again
 }
 
 var _ Store = (*SQLStore)(nil)
@@ -48,6 +54,9 @@ type dialect struct {
 	// rebind turns the $N placeholders the queries are written with into
 	// the database's own.
 	rebind func(string) string
+	// spendAndClear, if set, is Spend and Clear as one statement returning
+	// the number of users updated (one round trip, one commit).
+	spendAndClear string
 }
 
 var dollarN = regexp.MustCompile(`\$(\d+)`)
@@ -106,6 +115,9 @@ WHERE t.locked_until <= ` + now + `
 RETURNING failures, lockouts, locked_until`
 }()
 
+// counterQueries run on SQLStore.counters.
+var counterQueries = map[string]bool{"attempt": true, "throttled": true, "clear": true, "sweep": true}
+
 const userColumns = `id, password_hash, active, active_id, pending, last_step, recovery, created, modified`
 
 var sqlQueries = map[string]string{
@@ -126,30 +138,53 @@ var sqlQueries = map[string]string{
 }
 
 // openSQL finishes opening a store: pool limits, migrations, key check.
-func openSQL(db *sql.DB, d dialect, key []byte) (*SQLStore, error) {
-	if len(key) != keyLen {
+func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
+	closeAll := func() {
+		if counters != db {
+			counters.Close()
+		}
 		db.Close()
+	}
+	if len(key) != keyLen {
+		closeAll()
 		return nil, fmt.Errorf("open enroll %s store: %w", d.name, ErrNoKey)
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
-		db.Close()
+		closeAll()
 		return nil, err
 	}
 	aead, err := cipher.NewGCM(block)
 	if err != nil {
-		db.Close()
+		closeAll()
 		return nil, err
 	}
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("nidan-enroll key check v1"))
-	s := &SQLStore{db: db, d: d, aead: aead, keyMAC: m.Sum(nil), queries: map[string]string{}}
+	s := &SQLStore{db: db, counters: counters, d: d, aead: aead, keyMAC: m.Sum(nil), queries: map[string]string{}}
 	for k, q := range sqlQueries {
 		s.queries[k] = d.rebind(q)
 	}
+	s.queries["getForUpdate"] = s.queries["get"] + d.forUpdate
+	if d.spendAndClear != "" {
+		s.queries["spendAndClear"] = d.spendAndClear
+	}
 	if err := s.migrate(); err != nil {
-		db.Close()
+		closeAll()
 		return nil, fmt.Errorf("open enroll %s store: %w", d.name, err)
+	}
+	s.stmts = map[string]*sql.Stmt{}
+	for k, q := range s.queries {
+		on := db
+		if counterQueries[k] {
+			on = counters
+		}
+		st, err := on.Prepare(q)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("open enroll %s store: prepare %s: %w", d.name, k, err)
+		}
+		s.stmts[k] = st
 	}
 	return s, nil
 }
@@ -208,13 +243,16 @@ func (s *SQLStore) migrate() error {
 }
 
 // Close implements Store.
-func (s *SQLStore) Close() error { return s.db.Close() }
+func (s *SQLStore) Close() error {
+	if s.counters != s.db {
+		s.counters.Close()
+	}
+	return s.db.Close()
+}
 
 // DB returns the database handle, for an application that keeps its own
 // tables beside the store's.
 func (s *SQLStore) DB() *sql.DB { return s.db }
-
-func (s *SQLStore) q(name string) string { return s.queries[name] }
 
 func factorAAD(id, slot string) []byte {
 	return []byte("nidan-enroll-factor/v1\x00" + id + "\x00" + slot)
@@ -313,7 +351,7 @@ func (s *SQLStore) userArgs(u *User) ([]any, error) {
 
 // IDs implements Store.
 func (s *SQLStore) IDs() ([]string, error) {
-	rows, err := s.db.Query(s.q("ids"))
+	rows, err := s.stmts["ids"].Query()
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -334,7 +372,7 @@ func (s *SQLStore) IDs() ([]string, error) {
 
 // Get implements Store.
 func (s *SQLStore) Get(id string) (User, error) {
-	return s.scanUser(s.db.QueryRow(s.q("get"), id))
+	return s.scanUser(s.stmts["get"].QueryRow(id))
 }
 
 // Create implements Store.
@@ -343,7 +381,7 @@ func (s *SQLStore) Create(u User) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.db.Exec(s.q("create"), args...)
+	res, err := s.stmts["create"].Exec(args...)
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
@@ -363,7 +401,7 @@ func (s *SQLStore) Update(id string, fn func(u *User) error) error {
 		return fmt.Errorf("update user: %w", err)
 	}
 	defer tx.Rollback()
-	u, err := s.scanUser(tx.QueryRow(s.q("get")+s.d.forUpdate, id))
+	u, err := s.scanUser(tx.Stmt(s.stmts["getForUpdate"]).QueryRow(id))
 	if err != nil {
 		return err
 	}
@@ -375,7 +413,7 @@ func (s *SQLStore) Update(id string, fn func(u *User) error) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(s.q("update"), args...); err != nil {
+	if _, err := tx.Stmt(s.stmts["update"]).Exec(args...); err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -386,7 +424,7 @@ func (s *SQLStore) Update(id string, fn func(u *User) error) error {
 
 // Delete implements Store.
 func (s *SQLStore) Delete(id string) error {
-	res, err := s.db.Exec(s.q("delete"), id)
+	res, err := s.stmts["delete"].Exec(id)
 	if err != nil {
 		return fmt.Errorf("delete user: %w", err)
 	}
@@ -398,13 +436,10 @@ func (s *SQLStore) Delete(id string) error {
 	return nil
 }
 
-// Spend implements Store with one conditional UPDATE.
-func (s *SQLStore) Spend(id, factorID string, step uint64) error {
-	res, err := s.db.Exec(s.q("spend"), id, factorID, int64(step))
-	if err != nil {
-		return fmt.Errorf("spend code: %w", err)
-	}
-	n, err := res.RowsAffected()
+// Spend implements Store with one conditional UPDATE, and the counter's
+// DELETE in the same transaction (PostgreSQL: the same statement).
+func (s *SQLStore) Spend(id, factorID string, step uint64, clearKey string) error {
+	n, err := s.spend(id, factorID, int64(step), clearKey)
 	if err != nil {
 		return fmt.Errorf("spend code: %w", err)
 	}
@@ -414,7 +449,7 @@ func (s *SQLStore) Spend(id, factorID string, step uint64) error {
 	// Nothing changed: say why.
 	var has bool
 	var active string
-	switch err := s.db.QueryRow(s.q("spent"), id).Scan(&has, &active); {
+	switch err := s.stmts["spent"].QueryRow(id).Scan(&has, &active); {
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrNoSuchUser
 	case err != nil:
@@ -425,12 +460,37 @@ func (s *SQLStore) Spend(id, factorID string, step uint64) error {
 	return ErrReplay
 }
 
+func (s *SQLStore) spend(id, factorID string, step int64, clearKey string) (int64, error) {
+	if s.d.spendAndClear != "" {
+		var n int64
+		err := s.stmts["spendAndClear"].QueryRow(id, factorID, step, clearKey).Scan(&n)
+		return n, err
+	}
+	tx, err := s.db.Begin()
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.Stmt(s.stmts["spend"]).Exec(id, factorID, step)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n != 1 {
+		return n, err
+	}
+	if _, err := tx.Stmt(s.stmts["clear"]).Exec(clearKey); err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
+}
+
 // Attempt implements Store with one upsert (attemptSQL).
 func (s *SQLStore) Attempt(key string, now time.Time, p Throttle) (ThrottleInfo, error) {
 	p = p.orDefault(userThrottle)
 	ms := now.UnixMilli()
 	var st throttleState
-	err := s.db.QueryRow(s.q("attempt"), key, ms, p.MaxFailures, p.Lockout.Milliseconds(),
+	err := s.stmts["attempt"].QueryRow(key, ms, p.MaxFailures, p.Lockout.Milliseconds(),
 		p.MaxLockout.Milliseconds(), p.Forget.Milliseconds()).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Locked: the upsert's WHERE refused the row.
@@ -446,7 +506,7 @@ func (s *SQLStore) Attempt(key string, now time.Time, p Throttle) (ThrottleInfo,
 	if s.sweeps.Add(1)%1024 == 0 {
 		// Forget idle counters now and then so that sprayed names do not
 		// pile up; a failure here loses nothing.
-		_, _ = s.db.Exec(s.q("sweep"), ms, ms-p.Forget.Milliseconds())
+		_, _ = s.stmts["sweep"].Exec(ms, ms-p.Forget.Milliseconds())
 	}
 	return st.info(), nil
 }
@@ -454,7 +514,7 @@ func (s *SQLStore) Attempt(key string, now time.Time, p Throttle) (ThrottleInfo,
 // Throttled implements Store.
 func (s *SQLStore) Throttled(key string) (ThrottleInfo, error) {
 	var st throttleState
-	err := s.db.QueryRow(s.q("throttled"), key).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
+	err := s.stmts["throttled"].QueryRow(key).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ThrottleInfo{}, nil
 	}
@@ -466,7 +526,7 @@ func (s *SQLStore) Throttled(key string) (ThrottleInfo, error) {
 
 // Clear implements Store.
 func (s *SQLStore) Clear(key string) error {
-	if _, err := s.db.Exec(s.q("clear"), key); err != nil {
+	if _, err := s.stmts["clear"].Exec(key); err != nil {
 		return fmt.Errorf("clear attempt counter: %w", err)
 	}
 	return nil

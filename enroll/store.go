@@ -117,8 +117,10 @@ type Store interface {
 	// used so far. Otherwise it changes nothing and returns ErrReplay (an
 	// older or equal step), ErrBadCode (the factor was replaced or
 	// removed) or ErrNoSuchUser. Of many concurrent Spends of one step,
-	// exactly one succeeds.
-	Spend(id, factorID string, step uint64) error
+	// exactly one succeeds. A successful Spend also forgets the attempt
+	// counter clearKey (if not empty) in the same write, since a good code
+	// is what clears a user's lockout count.
+	Spend(id, factorID string, step uint64, clearKey string) error
 
 	// Attempt counts one attempt on key (any string: a user ID, an
 	// address) under policy p at now. If key is locked at now it counts

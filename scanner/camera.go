@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"slices"
 )
 
 // ErrNoCamera means no camera device could be opened.
@@ -64,4 +65,51 @@ func yuyvToImage(data []byte, w, h, stride int) (*image.YCbCr, error) {
 		}
 	}
 	return img, nil
+}
+
+// Frame is what one camera frame showed.
+type Frame struct {
+	// Results are the codes decoded in the frame.
+	Results []Result
+	// Finders counts the finder patterns seen outside every decoded
+	// code: a code is in view but could not be read (blurred, too
+	// small, moving).
+	Finders int
+	// Module is the median module size of those finder patterns, in
+	// pixels of the frame: below about 3 the code is too small.
+	Module float64
+}
+
+// DecodeFrame decodes one camera frame in the time a live preview
+// allows: it runs the cheap stages of Decode only (see liveStages) and
+// reports the finder patterns it saw, so that the camera window can tell
+// "hold steadier" from "move closer" from "no code in view".
+func DecodeFrame(img image.Image) Frame {
+	if img == nil || img.Bounds().Dx() <= 0 || img.Bounds().Dy() <= 0 {
+		return Frame{}
+	}
+	b := img.Bounds()
+	out, cands := decodeStages(toGray(img), true)
+	for i := range out {
+		for j := range out[i].Corners {
+			out[i].Corners[j] = out[i].Corners[j].Add(b.Min)
+		}
+		out[i].Bounds = out[i].Bounds.Add(b.Min)
+	}
+	f := Frame{Results: out}
+	var modules []float64
+	cands.mu.Lock()
+	for _, c := range cands.pts {
+		pt := image.Pt(int(c.p.x), int(c.p.y)).Add(b.Min)
+		if !slices.ContainsFunc(out, func(r Result) bool { return pt.In(r.Bounds) }) {
+			modules = append(modules, c.module)
+		}
+	}
+	cands.mu.Unlock()
+	f.Finders = len(modules)
+	if len(modules) > 0 {
+		slices.Sort(modules)
+		f.Module = modules[len(modules)/2]
+	}
+	return f
 }

@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/nidan-auth/nidan/scanner/internal/synth"
+	"github.com/nidan-auth/nidan/internal/synth"
 )
 
 // fakeCamera plays generated frames: blank ones, then frames showing a

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/nidan-auth/nidan/scanner/internal/synth"
+	"github.com/nidan-auth/nidan/internal/synth"
 )
 
 // TestFaintRegion checks the gate in front of the fixed grey levels: a

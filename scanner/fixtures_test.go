@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/image/bmp"
 
-	"github.com/nidan-auth/nidan/scanner/internal/synth"
+	"github.com/nidan-auth/nidan/internal/synth"
 )
 
 var update = flag.Bool("update", false, "rewrite scanner/testdata fixtures")

@@ -9,7 +9,7 @@ import (
 	"image/png"
 	"testing"
 
-	"github.com/nidan-auth/nidan/scanner/internal/synth"
+	"github.com/nidan-auth/nidan/internal/synth"
 )
 
 // FuzzDecode feeds arbitrary pixels, in each of the buffer layouts that

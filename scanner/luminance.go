@@ -182,3 +182,30 @@ func clamp(v, n int) int {
 	}
 	return v
 }
+
+// squeeze halves g along one axis (y when alongY), averaging pixel
+// pairs.
+func (g gray) squeeze(alongY bool) gray {
+	if alongY {
+		h := g.h / 2
+		out := gray{pix: make([]byte, g.w*h), w: g.w, h: h}
+		for y := 0; y < h; y++ {
+			r0, r1 := g.pix[2*y*g.w:(2*y+1)*g.w], g.pix[(2*y+1)*g.w:(2*y+2)*g.w]
+			dst := out.pix[y*g.w : (y+1)*g.w]
+			for x := range dst {
+				dst[x] = byte((uint32(r0[x]) + uint32(r1[x]) + 1) >> 1)
+			}
+		}
+		return out
+	}
+	w := g.w / 2
+	out := gray{pix: make([]byte, w*g.h), w: w, h: g.h}
+	for y := 0; y < g.h; y++ {
+		src := g.pix[y*g.w : (y+1)*g.w]
+		dst := out.pix[y*w : (y+1)*w]
+		for x := range dst {
+			dst[x] = byte((uint32(src[2*x]) + uint32(src[2*x+1]) + 1) >> 1)
+		}
+	}
+	return out
+}

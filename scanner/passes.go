@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,39 +19,55 @@ import (
 type pass struct {
 	bits   func() gozxing.Binarizer
 	scale  float64
+	sy     float64 // if set, the scale along y (scale is then along x)
 	off    fpoint
 	single bool           // also try the single-code reader if the multi reader fails
+	one    bool           // only the single-code reader (the perspective try finds others)
 	cands  *candidates    // if set, collects finder pattern candidates
 	quick  bool           // without TRY_HARDER: scan every few rows only
 	custom func() []found // instead of the binarizer and readers
 }
 
-// stage is a group of passes run concurrently; decoding stops after the
-// first stage that finds anything.
+// stage is a group of passes run concurrently; once a code is found, only
+// the stages marked always, or whose more says so, still run.
 type stage struct {
 	name   string
 	passes []pass
 	always bool // run even when earlier stages found codes
+	// more, if set, runs the stage after codes were found when it
+	// reports that earlier stages saw more than they decoded.
+	more func(found []Result) bool
 }
 
 // trace, when NIDAN_SCAN_TRACE is set, logs which stage found codes and
 // how long each took; the benchmark uses it to justify the stage order.
 var trace = os.Getenv("NIDAN_SCAN_TRACE") != ""
 
-// decodeGray runs stages of passes until one finds a code. The passes of
+// decodeGray runs stages of passes until one finds a code (then only
+// those that look for more, see stage). The passes of
 // a stage run concurrently (at most GOMAXPROCS at once) and their results
 // are merged, so an image with a dark-mode code beside a light one yields
 // both. A stage marked always runs even after codes were found: the
 // region search looks for the codes that the whole-image passes saw the
 // finder patterns of but did not decode, as in a photo of several codes.
 func decodeGray(g gray) []Result {
+	out, _ := decodeStages(g, false)
+	return out
+}
+
+// decodeStages runs the stages for g (only the first, cheap ones when
+// live is set) and also returns the finder candidates they saw.
+func decodeStages(g gray, live bool) ([]Result, *candidates) {
 	var out []Result
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	ss, cands := stages(g)
+	if live {
+		ss = ss[:liveStages(g)]
+	}
 	for _, mk := range ss {
 		st := mk(out)
-		if len(out) > 0 && !st.always {
-			break
+		if len(out) > 0 && !st.always && (st.more == nil || !st.more(out)) {
+			continue
 		}
 		start := time.Now()
 		before := len(out)
@@ -66,7 +83,7 @@ func decodeGray(g gray) []Result {
 				mu.Lock()
 				defer mu.Unlock()
 				for _, f := range fs {
-					out = addResult(out, f.toResult(p.scale, p.off))
+					out = addResult(out, f.toResultXY(p.scale, p.yscale(), p.off))
 				}
 			})
 		}
@@ -76,8 +93,16 @@ func decodeGray(g gray) []Result {
 			fmt.Fprintf(os.Stderr, "scanner: %dx%d stage %s (%d passes): %d found in %v (%d candidates so far)\n", g.w, g.h, st.name, len(st.passes), len(out)-before, time.Since(start).Round(time.Millisecond), nc)
 		}
 	}
-	return out
+	return out, cands
 }
+
+// liveStages is how many of stages(g) a live camera frame gets: the
+// pyramid, full size, the region search and the edges-only threshold
+// with its region search. The later fallbacks (global histogram, fixed
+// levels, upscaling) cost several times as much and mostly find faint or
+// tiny codes in screenshots; a camera delivers the next frame, a little
+// different, a moment later.
+func liveStages(g gray) int { return len(pyramid(g)) + 4 }
 
 // local returns passes over g thresholded locally, dark-on-light and
 // light-on-dark, sharing the threshold computation.
@@ -151,9 +176,35 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 	regionStage := func(found []Result) stage {
 		return stage{name: "regions", passes: regions(g, cands, found, mats), always: true}
 	}
-	ss := []func([]Result) stage{
-		func([]Result) stage {
-			return stage{name: "local", passes: localStats(stats, 1, fpoint{}, false, cands)}
+	// The pyramid: smaller copies of a large image first, coarsest
+	// first. A code filling a photo has modules of 50–150 px, far
+	// wider than the local threshold's 40 px window, so at full size
+	// its modules' insides binarize as noise and its quiet zone is
+	// cut off by the frame; at an eighth they are a few pixels and
+	// the code decodes in milliseconds. Every level runs (together
+	// they cost a third of full size); full size then runs only while
+	// nothing was found or the levels saw finder patterns they did
+	// not decode, a smaller code beside the large one.
+	var ss []func([]Result) stage
+	unexplained := func(out []Result) bool { return cands.outside(out) >= 2 }
+	always := func([]Result) bool { return true }
+	for _, lv := range pyramid(g) {
+		ss = append(ss, func(out []Result) stage {
+			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: always,
+				passes: single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out))}
+		})
+	}
+	ss = append(ss,
+		func(out []Result) stage {
+			// Up to fullAlways pixels the full-size pass is cheap,
+			// and runs even after the pyramid found codes: a
+			// screenshot may hold a small code beside a large one,
+			// too small for any coarser level.
+			more := unexplained
+			if g.w*g.h <= fullAlways {
+				more = always
+			}
+			return stage{name: "local", more: more, passes: masked(localStats(stats, 1, fpoint{}, false, cands), out)}
 		},
 		regionStage,
 		func([]Result) stage {
@@ -176,8 +227,9 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1},
 			}}
 		},
-	}
-	if min(g.w, g.h) >= 400 {
+	)
+	if min(g.w, g.h) >= 400 && min(g.w, g.h) < 2*minPyramid {
+		// (Larger images had their half in the pyramid.)
 		// Noise, JPEG artefacts and blur in photos: average it away.
 		ss = append(ss, func([]Result) stage {
 			if !evidence() {
@@ -193,6 +245,26 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			return stage{name: "levels" + skipped}
 		}
 		return stage{name: "levels", passes: levels(g)}
+	})
+	ss = append(ss, func([]Result) stage {
+		// A code seen at a steep angle is foreshortened along one
+		// axis: its finder patterns are twice as tall as wide, say,
+		// and the finder search, which checks that a pattern's
+		// horizontal and vertical extents agree, rejects them.
+		// Halving the image along the other axis restores the
+		// proportions (and costs half a pass each).
+		var ps []pass
+		for _, alongY := range []bool{true, false} {
+			sx, sy := 1.0, 2.0
+			if !alongY {
+				sx, sy = 2, 1
+			}
+			for _, p := range local(func() gray { return g.squeeze(alongY) }, sx, fpoint{}, false, nil) {
+				p.sy = sy
+				ps = append(ps, p)
+			}
+		}
+		return stage{name: "squeeze", passes: ps}
 	})
 	if max(g.w, g.h) <= 1024 {
 		// Small images: a smooth 2× upscale of everything is cheap. (In
@@ -261,15 +333,24 @@ func (p pass) run() (fs []found) {
 		return nil
 	}
 	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: !p.quick}
-	if p.cands != nil {
-		hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK] = gozxing.ResultPointCallback(func(rp gozxing.ResultPoint) {
-			if fp, ok := rp.(*detector.FinderPattern); ok {
-				p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.scale + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
-			}
-		})
+	// Finder candidates of this pass, in its own pixel space, for the
+	// perspective second try; the callback runs on this goroutine.
+	var seen []candidate
+	hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK] = gozxing.ResultPointCallback(func(rp gozxing.ResultPoint) {
+		fp, ok := rp.(*detector.FinderPattern)
+		if !ok {
+			return
+		}
+		seen = addCandidate(seen, candidate{fpoint{fp.GetX(), fp.GetY()}, fp.GetEstimatedModuleSize()})
+		if p.cands != nil {
+			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.yscale() + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
+		}
+	})
+	var rs []*gozxing.Result
+	if !p.one {
+		rs, _ = multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
 	}
-	rs, _ := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
-	if len(rs) == 0 && p.single {
+	if len(rs) == 0 && (p.single || p.one) {
 		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
 			rs = append(rs, r)
 		}
@@ -277,6 +358,11 @@ func (p pass) run() (fs []found) {
 	for _, r := range rs {
 		if f, ok := toFound(r); ok {
 			fs = append(fs, f)
+		}
+	}
+	if len(seen) >= 3 {
+		if m, err := bin.GetBlackMatrix(); err == nil {
+			fs = append(fs, perspectiveTriples(m, seen, fs)...)
 		}
 	}
 	return fs
@@ -300,4 +386,91 @@ func toFound(r *gozxing.Result) (found, bool) {
 		f.module /= n
 	}
 	return f, true
+}
+
+// minPyramid is the shorter side of the pyramid's coarsest level: a code
+// filling the frame then has modules of about 10 px, and any code still
+// readable there has at least a dozen pixels per side.
+const minPyramid = 300
+
+// fullAlways is the image size (pixels) up to which the full-size pass
+// runs even when the pyramid found codes: 1440p screens, 3 MP photos.
+const fullAlways = 4 << 20
+
+// level is one level of the pyramid: the image shrunk scale times.
+type level struct {
+	scale int
+	gray  func() gray
+}
+
+// pyramid returns the halvings of g whose shorter side is at least
+// minPyramid, coarsest first. Each level is computed once, from the next
+// finer one.
+func pyramid(g gray) []level {
+	var lv []level
+	prev := func() gray { return g }
+	for s, w, h := 2, g.w/2, g.h/2; min(w, h) >= minPyramid; s, w, h = s*2, w/2, h/2 {
+		var once sync.Once
+		var out gray
+		from := prev
+		get := func() gray { once.Do(func() { out = from().half() }); return out }
+		lv = append(lv, level{s, get})
+		prev = get
+	}
+	slices.Reverse(lv)
+	return lv
+}
+
+// single makes ps use the single-code reader only. Its finder search
+// keeps the three best patterns, where the multi reader tries every
+// plausible triple of them, which in a photo of many codes costs seconds
+// at a level that full size will search again anyway.
+func single(ps []pass) []pass {
+	for i := range ps {
+		ps[i].one = true
+	}
+	return ps
+}
+
+// masked makes ps see the codes already found as blank paper. In a
+// photo of dozens of codes, the finer levels of the pyramid would
+// otherwise find every decoded code's finder patterns again, and the
+// multi reader's cost grows with the cube of their number.
+func masked(ps []pass, done []Result) []pass {
+	if len(done) == 0 {
+		return ps
+	}
+	for i := range ps {
+		bits, scale, off := ps[i].bits, ps[i].scale, ps[i].off
+		ps[i].bits = func() gozxing.Binarizer {
+			b := bits()
+			if b == nil {
+				return nil
+			}
+			m, err := b.GetBlackMatrix()
+			if err != nil {
+				return b
+			}
+			for _, r := range done {
+				x0 := max(0, int((float64(r.Bounds.Min.X)-off.x)/scale))
+				y0 := max(0, int((float64(r.Bounds.Min.Y)-off.y)/scale))
+				x1 := min(m.GetWidth(), int((float64(r.Bounds.Max.X)-off.x)/scale)+1)
+				y1 := min(m.GetHeight(), int((float64(r.Bounds.Max.Y)-off.y)/scale)+1)
+				for y := y0; y < y1; y++ {
+					for x := x0; x < x1; x++ {
+						m.Unset(x, y)
+					}
+				}
+			}
+			return b
+		}
+	}
+	return ps
+}
+
+func (p pass) yscale() float64 {
+	if p.sy != 0 {
+		return p.sy
+	}
+	return p.scale
 }

@@ -39,6 +39,21 @@ func (c *candidates) count() int {
 	return len(c.pts)
 }
 
+// outside counts the candidates that lie outside every result in rs:
+// finder patterns seen but not explained by a decoded code.
+func (c *candidates) outside(rs []Result) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, p := range c.pts {
+		pt := image.Pt(int(p.p.x), int(p.p.y))
+		if !slices.ContainsFunc(rs, func(r Result) bool { return pt.In(r.Bounds.Inset(-int(2 * p.module))) }) {
+			n++
+		}
+	}
+	return n
+}
+
 // take returns the candidates not yet searched.
 func (c *candidates) take() []candidate {
 	c.mu.Lock()
@@ -75,6 +90,17 @@ func regions(g gray, cands *candidates, done []Result, mats func() (dark, light 
 			pts = append(pts, c)
 		}
 	}
+	// Passes run concurrently and report in any order: sort, so that
+	// the same image always gets the same windows.
+	slices.SortFunc(pts, func(a, b candidate) int {
+		switch {
+		case a.p.y != b.p.y:
+			return cmpFloat(a.p.y, b.p.y)
+		case a.p.x != b.p.x:
+			return cmpFloat(a.p.x, b.p.x)
+		}
+		return cmpFloat(a.module, b.module)
+	})
 	if len(pts) > maxCandidates {
 		pts = pts[:maxCandidates]
 	}
@@ -233,4 +259,14 @@ func triples(pts []candidate) [][3]int {
 		ts[i] = o.t
 	}
 	return ts
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

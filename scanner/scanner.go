@@ -99,6 +99,11 @@ type found struct {
 // and estimates the corners: each corner lies 3.5 modules out from its
 // finder pattern's centre along both code axes.
 func (f found) toResult(scale float64, off fpoint) Result {
+	return f.toResultXY(scale, scale, off)
+}
+
+// toResultXY is toResult for a pass scaled differently along x and y.
+func (f found) toResultXY(sx, sy float64, off fpoint) Result {
 	bl, tl, tr := f.centres[0], f.centres[1], f.centres[2]
 	ux, uy := unit(tr.x-tl.x, tr.y-tl.y)
 	vx, vy := unit(bl.x-tl.x, bl.y-tl.y)
@@ -111,7 +116,7 @@ func (f found) toResult(scale float64, off fpoint) Result {
 	}
 	r := Result{Text: f.text}
 	for i, p := range c {
-		r.Corners[i] = image.Pt(int(math.Round(p.x*scale+off.x)), int(math.Round(p.y*scale+off.y)))
+		r.Corners[i] = image.Pt(int(math.Round(p.x*sx+off.x)), int(math.Round(p.y*sy+off.y)))
 	}
 	r.Bounds = image.Rectangle{Min: r.Corners[0], Max: r.Corners[0]}
 	for _, p := range r.Corners[1:] {

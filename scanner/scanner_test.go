@@ -12,7 +12,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/nidan-auth/nidan/scanner/internal/synth"
+	"github.com/nidan-auth/nidan/internal/synth"
 )
 
 var white = color.RGBA{255, 255, 255, 255}

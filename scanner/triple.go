@@ -1,7 +1,9 @@
 package scanner
 
 import (
+	"image"
 	"math"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
@@ -85,4 +87,129 @@ func findAlignment(m *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, module 
 		}
 	}
 	return nil
+}
+
+// Bounds on the perspective second try within one pass.
+const (
+	maxPassCandidates = 60
+	maxPassTriples    = 8
+)
+
+// addCandidate appends c to cs unless a candidate of similar size is
+// already within a module of it: the finder search reports one pattern
+// again on each row that confirms it.
+func addCandidate(cs []candidate, c candidate) []candidate {
+	if len(cs) >= maxPassCandidates || c.module <= 0 || math.IsNaN(c.module) {
+		return cs
+	}
+	for _, o := range cs {
+		if dist(o.p, c.p) < o.module && c.module < 1.5*o.module && o.module < 1.5*c.module {
+			return cs
+		}
+	}
+	return append(cs, c)
+}
+
+// perspectiveTriples tries the perspective sampler on the triples of
+// finder candidates that one pass saw outside the codes it decoded. Each
+// candidate's outline is traced first, so that the triples are chosen on
+// true module sizes (the detector's estimate grows by up to √2 when a
+// code is turned) and on the finders' sides lining up with each other.
+func perspectiveTriples(m *gozxing.BitMatrix, cs []candidate, done []found) []found {
+	var boxes []image.Rectangle
+	for _, f := range done {
+		boxes = append(boxes, f.toResult(1, fpoint{}).Bounds)
+	}
+	inside := func(p fpoint) bool {
+		pt := image.Pt(int(p.x), int(p.y))
+		return slices.ContainsFunc(boxes, func(r image.Rectangle) bool { return pt.In(r) })
+	}
+	var qs []finderQuad
+	for _, c := range cs {
+		if inside(c.p) {
+			continue
+		}
+		if q, ok := traceFinder(m, c.p, c.module); ok {
+			qs = append(qs, q)
+		}
+	}
+	var out []found
+	used := make([]bool, len(qs))
+	tried := 0
+	for _, t := range quadTriples(qs) {
+		if tried == maxPassTriples {
+			break
+		}
+		if used[t[0]] || used[t[1]] || used[t[2]] || inside(qs[t[0]].centre) || inside(qs[t[1]].centre) || inside(qs[t[2]].centre) {
+			continue
+		}
+		tried++
+		f, ok := decodePerspective(m, [3]finderQuad{qs[t[0]], qs[t[1]], qs[t[2]]})
+		if !ok {
+			continue
+		}
+		used[t[0]], used[t[1]], used[t[2]] = true, true, true
+		out = append(out, f)
+		boxes = append(boxes, f.toResult(1, fpoint{}).Bounds)
+	}
+	return out
+}
+
+// quadTriples returns index triples of traced finders placed like the
+// three finders of one code, best-shaped first: similar module sizes, 14
+// to 170 modules apart, two sides about equal and the third about √2
+// longer (loosely, for perspective), and each side running along the
+// outlines of the finders at its ends.
+func quadTriples(qs []finderQuad) [][3]int {
+	type scored struct {
+		t     [3]int
+		score float64
+	}
+	var out []scored
+	for a := range qs {
+		for b := a + 1; b < len(qs); b++ {
+			for c := b + 1; c < len(qs); c++ {
+				pa, pb, pc := qs[a], qs[b], qs[c]
+				mx, mn := max(pa.module, pb.module, pc.module), min(pa.module, pb.module, pc.module)
+				if mx > 1.6*mn {
+					continue
+				}
+				bl, tl, tr := orderFinders(pa.centre, pb.centre, pc.centre)
+				idx := [3]int{a, b, c}
+				q := [3]finderQuad{pa, pb, pc}
+				m := (pa.module + pb.module + pc.module) / 3
+				s1, s2 := dist(q[tl].centre, q[tr].centre), dist(q[tl].centre, q[bl].centre)
+				hyp := dist(q[tr].centre, q[bl].centre)
+				side := (s1 + s2) / 2
+				if side < 12*m || side > 190*m {
+					continue
+				}
+				eq := math.Abs(s1-s2) / side
+				hr := hyp / side / math.Sqrt2
+				if eq > 0.35 || hr < 0.8 || hr > 1.25 {
+					continue
+				}
+				u := fpoint{q[tr].centre.x - q[tl].centre.x, q[tr].centre.y - q[tl].centre.y}
+				v := fpoint{q[bl].centre.x - q[tl].centre.x, q[bl].centre.y - q[tl].centre.y}
+				if !q[tl].axisAligned(u) || !q[tl].axisAligned(v) || !q[tr].axisAligned(u) || !q[bl].axisAligned(v) {
+					continue
+				}
+				out = append(out, scored{[3]int{idx[bl], idx[tl], idx[tr]}, eq + math.Abs(hr-1) + (mx/mn - 1)})
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y scored) int {
+		switch {
+		case x.score < y.score:
+			return -1
+		case x.score > y.score:
+			return 1
+		}
+		return 0
+	})
+	ts := make([][3]int, len(out))
+	for i, o := range out {
+		ts[i] = o.t
+	}
+	return ts
 }

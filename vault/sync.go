@@ -178,7 +178,11 @@ func (v *Vault) writeSyncFileLocked() error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(v.hdr.SyncDir, SyncFileName(v.hdr.Device)), data, 0o600); err != nil {
+	path := filepath.Join(v.hdr.SyncDir, SyncFileName(v.hdr.Device))
+	// A write killed half-way leaves its temporary file; only this device
+	// writes these names, and it holds the vault's lock.
+	atomicfile.RemoveTemps(path)
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
 		return fmt.Errorf("write to the sync folder: %w", err)
 	}
 	return nil

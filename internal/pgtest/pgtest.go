@@ -111,7 +111,9 @@ func New(settings ...string) (s *Server, stop func(), err error) {
 	args := []string{"-D", data, "-k", dir, "-c", "listen_addresses=", "-c", "max_connections=200",
 		"-c", "shared_buffers=32MB", "-c", "log_min_messages=warning"}
 	for _, s := range settings {
-		args = append(args, "-c", s)
+		if s != "" {
+			args = append(args, "-c", s)
+		}
 	}
 	srv := run("postgres", args...)
 	var logs bytes.Buffer

@@ -24,7 +24,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/nidan-auth/nidan/scanner/internal/synth"
+	"github.com/nidan-auth/nidan/internal/synth"
 )
 
 // Entry is one image of the corpus.

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,7 @@ func main() {
 	photos := flag.String("photos", "", "real photo set `dir` (qr-photos)")
 	md := flag.String("md", "", "write the tables to this Markdown `file` too")
 	only := flag.String("only", "", "run only this corpus `category`")
+	photoCats := flag.String("photo-cats", "", "run only these photo `categories` (comma-separated)")
 	one := flag.String("one", "", "decode one `file` and print each text on a line (used by the benchmark itself)")
 	flag.Parse()
 	log.SetFlags(0)
@@ -67,7 +69,7 @@ func main() {
 		}
 	}
 	if *photos != "" {
-		if err := benchPhotos(w, self, *photos); err != nil {
+		if err := benchPhotos(w, self, *photos, *photoCats); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -118,14 +120,17 @@ func score(want, got []string) (found, fp int) {
 	return found, fp
 }
 
+// The decoders of the synthetic table, in column order.
+var corpusDecoders = []string{"Nidan", "ZXingReader", "zbarimg"}
+
 type tally struct {
 	codes, images    int
-	found            [2]int
-	fp               [2]int
-	times            [2][]time.Duration
-	cpu              [2][]time.Duration
+	found            [3]int
+	fp               [3]int
+	times            [3][]time.Duration
+	cpu              [3][]time.Duration
 	inproc           []time.Duration
-	imagesAllCorrect [2]int
+	imagesAllCorrect [3]int
 }
 
 func benchCorpus(w io.Writer, self, dir, only string) error {
@@ -161,15 +166,18 @@ func benchCorpus(w io.Writer, self, dir, only string) error {
 		}
 		_ = rs
 
-		outs := [2][]string{}
+		var outs [3][]string
 		var d, c time.Duration
 		outs[0], d, c = run(self, "-one", path)
 		t.times[0] = append(t.times[0], d)
 		t.cpu[0] = append(t.cpu[0], c)
-		outs[1], d, c = run("zbarimg", "--nodbus", "-q", "--raw", path)
+		outs[1], d, c = runZXing(path)
 		t.times[1] = append(t.times[1], d)
 		t.cpu[1] = append(t.cpu[1], c)
-		for k := range 2 {
+		outs[2], d, c = run("zbarimg", "--nodbus", "-q", "--raw", path)
+		t.times[2] = append(t.times[2], d)
+		t.cpu[2] = append(t.cpu[2], c)
+		for k := range 3 {
 			f, fp := score(e.Texts, outs[k])
 			t.found[k] += f
 			t.fp[k] += fp
@@ -177,22 +185,33 @@ func benchCorpus(w io.Writer, self, dir, only string) error {
 				t.imagesAllCorrect[k]++
 			}
 			if f < len(e.Texts) || fp > 0 {
-				fmt.Fprintf(os.Stderr, "%s: %s found %d/%d, %d false\n", e.File, []string{"nidan", "zbarimg"}[k], f, len(e.Texts), fp)
+				fmt.Fprintf(os.Stderr, "%s: %s found %d/%d, %d false\n", e.File, corpusDecoders[k], f, len(e.Texts), fp)
 			}
 		}
 	}
 	fmt.Fprintf(w, "## Synthetic corpus (%d images)\n\n", len(entries))
-	fmt.Fprintln(w, "| category | images | codes | Nidan found | zbarimg found | Nidan false | zbarimg false | Nidan median ms | zbarimg median ms | Nidan median CPU ms | zbarimg median CPU ms | Nidan in-process median ms |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "Found (and false) per decoder, then median wall ms and median CPU ms per image of each decoder's process, and Nidan's in-process median.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| category | images | codes | Nidan found | ZXingReader found | zbarimg found | false N/Z/z | Nidan ms | ZXingReader ms | zbarimg ms | Nidan CPU ms | ZXingReader CPU ms | zbarimg CPU ms | Nidan in-process ms |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	var all tally
+	line := func(name string, t *tally, bold bool) {
+		b := ""
+		if bold {
+			b = "**"
+		}
+		fmt.Fprintf(w, "| %s | %d | %d | %s%s%s | %s%s%s | %s%s%s | %d/%d/%d | %s | %s | %s | %s | %s | %s | %s |\n", name, t.images, t.codes,
+			b, pct(t.found[0], t.codes), b, b, pct(t.found[1], t.codes), b, b, pct(t.found[2], t.codes), b,
+			t.fp[0], t.fp[1], t.fp[2],
+			ms(median(t.times[0])), ms(median(t.times[1])), ms(median(t.times[2])),
+			ms(median(t.cpu[0])), ms(median(t.cpu[1])), ms(median(t.cpu[2])), ms(median(t.inproc)))
+	}
 	for _, c := range order {
 		t := tallies[c]
-		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %d | %d | %s | %s | %s | %s | %s |\n", c, t.images, t.codes,
-			pct(t.found[0], t.codes), pct(t.found[1], t.codes), t.fp[0], t.fp[1],
-			ms(median(t.times[0])), ms(median(t.times[1])), ms(median(t.cpu[0])), ms(median(t.cpu[1])), ms(median(t.inproc)))
+		line(c, t, false)
 		all.images += t.images
 		all.codes += t.codes
-		for k := range 2 {
+		for k := range 3 {
 			all.found[k] += t.found[k]
 			all.fp[k] += t.fp[k]
 			all.times[k] = append(all.times[k], t.times[k]...)
@@ -200,25 +219,51 @@ func benchCorpus(w io.Writer, self, dir, only string) error {
 		}
 		all.inproc = append(all.inproc, t.inproc...)
 	}
-	fmt.Fprintf(w, "| **all** | %d | %d | **%s** | **%s** | %d | %d | %s | %s | %s | %s | %s |\n\n", all.images, all.codes,
-		pct(all.found[0], all.codes), pct(all.found[1], all.codes), all.fp[0], all.fp[1],
-		ms(median(all.times[0])), ms(median(all.times[1])), ms(median(all.cpu[0])), ms(median(all.cpu[1])), ms(median(all.inproc)))
+	line("**all**", &all, true)
+	fmt.Fprintln(w)
 	return nil
+}
+
+// runZXing runs ZXingReader for QR codes only and returns the texts it
+// printed ("FILE QRCode \"text\"" per code with -1, "FILE None" when it
+// finds nothing).
+func runZXing(path string) ([]string, time.Duration, time.Duration) {
+	lines, d, c := run("ZXingReader", "-1", "-format", "QRCode", path)
+	var out []string
+	for _, l := range lines {
+		l = strings.TrimPrefix(l, path+" ")
+		if l == "None" || !strings.HasPrefix(l, "QRCode ") {
+			continue
+		}
+		t := strings.TrimPrefix(l, "QRCode ")
+		if u, err := strconv.Unquote(t); err == nil {
+			t = u
+		}
+		out = append(out, t)
+	}
+	return out, d, c
 }
 
 // benchPhotos runs Nidan, ZXingReader and zbarimg over the labelled phone
 // photos. A code counts as read when a decoder returns one distinct
 // non-empty text for it, at most the labelled count per image.
-func benchPhotos(w io.Writer, self, dir string) error {
+func benchPhotos(w io.Writer, self, dir, cats string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*", "*.jpg"))
 	if err != nil {
 		return err
+	}
+	if cats != "" {
+		keep := strings.Split(cats, ",")
+		files = slices.DeleteFunc(files, func(f string) bool {
+			return !slices.Contains(keep, filepath.Base(filepath.Dir(f)))
+		})
 	}
 	slices.Sort(files)
 	type row struct {
 		images, labelled int
 		read             [3]int
 		times            [3][]time.Duration
+		cpu              [3][]time.Duration
 	}
 	var order []string
 	rows := map[string]*row{}
@@ -238,49 +283,56 @@ func benchPhotos(w io.Writer, self, dir string) error {
 		r.images++
 		r.labelled += n
 		var outs [3][]string
-		var d [3]time.Duration
-		outs[0], d[0], _ = run(self, "-one", f)
-		outs[1], d[1], _ = run("ZXingReader", "-1", "-format", "QRCode", f)
-		for i, l := range outs[1] {
-			// "FILE QRCode \"text\"", or "FILE None" when nothing is found.
-			l = strings.TrimPrefix(l, f+" ")
-			if l == "None" || !strings.HasPrefix(l, "QRCode ") {
-				l = ""
-			}
-			outs[1][i] = strings.TrimPrefix(l, "QRCode ")
-		}
-		outs[2], d[2], _ = run("zbarimg", "--nodbus", "-q", "--raw", f)
+		var d, c [3]time.Duration
+		outs[0], d[0], c[0] = run(self, "-one", f)
+		outs[1], d[1], c[1] = runZXing(f)
+		outs[2], d[2], c[2] = run("zbarimg", "--nodbus", "-q", "--raw", f)
 		for k := range 3 {
 			r.read[k] += min(n, distinct(outs[k]))
 			r.times[k] = append(r.times[k], d[k])
+			r.cpu[k] = append(r.cpu[k], c[k])
 		}
 		fmt.Fprintf(os.Stderr, "%s: labelled %d, nidan %d, zxing %d, zbar %d\n", f, n, distinct(outs[0]), distinct(outs[1]), distinct(outs[2]))
 	}
 	fmt.Fprintf(w, "## Real phone photos (%d images)\n\n", len(files))
+	fmt.Fprintln(w, "Codes read per decoder, then median wall ms and median CPU ms per photo of each decoder's process (image decoding included).")
+	fmt.Fprintln(w)
 	fmt.Fprint(w, "| category | images | codes | ")
 	for _, n := range names {
 		fmt.Fprintf(w, "%s read | ", n)
 	}
 	for _, n := range names {
-		fmt.Fprintf(w, "%s median ms | ", n)
+		fmt.Fprintf(w, "%s ms | ", n)
+	}
+	for _, n := range names {
+		fmt.Fprintf(w, "%s CPU ms | ", n)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	var all row
+	line := func(name string, r *row, total bool) {
+		if total {
+			fmt.Fprintf(w, "| %s | %d | %d | **%d (%s)** | **%d (%s)** | **%d (%s)** |", name, r.images, r.labelled,
+				r.read[0], pct(r.read[0], r.labelled), r.read[1], pct(r.read[1], r.labelled), r.read[2], pct(r.read[2], r.labelled))
+		} else {
+			fmt.Fprintf(w, "| %s | %d | %d | %d | %d | %d |", name, r.images, r.labelled, r.read[0], r.read[1], r.read[2])
+		}
+		fmt.Fprintf(w, " %s | %s | %s | %s | %s | %s |\n", ms(median(r.times[0])), ms(median(r.times[1])), ms(median(r.times[2])),
+			ms(median(r.cpu[0])), ms(median(r.cpu[1])), ms(median(r.cpu[2])))
+	}
 	for _, c := range order {
 		r := rows[c]
-		fmt.Fprintf(w, "| %s | %d | %d | %d | %d | %d | %s | %s | %s |\n", c, r.images, r.labelled,
-			r.read[0], r.read[1], r.read[2], ms(median(r.times[0])), ms(median(r.times[1])), ms(median(r.times[2])))
+		line(c, r, false)
 		all.images += r.images
 		all.labelled += r.labelled
 		for k := range 3 {
 			all.read[k] += r.read[k]
 			all.times[k] = append(all.times[k], r.times[k]...)
+			all.cpu[k] = append(all.cpu[k], r.cpu[k]...)
 		}
 	}
-	fmt.Fprintf(w, "| **all** | %d | %d | **%d (%s)** | **%d (%s)** | **%d (%s)** | %s | %s | %s |\n\n", all.images, all.labelled,
-		all.read[0], pct(all.read[0], all.labelled), all.read[1], pct(all.read[1], all.labelled), all.read[2], pct(all.read[2], all.labelled),
-		ms(median(all.times[0])), ms(median(all.times[1])), ms(median(all.times[2])))
+	line("**all**", &all, true)
+	fmt.Fprintln(w)
 	return nil
 }
 
