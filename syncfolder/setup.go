@@ -76,7 +76,7 @@ func Set(v *vault.Vault, dir string, now time.Time) (Report, error) {
 	}
 	for _, f := range files {
 		if f.info.VaultID != v.ID() {
-			return Report{}, fmt.Errorf("%w (%s); use `nidan sync join %s` to take that vault to this device", ErrOtherVault, f.name, dir)
+			return Report{}, fmt.Errorf("sync folder: %s: %w; use `nidan sync join %s` to take that vault to this device", f.name, vault.ErrOtherVault, dir)
 		}
 	}
 	if err := v.SetSyncDir(dir); err != nil {

@@ -195,7 +195,7 @@ func TestConflictCopiesMergedAndRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Set refuses a folder of another vault.
-	if _, err := Set(other.v, dir, time.Now()); !errors.Is(err, ErrOtherVault) {
+	if _, err := Set(other.v, dir, time.Now()); !errors.Is(err, vault.ErrOtherVault) {
 		t.Fatalf("Set on another vault's folder: %v", err)
 	}
 }
