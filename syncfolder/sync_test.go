@@ -214,6 +214,9 @@ func TestPasswordChangedOnAnotherDevice(t *testing.T) {
 	if _, err := Sync(b.v, time.Now()); !errors.Is(err, vault.ErrRekeyed) {
 		t.Fatalf("sync after the password changed elsewhere: %v", err)
 	}
+	if !RekeyedElsewhere(b.v.Path()) || RekeyedElsewhere(a.v.Path()) {
+		t.Fatal("RekeyedElsewhere does not see which device is behind")
+	}
 	if _, err := AdoptNewPassword(b.v, []byte(pw), time.Now()); !errors.Is(err, accounts.ErrWrongPassword) {
 		t.Fatalf("old password accepted as the new one: %v", err)
 	}
