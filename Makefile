@@ -187,7 +187,6 @@ check-mobile:
 .PHONY: test-sync soak-sync
 test-sync:
 	scripts/deps.sh build sync
-	scripts/deps.sh ui
 	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances|SyncWindow' ./internal/syncthingtest/ ./cli/ ./syncfolder/ ./app/
 
 soak-sync:
