@@ -28,7 +28,8 @@ test:
 	scripts/test.sh
 
 # Browser end to end: the enrollment web panel in headless Chromium driven
-# over WebDriver (chromedriver), its QR code scanned off a screenshot.
+# over WebDriver (chromedriver), its QR code scanned off a screenshot; one
+# screenshot per language (NIDAN_E2E_SCREENSHOTS=DIR keeps them).
 test-e2e:
 	scripts/deps.sh build e2e
 	$(GO) test -tags e2e,$(TAGS) -race -count=1 -run Chromium -v ./enroll/panel/

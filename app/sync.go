@@ -239,7 +239,7 @@ func (s *folderSync) onHistory() {
 	for _, h := range s.history {
 		b.WriteString(h + "\n")
 	}
-	showMessage(u.win, lang.L("Sync"), strings.TrimSpace(b.String()))
+	u.showMessage(lang.L("Sync"), strings.TrimSpace(b.String()))
 }
 
 // askNewPassword asks for the password set on another device and adopts

@@ -13,6 +13,7 @@ var registry = []Format{
 	bitwardenFormat,
 	protonFormat,
 	enteFormat,
+	cxfFormat,
 	lastPassFormat,
 	authProFormat,
 	steamFormat,
