@@ -28,7 +28,8 @@ test:
 	scripts/test.sh
 
 # Browser end to end: the enrollment web panel in headless Chromium driven
-# over WebDriver (chromedriver), its QR code scanned off a screenshot.
+# over WebDriver (chromedriver), its QR code scanned off a screenshot; one
+# screenshot per language (NIDAN_E2E_SCREENSHOTS=DIR keeps them).
 test-e2e:
 	scripts/deps.sh build e2e
 	$(GO) test -tags e2e,$(TAGS) -race -count=1 -run Chromium -v ./enroll/panel/
@@ -179,14 +180,18 @@ check-mobile:
 # Sync end to end (docs/vault-format.md, "The sync folder"): real Syncthing
 # instances on loopback started and stopped by the tests. test-sync: two
 # devices with concurrent changes over a paused link, conflict copies, the
-# real nidan binary; a 150-operation soak across three. soak-sync: 1 000
-# random operations (SOAK_OPS=n) with random link pauses.
+# real nidan binary; a 150-operation soak across three; the real window
+# (Xvfb, openbox, xdotool) merging another device's change within 2 s.
+# soak-sync: 1 000
+# random operations (SOAK_OPS=n) with random link pauses, 2 000 seeds of the
+# merge simulation and 500 SIGKILLs during syncs.
 .PHONY: test-sync soak-sync
 test-sync:
 	scripts/deps.sh build sync
-	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances' ./internal/syncthingtest/ ./cli/ ./syncfolder/
+	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances|SyncWindow' ./internal/syncthingtest/ ./cli/ ./syncfolder/ ./app/
 
 soak-sync:
 	scripts/deps.sh build sync
 	NIDAN_SOAK_OPS=$${SOAK_OPS:-1000} $(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 60m -v -run '^TestSoakThroughSyncthing$$' ./syncfolder/
 	NIDAN_MERGE_SEEDS=$${MERGE_SEEDS:-2000} $(GO) test -count=1 -run '^TestReplicasConverge$$' -v ./replica/
+	NIDAN_CRASH_ROUNDS=$${CRASH_ROUNDS:-500} $(GO) test -count=1 -run '^TestCrashDuringSync$$' -v -timeout 30m ./syncfolder/

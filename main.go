@@ -4,6 +4,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/nidan-auth/nidan/app"
@@ -19,7 +20,10 @@ var (
 
 func main() {
 	if len(os.Args) == 1 {
-		app.Run(version)
+		if err := app.Run(version); err != nil {
+			fmt.Fprintf(os.Stderr, "nidan: %v.\nThe command line works without a display: run \"nidan help\".\n", err)
+			os.Exit(1)
+		}
 		return
 	}
 	os.Exit(cli.Run(cli.OSEnv(version, commit)))

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/assets"
+	"github.com/nidan-auth/nidan/internal/single"
 	"github.com/nidan-auth/nidan/scanner"
 	"github.com/nidan-auth/nidan/vault"
 )
@@ -41,13 +43,44 @@ type Options struct {
 	Sync bool
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
+	// TrayHost reports whether a tray shows the icon; nil asks the desktop.
+	TrayHost func() bool
 	// Camera opens the camera's frame source; nil = the V4L2 device
 	// (scanner.OpenCamera). Tests play recorded frames through it.
 	Camera func() (scanner.FrameSource, error)
 }
 
-// Run opens the desktop app and returns when its window is closed.
-func Run(version string) {
+// ErrNoDisplay is returned by Run where no window can be shown.
+var ErrNoDisplay = errors.New("no display found, so the desktop app cannot open its window")
+
+// Run opens the desktop app and returns when it quits. A second launch on
+// the same vault asks the running one to show its window and returns nil.
+func Run(version string) error {
+	if err := checkDisplay(); err != nil {
+		return err
+	}
+	// One copy per data folder: two processes on one vault would each hold
+	// their own copy of it and overwrite each other's changes.
+	var raise func()
+	var mu sync.Mutex
+	if dir, err := desktopDataDir(); err == nil {
+		inst, err := single.Acquire(dir, func() {
+			mu.Lock()
+			f := raise
+			mu.Unlock()
+			if f != nil {
+				fyne.Do(f)
+			}
+		})
+		switch {
+		case errors.Is(err, single.ErrRunning):
+			return nil
+		case err != nil:
+			fyne.LogError("single instance", err) // run anyway: better two than none
+		default:
+			defer inst.Close()
+		}
+	}
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(appIcon)
 	w := a.NewWindow("Nidan")
@@ -55,12 +88,43 @@ func Run(version string) {
 	if err != nil {
 		fyne.LogError("start", err)
 	}
+	mu.Lock()
+	raise = u.raise
+	mu.Unlock()
 	w.Resize(fyne.NewSize(480, 640))
 	w.SetMaster()
 	u.startSimulator()
 	u.start()
+	a.Lifecycle().SetOnStarted(func() { trace("ready") })
 	w.ShowAndRun()
 	u.shutdown()
+	return nil
+}
+
+// desktopDataDir is the folder of the vault a desktop launch opens.
+func desktopDataDir() (string, error) {
+	if p := os.Getenv("NIDAN_VAULT"); p != "" {
+		return filepath.Dir(p), nil
+	}
+	p, err := vault.DefaultPath()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Dir(p), nil
+}
+
+// raise brings the window back (from the tray, minimised or behind
+// others) when a second launch asks for it.
+func (u *ui) raise() {
+	if u.hidden {
+		u.hidden = false
+		if u.vault != nil {
+			u.startTicker()
+		}
+	}
+	u.win.Show()
+	u.win.RequestFocus()
+	trace("raised")
 }
 
 // appIcon is shown by the window, the tray and the task bar; packages carry
@@ -85,9 +149,12 @@ type ui struct {
 	hidden bool // hidden to the tray: the ticker is stopped
 	trayOn bool
 
+	dialogs      []*openDialog  // shown, the top last: Escape and Enter answer the top one
+	back         func()         // what Escape and the back arrow do on this screen; nil: the list
 	clipboard    fyne.Clipboard // the app's; the X clipboard in the phone simulation
 	inBackground bool           // a phone app in the background (mobile.go)
 	pickers      int            // system pickers open, which background the app
+	fsync        *folderSync    // the sync folder's watch and status (sync.go)
 }
 
 func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
@@ -155,7 +222,9 @@ func (u *ui) start() {
 }
 
 func (u *ui) shutdown() {
+	u.clip.clear()
 	u.stopTicker()
+	u.stopFolderSync()
 	if u.vault != nil {
 		u.vault.Lock()
 		u.vault = nil
@@ -168,6 +237,7 @@ func (u *ui) show(o fyne.CanvasObject) {
 	// focused entry would never hear FocusLost, so its cursor would keep
 	// animating (repainting the window) for as long as the app runs.
 	u.win.Canvas().Unfocus()
+	u.back = nil
 	u.win.SetContent(o)
 }
 
@@ -181,6 +251,8 @@ func (u *ui) unlocked(v *vault.Vault) {
 	u.idle.touch()
 	u.updateTray()
 	u.list.focus()
+	trace("unlocked")
+	u.startFolderSync()
 }
 
 // showList returns to the account list after another screen.
@@ -198,13 +270,25 @@ func (u *ui) showList() {
 	u.show(u.list.content)
 	u.list.focus()
 	u.updateTray()
+	trace("screen list")
+}
+
+// dropList forgets the list screen, to be built again when next shown
+// (after a change of theme or language).
+func (u *ui) dropList() {
+	if u.list != nil {
+		u.list.clear()
+		u.list = nil
+	}
 }
 
 // lock wipes the vault from memory and shows the lock screen. Nothing secret
 // stays in the window: the list and its rows are dropped.
 func (u *ui) lock() {
 	u.stopTicker()
+	u.stopFolderSync()
 	u.idle.stop()
+	u.clip.clear() // a code left on the clipboard outlives the lock otherwise
 	if u.list != nil {
 		u.list.clear()
 		u.list = nil
@@ -218,8 +302,10 @@ func (u *ui) lock() {
 	for top := ovs.Top(); top != nil; top = ovs.Top() {
 		ovs.Remove(top)
 	}
+	u.dialogs = nil
 	u.showLocked(false)
 	u.updateTray()
+	trace("locked")
 }
 
 func (u *ui) showLocked(tryKeyring bool) {
@@ -256,7 +342,7 @@ func (u *ui) showError(context string, err error, hint string) {
 	if hint != "" {
 		msg += "\n\n" + hint
 	}
-	showMessage(u.win, lang.L("Something went wrong"), msg)
+	u.showMessage(lang.L("Something went wrong"), msg)
 }
 
 // vaultHint is what to tell the user about a vault error.

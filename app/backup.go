@@ -83,7 +83,7 @@ func (s *backupScreen) onSave() {
 			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
-		showMessage(u.win, lang.L("Backups"), lang.L("The backup was saved."))
+		u.showMessage(lang.L("Backups"), lang.L("The backup was saved."))
 	}, u.win)
 	d.SetFileName("nidan-backup.nidan")
 	d.Show()
@@ -179,7 +179,7 @@ func (u *ui) importDone(accts []accounts.Account, err error) {
 		}
 		u.showError("Could not import the file", err, hint)
 	case len(accts) == 0:
-		showMessage(u.win, lang.L("Import"), lang.L("The file has no accounts."))
+		u.showMessage(lang.L("Import"), lang.L("The file has no accounts."))
 	default:
 		u.show(u.importPreview(accts, "").build())
 	}
@@ -223,7 +223,7 @@ func (u *ui) onExport() {
 		})
 	}, u.win)
 	fitDialog(d, u.win, 420)
-	d.Show()
+	u.present(d, d.Confirm)
 }
 
 func (u *ui) saveExport(name string, write func(io.Writer) error) {
@@ -238,7 +238,7 @@ func (u *ui) saveExport(name string, write func(io.Writer) error) {
 			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
-		showMessage(u.win, lang.L("Export"), lang.L("The accounts were exported."))
+		u.showMessage(lang.L("Export"), lang.L("The accounts were exported."))
 	}, u.win)
 	d.SetFileName(name)
 	d.Show()

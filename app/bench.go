@@ -40,3 +40,14 @@ func benchFirstFrame(opened, submitted time.Time) {
 		}
 	}
 }
+
+// traceEnv makes the app print "nidan-trace: EVENT" lines on standard error
+// at the moments the real-window tests (app/realwin) wait for: the window
+// is up, the vault unlocked or locked, a dialog or screen shown.
+const traceEnv = "NIDAN_TRACE"
+
+func trace(event string) {
+	if os.Getenv(traceEnv) != "" {
+		fmt.Fprintf(os.Stderr, "nidan-trace: %s\n", event)
+	}
+}

@@ -115,11 +115,14 @@ func TestUnlockWrongPassword(t *testing.T) {
 
 func focusedEntry(t *testing.T, u *ui) *widget.Entry {
 	t.Helper()
-	e, ok := u.win.Canvas().Focused().(*widget.Entry)
-	if !ok {
-		t.Fatalf("focus is on %T, not the password field", u.win.Canvas().Focused())
+	switch e := u.win.Canvas().Focused().(type) {
+	case *widget.Entry:
+		return e
+	case *keyEntry:
+		return &e.Entry
 	}
-	return e
+	t.Fatalf("focus is on %T, not the password field", u.win.Canvas().Focused())
+	return nil
 }
 
 func TestAddByHand(t *testing.T) {
@@ -505,5 +508,18 @@ func TestOtherSourcesExplainFailure(t *testing.T) {
 		} else {
 			t.Logf("%s: %s", b, msg.Text)
 		}
+	}
+}
+
+// TestClickRowCopies: a left click reaches the row (the real driver hands it
+// to the row, the topmost tappable widget), which copies its code.
+func TestClickRowCopies(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	b := testAccount(t, "GitLab", "bob", "GEZDGNBVGY3TQOJQ")
+	u, _ := newUnlockedUI(t, a, b)
+	test.Tap(rowFor(t, u, b.ID))
+	want, _ := b.CodeAt(testNow)
+	if got := u.app.Clipboard().Content(); got != want.Current {
+		t.Fatalf("clipboard %q, want bob's code %q", got, want.Current)
 	}
 }

@@ -8,28 +8,27 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 )
 
-// The keyboard: Ctrl+F search, Ctrl+N add, Ctrl+L lock; arrows move in the
-// list and Enter copies (codeList); typing anywhere starts a search.
+// The keyboard: Ctrl+F search, Ctrl+N add, Ctrl+L lock, Ctrl+, settings,
+// Ctrl+Q quit; arrows move in the list, Enter copies, Delete asks to
+// delete, Menu or Shift+F10 opens the row's menu (codeList); typing anywhere
+// starts a search; Escape closes a dialog, else goes back to the list.
 var (
-	keySearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	keyAdd    = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
-	keyLock   = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	keySearch   = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	keyAdd      = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	keyLock     = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	keySettings = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+	keyQuit     = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 // setupWindow installs the shortcuts, type-to-search, dropped files and the
 // tray once; each handler checks what is on show.
 func (u *ui) setupWindow() {
 	c := u.win.Canvas()
-	for _, s := range []*desktop.CustomShortcut{keySearch, keyAdd, keyLock} {
+	for _, s := range []*desktop.CustomShortcut{keySearch, keyAdd, keyLock, keySettings, keyQuit} {
 		c.AddShortcut(s, func(fs fyne.Shortcut) { u.onShortcut(fs.(*desktop.CustomShortcut)) })
 	}
 	c.SetOnTypedRune(u.typeToSearch)
-	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
-		u.idle.touch()
-		if u.list != nil && (k.Name == fyne.KeyDown || k.Name == fyne.KeyUp) && u.win.Content() == u.list.content {
-			c.Focus(u.list.list)
-		}
-	})
+	c.SetOnTypedKey(u.onKey)
 	u.win.SetOnDropped(u.onDropped)
 	u.setupTray()
 	u.setupLifecycle()
@@ -48,21 +47,55 @@ func (u *ui) onShortcut(s *desktop.CustomShortcut) bool {
 			u.onAdd()
 		}
 	case s.ShortcutName() == keySearch.ShortcutName():
-		if u.list != nil {
+		if u.list != nil && len(u.dialogs) == 0 {
 			u.showList()
 			u.win.Canvas().Focus(u.list.search)
 		}
+	case s.ShortcutName() == keySettings.ShortcutName():
+		if u.vault != nil && len(u.dialogs) == 0 {
+			u.onSettings()
+		}
+	case s.ShortcutName() == keyQuit.ShortcutName():
+		u.quit()
 	default:
 		return false
 	}
 	return true
 }
 
+// onKey takes the keys no focused widget took: a dialog's Escape and
+// Enter; Escape on a screen other than the list goes back to it; arrows
+// move into the list.
+func (u *ui) onKey(k *fyne.KeyEvent) {
+	u.idle.touch()
+	if u.dialogKey(k.Name) {
+		return
+	}
+	onList := u.list != nil && u.win.Content() == u.list.content
+	switch {
+	case k.Name == fyne.KeyEscape && u.vault != nil && !onList:
+		u.goBack()
+	case onList && (k.Name == fyne.KeyDown || k.Name == fyne.KeyUp):
+		u.win.Canvas().Focus(u.list.list)
+	case onList && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter):
+		u.list.onCopyIndex(0) // nothing focused: the top code, as from the search field
+	}
+}
+
+// goBack leaves a secondary screen for the list, as its back arrow does.
+func (u *ui) goBack() {
+	if u.back != nil {
+		u.back()
+		return
+	}
+	u.showList()
+}
+
 // typeToSearch sends a typed character to the search field when the list is
 // on show and nothing else has the focus.
 func (u *ui) typeToSearch(r rune) {
 	u.idle.touch()
-	if u.list == nil || u.win.Content() != u.list.content || !unicode.IsPrint(r) {
+	if u.list == nil || u.win.Content() != u.list.content || !unicode.IsPrint(r) || len(u.dialogs) > 0 {
 		return
 	}
 	u.win.Canvas().Focus(u.list.search)
@@ -80,6 +113,7 @@ func (u *ui) focusSoon(f fyne.Focusable) {
 	u.timers.after(timerFocus, 50*time.Millisecond, func() {
 		if o, ok := f.(fyne.CanvasObject); ok && u.win.Canvas() == fyne.CurrentApp().Driver().CanvasForObject(o) {
 			u.win.Canvas().Focus(f)
+			trace("focused")
 		}
 	})
 }

@@ -57,8 +57,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.list = newCodeList(
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
-			r := newRow(l.book, l.onHOTP, l.onRowMenu)
-			r.onTap = u.copyCode
+			r := newRow(l.book, l.u.copyCode, l.onHOTP, l.onRowMenu)
 			l.rows = append(l.rows, r)
 			return r
 		},
@@ -69,8 +68,18 @@ func (l *listScreen) build() fyne.CanvasObject {
 		})
 	l.list.u = u
 	l.list.OnSelected = func(id widget.ListItemID) {
-		l.onCopyIndex(id)
 		l.list.UnselectAll()
+		if id < 0 || id >= len(l.shown) {
+			return
+		}
+		switch l.list.action {
+		case actionDelete:
+			u.onDelete(l.shown[id].ID)
+		case actionMenu:
+			l.onRowMenu(l.shown[id].ID, l.rowMenuPos(l.shown[id].ID))
+		default:
+			l.onCopyIndex(id)
+		}
 	}
 
 	add := &widget.Button{Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
@@ -89,7 +98,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.notice = &widget.Label{Wrapping: wrapMode(), Importance: widget.SuccessImportance}
 	l.notice.Hide()
 
-	l.content = newActivity(u, container.NewBorder(top, l.notice, nil, nil, l.body))
+	l.content = newActivity(u, container.NewBorder(top, container.NewVBox(l.notice, u.syncBar()), nil, nil, l.body))
 	l.reload()
 	return l.content
 }
@@ -245,7 +254,19 @@ func (l *listScreen) onMenu(at fyne.CanvasObject) {
 	showMenuAt(u.win, m, at)
 }
 
-func (l *listScreen) onRowMenu(id string, at fyne.CanvasObject) {
+// rowMenuPos is where the keyboard opens a row's menu: under the row's
+// names, inside the window.
+func (l *listScreen) rowMenuPos(id string) fyne.Position {
+	d := fyne.CurrentApp().Driver()
+	for _, r := range l.rows {
+		if r.acct.ID == id && r.Visible() && d.CanvasForObject(r) != nil {
+			return d.AbsolutePositionForObject(r).AddXY(r.Size().Height, r.Size().Height*3/4)
+		}
+	}
+	return d.AbsolutePositionForObject(l.list)
+}
+
+func (l *listScreen) onRowMenu(id string, at fyne.Position) {
 	u := l.u
 	items := []*fyne.MenuItem{
 		fyne.NewMenuItem(lang.L("Copy code"), func() { u.copyCode(id) }),
@@ -253,14 +274,20 @@ func (l *listScreen) onRowMenu(id string, at fyne.CanvasObject) {
 		fyne.NewMenuItem(lang.L("Show QR code…"), func() { u.onShowQR(id) }),
 	}
 	if l.sortOrder() == sortManual && l.search.Text == "" && l.group.SelectedIndex() <= 0 {
-		items = append(items,
-			fyne.NewMenuItem(lang.L("Move up"), func() { l.onMove(id, -1) }),
-			fyne.NewMenuItem(lang.L("Move down"), func() { l.onMove(id, 1) }))
+		at := slices.IndexFunc(l.all, func(a accounts.Account) bool { return a.ID == id })
+		if at > 0 {
+			items = append(items, fyne.NewMenuItem(lang.L("Move up"), func() { l.onMove(id, -1) }))
+		}
+		if at >= 0 && at < len(l.all)-1 {
+			items = append(items, fyne.NewMenuItem(lang.L("Move down"), func() { l.onMove(id, 1) }))
+		}
 	}
-	del := fyne.NewMenuItem(lang.L("Delete…"), func() { u.onDelete(id) })
+	del := fyne.NewMenuItem(lang.L("Delete…")+"  (Del)", func() { u.onDelete(id) })
 	del.Icon = theme.DeleteIcon()
 	items = append(items, fyne.NewMenuItemSeparator(), del)
-	showMenuAt(u.win, fyne.NewMenu("", items...), at)
+	u.win.Canvas().Unfocus() // the menu takes the arrows and Enter
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), u.win.Canvas(), at)
+	trace("menu")
 }
 
 // onMove is the manual order: fyne's list cannot drag rows, so the row menu
@@ -285,6 +312,7 @@ func (l *listScreen) onMove(id string, delta int) {
 	l.reload()
 }
 
+// showMenuAt opens a menu under a button.
 func showMenuAt(w fyne.Window, m *fyne.Menu, at fyne.CanvasObject) {
 	c := w.Canvas()
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(at)

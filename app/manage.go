@@ -44,7 +44,9 @@ func (u *ui) onDelete(id string) {
 	d.SetConfirmText(lang.L("Delete"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	// Enter answers Cancel: a destructive choice takes a deliberate click
+	// or Tab to the Delete button.
+	u.present(d, nil)
 }
 
 // onShowQR shows an account's QR code, to move it to a phone, after the
@@ -91,5 +93,5 @@ func (u *ui) showQR(id string) {
 		&widget.Label{Text: lang.L("Scan this with the authenticator app on your phone. Close this window when done."), Wrapping: wrapMode()})
 	d := dialog.NewCustom(lang.L("Show QR code"), lang.L("Close"), body, u.win)
 	fitDialog(d, u.win, 360)
-	d.Show()
+	u.present(d, nil)
 }

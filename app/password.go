@@ -13,9 +13,9 @@ func (u *ui) onChangePassword() {
 	if u.vault == nil {
 		return
 	}
-	old := widget.NewPasswordEntry()
-	nw := widget.NewPasswordEntry()
-	again := widget.NewPasswordEntry()
+	old := newKeyEntry(u, true)
+	nw := newKeyEntry(u, true)
+	again := newKeyEntry(u, true)
 	hint := &widget.Label{Wrapping: wrapMode(), Importance: widget.LowImportance}
 	nw.Validator = func(s string) error {
 		_, h := passwordStrength(s)
@@ -54,10 +54,10 @@ func (u *ui) onChangePassword() {
 				u.showError("Could not change the password", err, vaultHint(err))
 				return
 			}
-			showMessage(u.win, lang.L("Change password"), lang.L("The password was changed. Backups made from now on use the new password."))
+			u.showMessage(lang.L("Change password"), lang.L("The password was changed. Backups made from now on use the new password."))
 		})
 	}, u.win)
 	fitDialog(d, u.win, 440)
-	d.Show()
+	u.present(d, d.Submit)
 	u.focusSoon(old)
 }

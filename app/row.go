@@ -50,19 +50,20 @@ type row struct {
 	book     *accounts.Codebook
 	warn     bool
 	nextWord string
+	onTap    func(id string)
 	onHOTP   func(id string)
-	onMenu   func(id string, at fyne.CanvasObject)
-	onTap    func(id string) // a tap on a phone (row_touch.go)
+	onMenu   func(id string, at fyne.Position)
 	rend     *rowRenderer
 }
 
 var (
 	_ fyne.Widget            = (*row)(nil)
 	_ desktop.Hoverable      = (*row)(nil)
+	_ fyne.Tappable          = (*row)(nil)
 	_ fyne.SecondaryTappable = (*row)(nil)
 )
 
-func newRow(book *accounts.Codebook, onHOTP func(string), onMenu func(string, fyne.CanvasObject)) *row {
+func newRow(book *accounts.Codebook, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
 	r := &row{
 		book:      book,
 		logo:      newLogo(),
@@ -71,11 +72,15 @@ func newRow(book *accounts.Codebook, onHOTP func(string), onMenu func(string, fy
 		code:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Alignment: fyne.TextAlignTrailing},
 		countdown: &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
 		next:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
+		onTap:     onTap,
 		onHOTP:    onHOTP,
 		onMenu:    onMenu,
 	}
 	r.hotp = &widget.Button{Icon: theme.ViewRefreshIcon(), Importance: widget.LowImportance, OnTapped: r.onNextCode}
-	r.menu = &widget.Button{Icon: theme.MoreVerticalIcon(), Importance: widget.LowImportance, OnTapped: r.onMenuTapped}
+	r.menu = &widget.Button{Icon: theme.MoreVerticalIcon(), Importance: widget.LowImportance, OnTapped: func() {
+		d := fyne.CurrentApp().Driver()
+		r.openMenu(d.AbsolutePositionForObject(r.menu).AddXY(0, r.menu.Size().Height))
+	}}
 	r.next.Hide()
 	r.hotp.Hide()
 	if !isMobile() {
@@ -200,7 +205,9 @@ func (rr *rowRenderer) rightWidth(m rowMetrics) (w, codesW float32) {
 	codesW = max(codesW, status)
 	w = codesW
 	for _, b := range []*widget.Button{r.hotp, r.menu} {
-		if b.Visible() {
+		// The menu button's room is kept while it is hidden, so that it
+		// appearing on hover does not push the code aside.
+		if b.Visible() || b == r.menu {
 			w += m.pad + b.MinSize().Width
 		}
 	}
@@ -248,7 +255,7 @@ func (rr *rowRenderer) Layout(s fyne.Size) {
 	r.next.Resize(fyne.NewSize(nw, m.statusH))
 	bx := x + codesW
 	for _, b := range []*widget.Button{r.hotp, r.menu} {
-		if b.Visible() {
+		if b.Visible() || b == r.menu {
 			bw := b.MinSize()
 			b.Move(fyne.NewPos(bx+m.pad, 0))
 			b.Resize(fyne.NewSize(bw.Width, s.Height))
@@ -421,8 +428,18 @@ func (r *row) MouseOut() {
 	}
 }
 
-// TappedSecondary (right click) opens the row's menu too.
-func (r *row) TappedSecondary(*fyne.PointEvent) { r.onMenuTapped() }
+// Tapped (a left click, a tap on a phone) copies the code. Both drivers
+// hand a click to the topmost widget that takes taps of any kind, and a row
+// takes hover and right clicks (long presses on a phone), so the list's own
+// item beneath never hears the click: the row must handle it itself.
+func (r *row) Tapped(*fyne.PointEvent) {
+	if r.onTap != nil && r.acct.ID != "" {
+		r.onTap(r.acct.ID)
+	}
+}
+
+// TappedSecondary (right click) opens the row's menu where the pointer is.
+func (r *row) TappedSecondary(ev *fyne.PointEvent) { r.openMenu(ev.AbsolutePosition) }
 
 func (r *row) onNextCode() {
 	if r.onHOTP != nil && r.acct.ID != "" {
@@ -430,9 +447,9 @@ func (r *row) onNextCode() {
 	}
 }
 
-func (r *row) onMenuTapped() {
+func (r *row) openMenu(at fyne.Position) {
 	if r.onMenu != nil && r.acct.ID != "" {
-		r.onMenu(r.acct.ID, r.menu)
+		r.onMenu(r.acct.ID, at)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 type settingsScreen struct {
 	u         *ui
 	backupDir *widget.Label
-	keyring   *widget.Check
+	keyring   *keyCheck
 }
 
 var (
@@ -32,15 +32,16 @@ func (u *ui) onSettings() {
 		return
 	}
 	u.show((&settingsScreen{u: u}).build())
+	trace("screen settings")
 }
 
 func (s *settingsScreen) build() fyne.CanvasObject {
 	u := s.u
-	clip := widget.NewSelect(choiceLabels(clipChoices, "unit.seconds", "{{.N}} s"), nil)
+	clip := newKeySelect(u, choiceLabels(clipChoices, "unit.seconds", "{{.N}} s"), nil)
 	clip.SetSelectedIndex(max(0, slices.Index(clipChoices, int(u.prefs.clipboardClear().Seconds()))))
 	clip.OnChanged = func(string) { u.prefs.p.SetInt(prefClipboardSeconds, clipChoices[clip.SelectedIndex()]) }
 
-	lock := widget.NewSelect(choiceLabels(lockChoices, "unit.minutes", "{{.N}} min"), nil)
+	lock := newKeySelect(u, choiceLabels(lockChoices, "unit.minutes", "{{.N}} min"), nil)
 	lock.SetSelectedIndex(max(0, slices.Index(lockChoices, int(u.prefs.autoLock()/time.Minute))))
 	lock.OnChanged = func(string) {
 		u.prefs.p.SetInt(prefAutoLockMinutes, lockChoices[lock.SelectedIndex()])
@@ -48,27 +49,33 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		u.idle.touch()
 	}
 
-	s.keyring = widget.NewCheck(lang.L("Unlock with this computer's keyring"), nil)
+	s.keyring = newKeyCheck(u, lang.L("Unlock with this computer's keyring"), nil)
 	s.keyring.SetChecked(u.vault.KeyringEnabled())
 	s.keyring.OnChanged = s.onKeyring
 
 	s.backupDir = &widget.Label{Text: u.vault.BackupDir(), Wrapping: fyne.TextWrapBreak, Importance: widget.LowImportance}
 	choose := &widget.Button{Text: lang.L("Choose folder…"), OnTapped: s.onBackupDir}
 
+	// A select, not radio buttons: the arrows change it from the keyboard
+	// and Escape still goes back (a radio button swallows Escape).
 	themes := []string{lang.L("Same as the system"), lang.L("Light"), lang.L("Dark")}
-	th := widget.NewRadioGroup(themes, nil)
-	th.Required = true
-	th.SetSelected(themes[max(0, slices.Index(themeCodes, u.prefs.theme()))])
-	th.OnChanged = func(v string) {
-		u.prefs.p.SetString(prefTheme, themeCodes[slices.Index(themes, v)])
+	th := newKeySelect(u, themes, nil)
+	th.SetSelectedIndex(max(0, slices.Index(themeCodes, u.prefs.theme())))
+	th.OnChanged = func(string) {
+		code := themeCodes[max(0, th.SelectedIndex())]
+		u.prefs.p.SetString(prefTheme, code)
 		u.applyTheme()
+		// Fyne repaints what is on show; the list is not, and its rows keep
+		// the colours they took from the old theme. Make it anew.
+		u.dropList()
+		trace("theme " + code)
 	}
 
 	langNames := []string{lang.L("Same as the system")}
 	for _, l := range languages[1:] {
 		langNames = append(langNames, l.name)
 	}
-	lg := widget.NewSelect(langNames, nil)
+	lg := newKeySelect(u, langNames, nil)
 	lg.SetSelectedIndex(max(0, slices.IndexFunc(languages, func(l struct{ code, name string }) bool { return l.code == u.prefs.language() })))
 	lg.OnChanged = func(string) { s.onLanguage(languages[lg.SelectedIndex()].code) }
 
@@ -77,6 +84,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		&widget.FormItem{Text: lang.L("Lock after"), Widget: lock, HintText: lang.L("Minutes without use.")},
 		widget.NewFormItem("", s.keyring),
 		&widget.FormItem{Text: lang.L("Backups"), Widget: container.NewVBox(s.backupDir, choose)},
+		s.syncSettings(),
 		widget.NewFormItem(lang.L("Theme"), th),
 		&widget.FormItem{Text: lang.L("Language"), Widget: lg},
 	)
@@ -126,7 +134,7 @@ func (s *settingsScreen) onBackupDir() {
 			return
 		}
 		if dir.Scheme() != "file" {
-			showMessage(u.win, lang.L("Backups"), lang.L("Choose a folder on this computer."))
+			u.showMessage(lang.L("Backups"), lang.L("Choose a folder on this computer."))
 			return
 		}
 		if err := u.vault.SetBackupDir(dir.Path()); err != nil {
@@ -144,10 +152,7 @@ func (s *settingsScreen) onLanguage(code string) {
 	u := s.u
 	u.prefs.p.SetString(prefLanguage, code)
 	applyLanguage(code)
-	if u.list != nil {
-		u.list.clear()
-		u.list = nil
-	}
+	u.dropList()
 	u.updateTray()
 	u.show((&settingsScreen{u: u}).build())
 }

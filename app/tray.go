@@ -4,6 +4,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+
+	"github.com/nidan-auth/nidan/internal/trayhost"
 )
 
 // trayMax is how many accounts the tray's "Copy code" menu lists.
@@ -14,15 +16,39 @@ func (u *ui) setupTray() {
 	if _, ok := u.app.(desktop.App); !ok {
 		return
 	}
-	u.win.SetCloseIntercept(func() {
-		if u.trayOn {
-			u.onHide() // closing keeps Nidan in the tray; Quit is in the tray menu
-			return
-		}
-		u.app.Quit()
-	})
+	u.win.SetCloseIntercept(u.onClose)
+	if u.opts.TrayHost == nil && !trayhost.BusReachable() {
+		return // no session bus: no tray can show the icon, and closing quits
+	}
 	u.trayOn = true
 	u.updateTray()
+}
+
+// onClose keeps Nidan in the tray when closing the window, but only if a
+// tray shows its icon right now (asked at each close: a panel may come and
+// go); otherwise the window could never be brought back, so closing quits.
+func (u *ui) onClose() {
+	if u.trayOn && u.trayHost() {
+		u.onHide()
+		return
+	}
+	u.quit()
+}
+
+// trayHost asks the desktop whether it shows tray icons.
+func (u *ui) trayHost() bool {
+	if u.opts.TrayHost != nil {
+		return u.opts.TrayHost()
+	}
+	return trayhost.Available()
+}
+
+// quit clears the clipboard if it still holds a code of ours and ends the
+// app (the tray menu, the ☰ menu, closing without a tray).
+func (u *ui) quit() {
+	u.clip.clear()
+	trace("quit")
+	u.app.Quit()
 }
 
 // updateTray rebuilds the tray menu: copy a code (only while unlocked),
@@ -53,7 +79,9 @@ func (u *ui) updateTray() {
 	show := fyne.NewMenuItem(lang.L("Show / hide"), u.onToggleWindow)
 	lockItem := fyne.NewMenuItem(lang.L("Lock"), u.lock)
 	lockItem.Disabled = u.vault == nil
-	d.SetSystemTrayMenu(fyne.NewMenu("Nidan", copyItem, show, lockItem))
+	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
+	quit.IsQuit = true // fyne adds no second Quit of its own
+	d.SetSystemTrayMenu(fyne.NewMenu("Nidan", copyItem, show, lockItem, fyne.NewMenuItemSeparator(), quit))
 	d.SetSystemTrayIcon(appIcon)
 }
 

@@ -128,7 +128,7 @@ func (s *welcomeScreen) onKeyring(on bool) {
 		if err := v.SetKeyring(true); err != nil {
 			fyne.LogError("enable keyring", err)
 			on = false
-			defer showMessage(s.u.win, lang.L("Keyring not available"),
+			defer s.u.showMessage(lang.L("Keyring not available"),
 				lang.L("This computer's keyring could not be used. Nidan will ask for the password; you can try again in Settings."))
 		}
 	}

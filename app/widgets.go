@@ -42,10 +42,51 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 }
 
 // codeList is the account list: Enter (as well as Space) copies the focused
-// row's code, and the app's shortcuts work while it has the focus.
+// row's code, Delete asks to delete it, Menu or Shift+F10 opens its menu,
+// and the app's shortcuts work while it has the focus.
 type codeList struct {
 	widget.List
 	u *ui
+
+	shift bool // Shift is held (TypedKey carries no modifiers)
+	// action is what selecting the focused row does next: fyne's List keeps
+	// the focused index to itself and hands it out only by selecting it, so
+	// a key sets the action and then selects.
+	action listAction
+}
+
+type listAction int
+
+const (
+	actionCopy listAction = iota
+	actionDelete
+	actionMenu
+)
+
+var _ desktop.Keyable = (*codeList)(nil)
+
+func (l *codeList) KeyDown(k *fyne.KeyEvent) {
+	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
+		l.shift = true
+	}
+}
+
+func (l *codeList) KeyUp(k *fyne.KeyEvent) {
+	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
+		l.shift = false
+	}
+}
+
+// actOnFocused runs an action on the focused row.
+func (l *codeList) actOnFocused(a listAction) {
+	l.action = a
+	l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	l.action = actionCopy
+}
+
+func (l *codeList) FocusLost() {
+	l.shift = false
+	l.List.FocusLost()
 }
 
 func newCodeList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *codeList {
@@ -59,12 +100,18 @@ func (l *codeList) TypedKey(k *fyne.KeyEvent) {
 	if l.u != nil {
 		l.u.idle.touch()
 	}
-	switch k.Name {
-	case fyne.KeyReturn, fyne.KeyEnter:
-		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-		return
+	switch {
+	case k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter:
+		l.actOnFocused(actionCopy)
+	case k.Name == fyne.KeyDelete:
+		l.actOnFocused(actionDelete)
+	case k.Name == desktop.KeyMenu || (k.Name == fyne.KeyF10 && l.shift):
+		l.actOnFocused(actionMenu)
+	case k.Name == fyne.KeyEscape && l.u != nil:
+		l.u.onKey(k) // a dialog above, if any
+	default:
+		l.List.TypedKey(k)
 	}
-	l.List.TypedKey(k)
 }
 
 // TypedRune starts a search: typing while the list has the focus goes to
@@ -101,3 +148,47 @@ func (a *activity) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpl
 func (a *activity) MouseIn(*desktop.MouseEvent)         { a.u.idle.touch() }
 func (a *activity) MouseMoved(*desktop.MouseEvent)      { a.u.idle.touch() }
 func (a *activity) MouseOut()                           {}
+
+// keySelect is a Select whose Escape goes on to the window (close the
+// dialog above, or go back): a focused widget hears keys first, and
+// Fyne's Select drops Escape.
+type keySelect struct {
+	widget.Select
+	u *ui
+}
+
+func newKeySelect(u *ui, options []string, changed func(string)) *keySelect {
+	s := &keySelect{u: u}
+	s.Options, s.OnChanged = options, changed
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *keySelect) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		s.u.onKey(k)
+		return
+	}
+	s.Select.TypedKey(k)
+}
+
+// keyCheck is a Check that passes Escape on, as keySelect does.
+type keyCheck struct {
+	widget.Check
+	u *ui
+}
+
+func newKeyCheck(u *ui, label string, changed func(bool)) *keyCheck {
+	c := &keyCheck{u: u}
+	c.Text, c.OnChanged = label, changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *keyCheck) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		c.u.onKey(k)
+		return
+	}
+	c.Check.TypedKey(k)
+}

@@ -526,6 +526,7 @@ func (s *Service) signIn(ctx context.Context, in SignIn) (SignInResult, error) {
 	switch {
 	case errors.Is(err, ErrNoSuchUser):
 		_, _ = checkPassword(s.dummy(), in.Password)
+		err = nil // u.ID == "" tells below
 	case err != nil:
 		release()
 		return res, err

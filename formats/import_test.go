@@ -76,6 +76,7 @@ var importVectors = []struct {
 	{"authy_plain.xml", "authy", ""},
 	{"authy_encrypted.xml", "authy", testPassword}, // Python-made, gen_vectors.py
 	{"freeotp_tokens.xml", "freeotp-xml", ""},
+	{"cxf.json", "cxf", ""},
 }
 
 func TestImportVectors(t *testing.T) {

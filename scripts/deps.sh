@@ -15,7 +15,7 @@
 set -eu
 
 pkgs_build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-pkgs_test="postgresql oathtool xvfb xauth xclip dbus dbus-x11 gnome-keyring zbar-tools imagemagick fonts-noto-cjk"
+pkgs_test="postgresql oathtool xvfb xauth xclip dbus dbus-x11 gnome-keyring zbar-tools imagemagick fonts-noto-cjk openbox xdotool x11-utils"
 pkgs_ui="xvfb xauth xdotool imagemagick fonts-noto-cjk x11-utils"
 pkgs_bench="zbar-tools zxing-cpp-tools xvfb xauth"
 pkgs_windows="gcc-mingw-w64-x86-64"
@@ -24,7 +24,7 @@ pkgs_e2e="chromium chromium-driver fonts-noto-core"
 pkgs_package="gcc-mingw-w64-x86-64 xz-utils"
 pkgs_icon="librsvg2-bin"
 pkgs_mobile="libegl-dev libgles-dev xvfb xauth openbox xdotool xclip x11-utils oathtool imagemagick fonts-noto-cjk"
-pkgs_sync="syncthing"
+pkgs_sync="syncthing xvfb xauth openbox xdotool"
 
 want=""
 for group in "$@"; do

@@ -15,7 +15,7 @@ if [ -n "$bad" ]; then echo "gofmt needed:"; echo "$bad"; exit 1; fi
 go vet ./...
 go vet -tags migrated_fynedo ./...
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags migrated_fynedo ./...
-for pkg in accounts vault formats internal scanner enroll cli; do
+for pkg in accounts vault formats replica syncfolder internal scanner enroll cli; do
 	[ -d "$pkg" ] || continue
 	if go list -deps "./$pkg/..." | grep -q '^fyne.io/'; then
 		echo "layering: ./$pkg must not import Fyne"; exit 1
@@ -34,8 +34,11 @@ layer accounts vault formats scanner enroll
 layer vault formats scanner enroll
 layer formats scanner enroll
 layer enroll vault formats
+layer replica vault formats syncfolder scanner enroll
+layer vault syncfolder
 
-echo "== go test -race (real Secret Service in a private D-Bus session, X11 tests on a private Xvfb display)"
+echo "== go test -race (real Secret Service in a private D-Bus session, X11 tests on a private Xvfb display;"
+echo "   app/realwin drives the real binary on Xvfb displays of its own with openbox, xdotool and xclip)"
 # The keyring daemon keeps its files under HOME; give it a scratch one, but keep
 # Go's caches where they are so the test run stays warm.
 GOCACHE=$(go env GOCACHE) GOMODCACHE=$(go env GOMODCACHE) GOPATH=$(go env GOPATH)
@@ -45,7 +48,7 @@ trap 'rm -rf "$scratch"' EXIT
 HOME=$scratch XDG_DATA_HOME=$scratch/data XDG_CONFIG_HOME=$scratch/config XDG_CACHE_HOME=$scratch/cache \
 	dbus-run-session -- sh -c '
 	echo -n throwaway | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
-	NIDAN_TEST_REAL_KEYRING=1 LANG=en_US.UTF-8 xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
+	NIDAN_TEST_REAL_KEYRING=1 NIDAN_TEST_REALWIN=1 LANG=en_US.UTF-8 xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
 		go test -race -count=1 -timeout 20m ./...'
 
 echo "== fuzz ($fuzztime each)"

@@ -1,6 +1,7 @@
 package syncfolder
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -194,7 +195,7 @@ func TestConflictCopiesMergedAndRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Set refuses a folder of another vault.
-	if _, err := Set(other.v, dir, time.Now()); !errors.Is(err, ErrOtherVault) {
+	if _, err := Set(other.v, dir, time.Now()); !errors.Is(err, vault.ErrOtherVault) {
 		t.Fatalf("Set on another vault's folder: %v", err)
 	}
 }
@@ -212,6 +213,9 @@ func TestPasswordChangedOnAnotherDevice(t *testing.T) {
 	b.add("Example", "JBSWY3DPEHPK3PXR")
 	if _, err := Sync(b.v, time.Now()); !errors.Is(err, vault.ErrRekeyed) {
 		t.Fatalf("sync after the password changed elsewhere: %v", err)
+	}
+	if !RekeyedElsewhere(b.v.Path()) || RekeyedElsewhere(a.v.Path()) {
+		t.Fatal("RekeyedElsewhere does not see which device is behind")
 	}
 	if _, err := AdoptNewPassword(b.v, []byte(pw), time.Now()); !errors.Is(err, accounts.ErrWrongPassword) {
 		t.Fatalf("old password accepted as the new one: %v", err)
@@ -259,5 +263,35 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLiveMergeWithinTwoSeconds is what the GUI runs while unlocked: the
+// watch merges another device's change within 2 s of its file changing.
+func TestLiveMergeWithinTwoSeconds(t *testing.T) {
+	dir := t.TempDir()
+	a := newDevice(t, "laptop", dir)
+	b := joinDevice(t, "desktop", dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	merged := make(chan time.Time, 10)
+	go Watch(ctx, dir, WatchOptions{Poll: time.Hour}, func() {
+		if rep, err := Sync(a.v, time.Now()); err == nil && rep.Changed {
+			merged <- time.Now()
+		}
+	})
+	time.Sleep(200 * time.Millisecond) // let the watch start
+	start := time.Now()
+	b.add("GitLab", "JBSWY3DPEHPK3PXQ")
+	select {
+	case at := <-merged:
+		if d := at.Sub(start); d > 2*time.Second {
+			t.Fatalf("merged %v after the change", d)
+		}
+		if got := a.issuers(); !slices.Equal(got, []string{"GitLab"}) {
+			t.Fatalf("after the live merge: %v", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the change was not merged")
 	}
 }

@@ -178,7 +178,11 @@ func (v *Vault) writeSyncFileLocked() error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(v.hdr.SyncDir, SyncFileName(v.hdr.Device)), data, 0o600); err != nil {
+	path := filepath.Join(v.hdr.SyncDir, SyncFileName(v.hdr.Device))
+	// A write killed half-way leaves its temporary file; only this device
+	// writes these names, and it holds the vault's lock.
+	atomicfile.RemoveTemps(path)
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
 		return fmt.Errorf("write to the sync folder: %w", err)
 	}
 	return nil
@@ -313,6 +317,7 @@ type FileInfo struct {
 	VaultID string
 	Device  string        // version 2: the device that wrote it
 	Keyed   replica.Stamp // version 2: when its master key was made
+	SyncDir string        // a vault's sync folder, "" if it does not sync
 }
 
 // Peek checks a file as far as that needs no key and describes it.
@@ -321,7 +326,8 @@ func Peek(data []byte) (FileInfo, error) {
 	if err != nil {
 		return FileInfo{}, err
 	}
-	return FileInfo{Version: int(c.version), Kind: c.header.Kind, VaultID: c.header.VaultID, Device: c.header.Device, Keyed: c.header.Keyed}, nil
+	return FileInfo{Version: int(c.version), Kind: c.header.Kind, VaultID: c.header.VaultID, Device: c.header.Device,
+		Keyed: c.header.Keyed, SyncDir: c.header.SyncDir}, nil
 }
 
 // Keyed returns when the vault's master key was made.

@@ -238,3 +238,15 @@ func TestPanelLanguages(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAcceptLanguage: any header picks a supported language.
+func FuzzAcceptLanguage(f *testing.F) {
+	for _, s := range []string{"ja,en;q=0.8", "en-GB", "*;q=0", "ja;q=x", ",,,;;;q=", strings.Repeat("ja,", 100)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		if l := acceptLanguage(h); catalog[l] == nil {
+			t.Errorf("acceptLanguage(%q) = %q", h, l)
+		}
+	})
+}

@@ -31,7 +31,8 @@ type webDriver struct {
 
 // startChromium starts chromedriver on a free loopback port and opens a
 // headless Chromium session with a fresh profile; both end with the test.
-func startChromium(t *testing.T) *webDriver {
+// languages, if given, are the browser's Accept-Language ("ja,en").
+func startChromium(t *testing.T, languages ...string) *webDriver {
 	t.Helper()
 	driver, err := exec.LookPath("chromedriver")
 	if err != nil {
@@ -82,6 +83,7 @@ func startChromium(t *testing.T) *webDriver {
 				"--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--disable-dev-shm-usage", "--no-proxy-server", "--window-size=1000,1100",
 				"--user-data-dir=" + t.TempDir()},
+			"prefs": map[string]any{"intl.accept_languages": strings.Join(languages, ",")},
 		},
 	}}}
 	var sess struct {
@@ -127,6 +129,12 @@ func (w *webDriver) call(method, path string, body, out any) {
 			w.t.Fatalf("webdriver %s %s: decode %.200s: %v", method, path, env.Value, err)
 		}
 	}
+}
+
+// script runs JavaScript in the page and decodes its result into out.
+func (w *webDriver) script(js string, out any) {
+	w.t.Helper()
+	w.call("POST", "/execute/sync", map[string]any{"script": js, "args": []any{}}, out)
 }
 
 func (w *webDriver) open(url string) { w.call("POST", "/url", map[string]string{"url": url}, nil) }
