@@ -187,13 +187,15 @@ check-mobile:
 # Sync end to end (docs/vault-format.md, "The sync folder"): real Syncthing
 # instances on loopback started and stopped by the tests. test-sync: two
 # devices with concurrent changes over a paused link, conflict copies, the
-# real nidan binary; a 150-operation soak across three. soak-sync: 1 000
+# real nidan binary; a 150-operation soak across three; the real window
+# (Xvfb, openbox, xdotool) merging another device's change within 2 s.
+# soak-sync: 1 000
 # random operations (SOAK_OPS=n) with random link pauses, 2 000 seeds of the
 # merge simulation and 500 SIGKILLs during syncs.
 .PHONY: test-sync soak-sync
 test-sync:
 	scripts/deps.sh build sync
-	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances' ./internal/syncthingtest/ ./cli/ ./syncfolder/
+	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances|SyncWindow' ./internal/syncthingtest/ ./cli/ ./syncfolder/ ./app/
 
 soak-sync:
 	scripts/deps.sh build sync

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/syncfolder"
 	"github.com/nidan-auth/nidan/vault"
 )
 
@@ -165,6 +166,9 @@ func (f *vaultFlags) unlock(e *Env) (*unlocked, error) {
 		return &unlocked{Vault: v, password: pw}, nil
 	case errors.Is(err, vault.ErrCorrupt), errors.Is(err, vault.ErrUnsupportedVersion):
 		return nil, damaged(e, path, err)
+	case errors.Is(err, accounts.ErrWrongPassword) && syncfolder.RekeyedElsewhere(path):
+		return nil, fmt.Errorf("%w; the password was changed on another device: this computer's vault still opens "+
+			"with its previous password, then `nidan sync` asks for the new one", err)
 	}
 	return nil, err
 }

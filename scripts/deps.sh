@@ -25,7 +25,7 @@ pkgs_e2e="chromium chromium-driver fonts-noto-core"
 pkgs_package="gcc-mingw-w64-x86-64 xz-utils"
 pkgs_icon="librsvg2-bin"
 pkgs_mobile="libegl-dev libgles-dev xvfb xauth openbox xdotool xclip x11-utils oathtool imagemagick fonts-noto-cjk"
-pkgs_sync="syncthing"
+pkgs_sync="syncthing xvfb xauth openbox xdotool"
 
 want=""
 for group in "$@"; do
