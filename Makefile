@@ -27,6 +27,13 @@ run: build
 test:
 	scripts/test.sh
 
+# Windows under Wine (scripts/test-windows.sh): a private Wine prefix and X
+# display; the Go tests of every package without Fyne, cross-built and run
+# by Wine; logs in build/test-windows/.
+.PHONY: test-windows
+test-windows:
+	scripts/test-windows.sh
+
 # Browser end to end: the enrollment web panel in headless Chromium driven
 # over WebDriver (chromedriver), its QR code scanned off a screenshot; one
 # screenshot per language (NIDAN_E2E_SCREENSHOTS=DIR keeps them).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"golang.org/x/term"
@@ -189,11 +190,24 @@ func damaged(e *Env, path string, err error) error {
 		err, b.Path, b.Time.Local().Format("2006-01-02 15:04"), shellQuote(b.Path))
 }
 
-func shellQuote(s string) string {
+// shellQuote quotes s for the shell the user types a suggested command
+// into: a POSIX shell, or on Windows cmd.exe and PowerShell.
+func shellQuote(s string) string { return quoteFor(runtime.GOOS, s) }
+
+func quoteFor(goos, s string) string {
+	safe := "/._-+:@"
+	if goos == "windows" {
+		safe += `\`
+	}
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:@", r))
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(safe, r))
 	}) < 0 {
 		return s
+	}
+	if goos == "windows" {
+		// cmd.exe takes only double quotes, and Windows file names
+		// cannot contain one; PowerShell reads "..." the same way.
+		return `"` + s + `"`
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
