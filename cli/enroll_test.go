@@ -18,6 +18,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/enroll"
+	"github.com/nidan-auth/nidan/internal/fsmode"
 )
 
 // enrollTest runs enroll commands in-process against one store with a
@@ -90,7 +91,7 @@ func TestEnrollCLI(t *testing.T) {
 	if want := "setup key: " + accounts.GroupSecret(a.Secret); lines[1] != want {
 		t.Errorf("begin line 2 = %q, want %q", lines[1], want)
 	}
-	if fi, err := os.Stat(qr); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(qr); err != nil || fi.Mode().Perm() != fsmode.Reported(0o600, false) {
 		t.Errorf("QR file: %v %v", fi, err)
 	}
 	if b, _ := os.ReadFile(qr); !bytes.HasPrefix(b, []byte("\x89PNG")) {
