@@ -12,7 +12,10 @@ package app
 // used and tested there (make test-mobile):
 //
 //   - keys pressed on the window go to the focused widget, as a phone's
-//     soft keyboard sends them;
+//     soft keyboard sends them; the window's _NIDAN_SIM_KEYS property
+//     counts the keys handled, since keys reach the app through a queue
+//     of their own and a driver (TestSimulatorWindow) must not tap before
+//     its typing has arrived;
 //   - the clipboard is the X clipboard, through xclip;
 //   - iconifying the window is "going to the background"
 //     (onExitedForeground), restoring it is coming back.
@@ -24,6 +27,7 @@ package app
 #cgo LDFLAGS: -lX11
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <X11/Xatom.h>
 #include <stdlib.h>
 
 // The simulation's window, made by fyne's gomobile driver
@@ -48,6 +52,15 @@ static Display *simOpen(Window w) {
 	XSelectInput(d, w, KeyPressMask | StructureNotifyMask);
 	XFlush(d);
 	return d;
+}
+
+// simCount publishes on the window how many keys the app has handled
+// (_NIDAN_SIM_KEYS), so a driver knows when its typing has arrived.
+static void simCount(Display *d, Window w, unsigned long n) {
+	Atom a = XInternAtom(d, "_NIDAN_SIM_KEYS", False);
+	long v = (long)n;
+	XChangeProperty(d, w, a, XA_CARDINAL, 32, PropModeReplace, (unsigned char *)&v, 1);
+	XFlush(d);
 }
 
 static simEvent simNext(Display *d) {
@@ -113,6 +126,7 @@ func (u *ui) startSimulator() {
 			fyne.LogError("simulator", errNoSimWindow)
 			return
 		}
+		var handled C.ulong
 		for {
 			ev := C.simNext(d)
 			switch ev.kind {
@@ -125,7 +139,12 @@ func (u *ui) startSimulator() {
 						text = append(text, rune(b))
 					}
 				}
-				fyne.Do(func() { u.simType(name, special, text) })
+				if !special && len(text) == 0 {
+					continue // a modifier (Shift) alone
+				}
+				fyne.DoAndWait(func() { u.simType(name, special, text) })
+				handled++
+				C.simCount(d, w, handled)
 			case 2:
 				fyne.Do(u.onExitedForeground)
 			case 3:

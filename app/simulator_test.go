@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -55,6 +56,7 @@ type simulator struct {
 	home   string
 	log    *bytes.Buffer
 	lang   string
+	keys   int // keys sent, which the app counts in _NIDAN_SIM_KEYS
 	shotsN int
 }
 
@@ -142,7 +144,15 @@ func simulatorFlow(t *testing.T, bin, language string) {
 		time.Sleep(250 * time.Millisecond)
 	}
 
-	// To the background: iconified, the vault locks; back, it asks for
+	// A long press on the row (no hover on a phone) opens its menu.
+	s.longPress(spots["row"])
+	time.Sleep(500 * time.Millisecond)
+	s.shot("row-menu")
+	s.tap(spots["Edit…"])
+	s.waitPrimary(spots["Save edit"], "the edit screen from the long-press menu")
+	s.shot("edit")
+
+	// To the background (from the edit screen): iconified, the vault locks; back, it asks for
 	// the password and the codes come back after it.
 	s.xdotool("windowminimize", "--sync", s.win)
 	time.Sleep(700 * time.Millisecond)
@@ -208,6 +218,25 @@ func simSpots(t *testing.T) map[string]spot {
 	}
 	at(u, "+", plus)
 	at(u, "row", rowFor(t, u, a.ID))
+	// A long press opens the row's menu; its Edit… leads to the edit
+	// screen.
+	test.TapSecondary(rowFor(t, u, a.ID))
+	var edit fyne.CanvasObject
+	for _, ov := range u.win.Canvas().Overlays().List() {
+		walk(ov, func(o fyne.CanvasObject) {
+			if txt, ok := o.(*canvas.Text); ok && txt.Text == tr("Edit…") {
+				edit = txt
+			}
+		})
+	}
+	if edit == nil {
+		t.Fatal("no Edit… in the row's menu")
+	}
+	at(u, "Edit…", edit)
+	u.win.Canvas().Overlays().Remove(u.win.Canvas().Overlays().Top())
+	u.onEdit(a.ID)
+	at(u, "Save edit", button(t, u, tr("Save")))
+	u.showList()
 	u.lock()
 	at(u, "Unlock", button(t, u, tr("Unlock")))
 	return spots
@@ -335,16 +364,47 @@ func (s *simulator) tap(sp spot) {
 	time.Sleep(150 * time.Millisecond)
 }
 
+// longPress holds the button down past fyne's 300 ms long-press delay.
+func (s *simulator) longPress(sp spot) {
+	s.t.Helper()
+	p := sp.tap
+	s.xdotool("mousemove", "--window", s.win, fmt.Sprint(p.X), fmt.Sprint(p.Y), "mousedown", "1", "sleep", "0.7", "mouseup", "1")
+	time.Sleep(150 * time.Millisecond)
+}
+
+// typeText types into the focused field and waits until the app has
+// handled the keys: they reach it through a queue of their own (see
+// simulator.go), so a tap sent at once could overtake them on a slow
+// machine.
 func (s *simulator) typeText(text string) {
 	s.t.Helper()
 	s.xdotool("type", "--delay", "15", "--window", s.win, text)
-	time.Sleep(150 * time.Millisecond)
+	s.keys += len([]rune(text))
+	s.waitKeys()
+}
+
+// waitKeys waits until the app has handled every key sent so far.
+func (s *simulator) waitKeys() {
+	s.t.Helper()
+	want := fmt.Sprintf("= %d\n", s.keys)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, _ := s.cmd("xprop", "-id", s.win, "_NIDAN_SIM_KEYS").Output()
+		if strings.HasSuffix(string(out), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the app handled %q of the %d keys sent after 30 s\n%s", strings.TrimSpace(string(out)), s.keys, s.log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func (s *simulator) key(k string) {
 	s.t.Helper()
 	s.xdotool("key", "--window", s.win, k)
-	time.Sleep(150 * time.Millisecond)
+	s.keys++
+	s.waitKeys()
 }
 
 func (s *simulator) capture() image.Image {

@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
 )
@@ -20,7 +22,10 @@ var twoFASFormat = Format{
 		o := s.object()
 		return has(o, "services") || has(o, "servicesEncrypted")
 	},
-	read: import2FAS,
+	read:      import2FAS,
+	Ext:       ".2fas",
+	Plaintext: true,
+	write:     func(w io.Writer, src Source, _ []byte) error { return write2FAS(w, src.Accounts(), time.Now()) },
 }
 
 // 2FAS Authenticator backups (.2fas): a JSON object with "services", the
@@ -117,11 +122,11 @@ func import2FAS(data []byte, password func() ([]byte, error), c *collector) erro
 func (s *twoFASService) account() (accounts.Account, error) {
 	o := &s.OTP
 	a := accounts.Account{Issuer: strings.TrimSpace(o.Issuer), Name: strings.TrimSpace(o.Account), Digits: o.Digits, Period: o.Period, Counter: o.Counter}
-	if a.Issuer == "" {
-		a.Issuer = strings.TrimSpace(s.Name) // the service name 2FAS shows
-	}
 	if a.Name == "" {
 		a.Name = strings.TrimSpace(o.Label)
+	}
+	if name := strings.TrimSpace(s.Name); a.Issuer == "" && name != a.Name {
+		a.Issuer = name // the service name 2FAS shows, unless it is just the account's
 	}
 	var err error
 	if a.Type, err = parseOTPType(o.TokenType); err != nil {
@@ -194,4 +199,74 @@ func split2FAS(field string) (ct, salt, iv []byte, err error) {
 		return nil, nil, nil, fmt.Errorf("%w: iv must be 12 bytes, ciphertext at least 16", accounts.ErrMalformed)
 	}
 	return ct, salt, iv, nil
+}
+
+// write2FAS writes a plain 2FAS backup (schema 4) that 2FAS's "Import
+// from file" reads: one service per account, issuer as the service name,
+// groups from Nidan's.
+func write2FAS(w io.Writer, accts []accounts.Account, now time.Time) error {
+	type otp struct {
+		Label     string `json:"label"`
+		Account   string `json:"account"`
+		Issuer    string `json:"issuer"`
+		Digits    int    `json:"digits"`
+		Period    int    `json:"period"`
+		Algorithm string `json:"algorithm"`
+		TokenType string `json:"tokenType"`
+		Counter   uint64 `json:"counter,omitempty"`
+		Source    string `json:"source"`
+	}
+	type service struct {
+		Name      string `json:"name"`
+		Secret    string `json:"secret"`
+		UpdatedAt int64  `json:"updatedAt"`
+		OTP       otp    `json:"otp"`
+		Order     struct {
+			Position int `json:"position"`
+		} `json:"order"`
+		GroupID string `json:"groupId,omitempty"`
+	}
+	type group struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	out := struct {
+		Services       []service `json:"services"`
+		Groups         []group   `json:"groups"`
+		UpdatedAt      int64     `json:"updatedAt"`
+		SchemaVersion  int       `json:"schemaVersion"`
+		AppVersionCode int       `json:"appVersionCode"`
+		AppVersionName string    `json:"appVersionName"`
+		AppOrigin      string    `json:"appOrigin"`
+	}{Services: []service{}, Groups: []group{}, UpdatedAt: now.UnixMilli(), SchemaVersion: 4, AppVersionName: "nidan", AppOrigin: "android"}
+	groupIDs := map[string]string{}
+	for i := range accts {
+		a := &accts[i]
+		if err := a.Validate(); err != nil {
+			return fmt.Errorf("export 2fas: %s: %w", a.Label(), err)
+		}
+		s := service{Name: firstNonEmpty(a.Issuer, a.Name), Secret: accounts.EncodeSecret(a.Secret), UpdatedAt: a.Modified.UnixMilli(),
+			OTP: otp{Label: a.Name, Account: a.Name, Issuer: a.Issuer, Digits: a.Digits, Period: a.Period,
+				Algorithm: string(a.Algorithm), TokenType: strings.ToUpper(string(a.Type)), Source: "Manual"}}
+		if a.Type == accounts.HOTP {
+			s.OTP.Counter, s.OTP.Period = a.Counter, 30 // 2FAS stores a period for every service
+		}
+		s.Order.Position = i
+		if a.Group != "" {
+			id, ok := groupIDs[a.Group]
+			if !ok {
+				id = fmt.Sprintf("nidan-group-%d", len(groupIDs)+1)
+				groupIDs[a.Group] = id
+				out.Groups = append(out.Groups, group{ID: id, Name: a.Group})
+			}
+			s.GroupID = id
+		}
+		out.Services = append(out.Services, s)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("export 2fas: %w", err)
+	}
+	return nil
 }

@@ -195,7 +195,7 @@ func TestConflictCopiesMergedAndRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Set refuses a folder of another vault.
-	if _, err := Set(other.v, dir, time.Now()); !errors.Is(err, ErrOtherVault) {
+	if _, err := Set(other.v, dir, time.Now()); !errors.Is(err, vault.ErrOtherVault) {
 		t.Fatalf("Set on another vault's folder: %v", err)
 	}
 }
@@ -213,6 +213,9 @@ func TestPasswordChangedOnAnotherDevice(t *testing.T) {
 	b.add("Example", "JBSWY3DPEHPK3PXR")
 	if _, err := Sync(b.v, time.Now()); !errors.Is(err, vault.ErrRekeyed) {
 		t.Fatalf("sync after the password changed elsewhere: %v", err)
+	}
+	if !RekeyedElsewhere(b.v.Path()) || RekeyedElsewhere(a.v.Path()) {
+		t.Fatal("RekeyedElsewhere does not see which device is behind")
 	}
 	if _, err := AdoptNewPassword(b.v, []byte(pw), time.Now()); !errors.Is(err, accounts.ErrWrongPassword) {
 		t.Fatalf("old password accepted as the new one: %v", err)

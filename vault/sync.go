@@ -317,6 +317,7 @@ type FileInfo struct {
 	VaultID string
 	Device  string        // version 2: the device that wrote it
 	Keyed   replica.Stamp // version 2: when its master key was made
+	SyncDir string        // a vault's sync folder, "" if it does not sync
 	Keyring bool          // it has a keyring slot: it opens with the OS keyring
 }
 
@@ -326,8 +327,8 @@ func Peek(data []byte) (FileInfo, error) {
 	if err != nil {
 		return FileInfo{}, err
 	}
-	return FileInfo{Version: int(c.version), Kind: c.header.Kind, VaultID: c.header.VaultID, Device: c.header.Device, Keyed: c.header.Keyed,
-		Keyring: c.header.slot(slotKeyring) != nil}, nil
+	return FileInfo{Version: int(c.version), Kind: c.header.Kind, VaultID: c.header.VaultID, Device: c.header.Device,
+		Keyed: c.header.Keyed, SyncDir: c.header.SyncDir, Keyring: c.header.slot(slotKeyring) != nil}, nil
 }
 
 // Keyed returns when the vault's master key was made.
