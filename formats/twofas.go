@@ -17,7 +17,7 @@ import (
 
 // 2FAS Authenticator's backup (.2fas), plain or encrypted.
 var twoFASFormat = Format{
-	Name: "2fas", App: "2FAS Authenticator backup (.2fas)",
+	Name: "2fas", Title: "2FAS", App: "2FAS Authenticator backup (.2fas)",
 	detect: func(s *sniff) bool {
 		o := s.object()
 		return has(o, "services") || has(o, "servicesEncrypted")
