@@ -97,7 +97,7 @@ func TestAddressLimit(t *testing.T) {
 // TestConcurrentGuessesBounded: of 40 concurrent guesses only MaxFailures
 // are checked; the rest are refused as locked out without a hash.
 func TestConcurrentGuessesBounded(t *testing.T) {
-	s, _, _ := enrolled(t, Options{MaxFailures: 5, HashConcurrency: 8})
+	s, _, _ := enrolled(t, Options{MaxFailures: 5, HashConcurrency: 8, HashWait: time.Minute})
 	got := concurrently(t, 40, func() error { return s.Login("alice", []byte("pw"), "000000") }, ErrBadCode, ErrLockedOut)
 	if checked, locked := got[ErrBadCode], got[ErrLockedOut]; checked != 5 || locked != 35 {
 		t.Errorf("%d checked, %d locked; want 5 and 35", checked, locked)

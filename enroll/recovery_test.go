@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRecoveryVector is docs/enroll-store.md's test vector.
@@ -24,7 +25,7 @@ func TestRecoveryVector(t *testing.T) {
 }
 
 func TestRecoveryCodes(t *testing.T) {
-	s, _, _ := enrolled(t, Options{MaxFailures: 50})
+	s, _, _ := enrolled(t, Options{MaxFailures: 50, HashWait: time.Minute})
 	if _, err := s.RegenerateRecovery("nobody"); !errors.Is(err, ErrNoSuchUser) {
 		t.Errorf("RegenerateRecovery(nobody): %v", err)
 	}
