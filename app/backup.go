@@ -4,12 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-<<<<<<< HEAD
 	"os"
 	"runtime"
-=======
 	"slices"
->>>>>>> main
 	"strings"
 
 	"fyne.io/fyne/v2"

@@ -524,7 +524,6 @@ func TestClickRowCopies(t *testing.T) {
 	}
 }
 
-<<<<<<< HEAD
 // TestCopyHOTPAdvances: copying a counter-based code uses it up, as the CLI
 // does: the vault's counter is saved past it before it is handed out.
 func TestCopyHOTPAdvances(t *testing.T) {
@@ -557,13 +556,14 @@ func TestExportFileIsPrivate(t *testing.T) {
 	w.Close()
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %v (%v), want 0600", fi.Mode().Perm(), err)
-=======
+	}
+}
+
 // The export dialog offers what the format registry writes.
 func TestExportChoicesFromRegistry(t *testing.T) {
 	u, _ := newUnlockedUI(t)
 	u.onExport()
 	for _, want := range []string{"Aegis — encrypted with your backup password", "Bitwarden — NOT encrypted", "CXF — NOT encrypted", "2FAS — NOT encrypted", "otpauth:// list — NOT encrypted"} {
 		mustShow(t, u, want)
->>>>>>> main
 	}
 }
