@@ -27,6 +27,13 @@ run: build
 test:
 	scripts/test.sh
 
+# Windows under Wine (scripts/test-windows.sh): a private Wine prefix and X
+# display; the Go tests of every package without Fyne, cross-built and run
+# by Wine; logs in build/test-windows/.
+.PHONY: test-windows
+test-windows:
+	scripts/test-windows.sh
+
 # Browser end to end: the enrollment web panel in headless Chromium driven
 # over WebDriver (chromedriver), its QR code scanned off a screenshot; one
 # screenshot per language (NIDAN_E2E_SCREENSHOTS=DIR keeps them).
@@ -180,13 +187,15 @@ check-mobile:
 # Sync end to end (docs/vault-format.md, "The sync folder"): real Syncthing
 # instances on loopback started and stopped by the tests. test-sync: two
 # devices with concurrent changes over a paused link, conflict copies, the
-# real nidan binary; a 150-operation soak across three. soak-sync: 1 000
+# real nidan binary; a 150-operation soak across three; the real window
+# (Xvfb, openbox, xdotool) merging another device's change within 2 s.
+# soak-sync: 1 000
 # random operations (SOAK_OPS=n) with random link pauses, 2 000 seeds of the
 # merge simulation and 500 SIGKILLs during syncs.
 .PHONY: test-sync soak-sync
 test-sync:
 	scripts/deps.sh build sync
-	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances' ./internal/syncthingtest/ ./cli/ ./syncfolder/
+	$(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 15m -v -run 'Syncthing|TwoInstances|SyncWindow' ./internal/syncthingtest/ ./cli/ ./syncfolder/ ./app/
 
 soak-sync:
 	scripts/deps.sh build sync

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -198,32 +199,46 @@ func (u *ui) importPreview(accts []accounts.Account, note string) *checklistScre
 	return s
 }
 
-// onExport writes all accounts to a file: an encrypted Aegis vault (with
-// the backup password) or a plain list of otpauth URIs, after a warning.
+// onExport writes all accounts to a file in one of the formats the
+// registry can write (formats.Writers): encrypted ones with the backup
+// password, plain ones after a warning. Nidan's own backups have their
+// screen, QR images their per-account view.
 func (u *ui) onExport() {
-	aegis := onDevice(lang.L("Aegis vault, encrypted with your backup password"), lang.L("Aegis vault, encrypted")) // radio labels do not wrap
-	plain := lang.L("otpauth:// list, NOT encrypted")
-	choice := widget.NewRadioGroup([]string{aegis, plain}, nil)
+	var writers []formats.Format
+	var labels []string
+	for _, f := range formats.Writers() {
+		if f.WritesFolder() || f.Name == "nidan" {
+			continue
+		}
+		label := f.ShortName() + " — " + lang.L("NOT encrypted")
+		if f.WritePassword == formats.PasswordRequired {
+			label = f.ShortName() + " — " + onDevice(lang.L("encrypted with your backup password"), lang.L("encrypted")) // radio labels do not wrap
+		}
+		writers, labels = append(writers, f), append(labels, label)
+	}
+	choice := widget.NewRadioGroup(labels, nil)
 	choice.Required = true
-	choice.SetSelected(aegis)
+	choice.SetSelected(labels[0])
 	warn := &widget.Label{Text: lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."), Wrapping: wrapMode(), Importance: widget.WarningImportance}
 	d := dialog.NewCustomConfirm(lang.L("Export"), lang.L("Export…"), lang.L("Cancel"), container.NewVBox(choice, warn), func(ok bool) {
 		if !ok {
 			return
 		}
-		if choice.Selected == plain {
-			u.saveExport("nidan-export.txt", func(w io.Writer) error { return formats.ExportURIs(w, u.vault.Accounts()) })
+		f := writers[max(0, slices.Index(labels, choice.Selected))]
+		name := "nidan-export-" + f.Name + f.Ext
+		if f.WritePassword != formats.PasswordRequired {
+			u.saveExport(name, func(w io.Writer) error { return f.Write(w, u.vault, nil) })
 			return
 		}
 		u.askPassword(lang.L("Export"), lang.L("The export is encrypted with your backup password."), func(pw []byte) {
-			u.saveExport("nidan-aegis.json", func(w io.Writer) error {
+			u.saveExport(name, func(w io.Writer) error {
 				defer clear(pw)
-				return formats.ExportAegis(w, u.vault.Accounts(), pw)
+				return f.Write(w, u.vault, pw)
 			})
 		})
 	}, u.win)
 	fitDialog(d, u.win, 420)
-	u.present(d, d.Confirm)
+	d.Show()
 }
 
 func (u *ui) saveExport(name string, write func(io.Writer) error) {

@@ -523,3 +523,12 @@ func TestClickRowCopies(t *testing.T) {
 		t.Fatalf("clipboard %q, want bob's code %q", got, want.Current)
 	}
 }
+
+// The export dialog offers what the format registry writes.
+func TestExportChoicesFromRegistry(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	u.onExport()
+	for _, want := range []string{"Aegis — encrypted with your backup password", "Bitwarden — NOT encrypted", "CXF — NOT encrypted", "2FAS — NOT encrypted", "otpauth:// list — NOT encrypted"} {
+		mustShow(t, u, want)
+	}
+}

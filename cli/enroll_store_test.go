@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nidan-auth/nidan/internal/fsmode"
 )
 
 var recoveryLine = regexp.MustCompile(`(?m)^  ([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})$`)
@@ -47,7 +49,7 @@ func TestEnrollStoreKinds(t *testing.T) {
 			if kind == "sqlite" {
 				path := strings.TrimPrefix(et.store, "sqlite:")
 				for _, p := range []string{path, path + ".key"} {
-					if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
+					if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != fsmode.Reported(0o600, false) {
 						t.Errorf("%s: %v %v", p, fi, err)
 					}
 				}
@@ -60,7 +62,7 @@ func TestEnrollKeysAndSpecs(t *testing.T) {
 	et := newEnrollTest(t)
 	key := filepath.Join(t.TempDir(), "panel.key")
 	et.must("enroll", "keygen", key)
-	if fi, err := os.Stat(key); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(key); err != nil || fi.Mode().Perm() != fsmode.Reported(0o600, false) {
 		t.Errorf("key file: %v %v", fi, err)
 	}
 	before, _ := os.ReadFile(key)
@@ -87,6 +89,7 @@ func TestEnrollKeysAndSpecs(t *testing.T) {
 	// No store named: SQLite in the data folder.
 	cfg := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", cfg)
+	t.Setenv("APPDATA", cfg) // os.UserConfigDir on Windows
 	t.Setenv("HOME", t.TempDir())
 	delete(et.env, "NIDAN_ENROLL_STORE")
 	et.must("enroll", "user", "add", "bob")

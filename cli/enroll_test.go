@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/enroll"
+	"github.com/nidan-auth/nidan/internal/fsmode"
 )
 
 // enrollTest runs enroll commands in-process against one store with a
@@ -87,7 +91,7 @@ func TestEnrollCLI(t *testing.T) {
 	if want := "setup key: " + accounts.GroupSecret(a.Secret); lines[1] != want {
 		t.Errorf("begin line 2 = %q, want %q", lines[1], want)
 	}
-	if fi, err := os.Stat(qr); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(qr); err != nil || fi.Mode().Perm() != fsmode.Reported(0o600, false) {
 		t.Errorf("QR file: %v %v", fi, err)
 	}
 	if b, _ := os.ReadFile(qr); !bytes.HasPrefix(b, []byte("\x89PNG")) {
@@ -213,9 +217,11 @@ func TestEnrollServe(t *testing.T) {
 	t.Cleanup(func() { serveContext = old })
 
 	var out, errb syncBuffer
+	auditLog := filepath.Join(t.TempDir(), "audit.jsonl")
 	status := make(chan int, 1)
 	go func() {
-		status <- Run(&Env{Args: []string{"enroll", "serve", "--addr", "127.0.0.1:0"}, Stdout: &out, Stderr: &errb,
+		status <- Run(&Env{Args: []string{"enroll", "serve", "--addr", "127.0.0.1:0", "--name", "ACME Panel", "--audit-log", auditLog},
+			Stdout: &out, Stderr: &errb,
 			Getenv: func(k string) string { return et.env[k] }, EnrollOptions: et.options()})
 	}()
 	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
@@ -235,8 +241,53 @@ func TestEnrollServe(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `<form id="login"`) {
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `<form id="login"`) || !strings.Contains(string(body), "<h1>ACME Panel</h1>") {
 		t.Errorf("GET /: %d\n%s", resp.StatusCode, body)
+	}
+	// Only the panel's own host names: a DNS rebinding page gets nothing.
+	_, port, _ := net.SplitHostPort(addr)
+	for host, want := range map[string]int{"evil.example:" + port: 421, "localhost:" + port: 200, "127.0.0.1:" + port: 200} {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/", nil)
+		req.Host = host
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != want {
+			t.Errorf("Host %s: %v %v, want %d", host, resp, err, want)
+		} else {
+			resp.Body.Close()
+		}
+	}
+	// The issuer in the QR code is the panel's name; a failed sign-in is audited.
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	csrf := func(path string) string {
+		resp, err := c.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		m := regexp.MustCompile(`name="csrf" value="([^"]*)"`).FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("no form on %s: %s", path, b)
+		}
+		return string(m[1])
+	}
+	if resp, err := c.PostForm("http://"+addr+"/login", url.Values{"csrf": {csrf("/")}, "id": {"alice"}, "password": {"nope"}}); err == nil {
+		resp.Body.Close()
+	}
+	if resp, err := c.PostForm("http://"+addr+"/login", url.Values{"csrf": {csrf("/")}, "id": {"alice"}, "password": {"s3cret"}}); err == nil {
+		resp.Body.Close()
+	}
+	resp, err = c.PostForm("http://"+addr+"/settings/begin", url.Values{"csrf": {csrf("/settings")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `alt="QR code for ACME Panel (alice)"`) {
+		t.Errorf("setup page does not name the panel as issuer:\n%s", body)
+	}
+	if b, _ := os.ReadFile(auditLog); !strings.Contains(string(b), `"event":"signin_failure","user":"alice","addr":"127.0.0.1","reason":"bad_password"`) {
+		t.Errorf("audit log: %q", b)
 	}
 	cancel()
 	select {

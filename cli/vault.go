@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"golang.org/x/term"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/syncfolder"
 	"github.com/nidan-auth/nidan/vault"
 )
 
@@ -164,6 +166,9 @@ func (f *vaultFlags) unlock(e *Env) (*unlocked, error) {
 		return &unlocked{Vault: v, password: pw}, nil
 	case errors.Is(err, vault.ErrCorrupt), errors.Is(err, vault.ErrUnsupportedVersion):
 		return nil, damaged(e, path, err)
+	case errors.Is(err, accounts.ErrWrongPassword) && syncfolder.RekeyedElsewhere(path):
+		return nil, fmt.Errorf("%w; the password was changed on another device: this computer's vault still opens "+
+			"with its previous password, then `nidan sync` asks for the new one", err)
 	}
 	return nil, err
 }
@@ -185,11 +190,24 @@ func damaged(e *Env, path string, err error) error {
 		err, b.Path, b.Time.Local().Format("2006-01-02 15:04"), shellQuote(b.Path))
 }
 
-func shellQuote(s string) string {
+// shellQuote quotes s for the shell the user types a suggested command
+// into: a POSIX shell, or on Windows cmd.exe and PowerShell.
+func shellQuote(s string) string { return quoteFor(runtime.GOOS, s) }
+
+func quoteFor(goos, s string) string {
+	safe := "/._-+:@"
+	if goos == "windows" {
+		safe += `\`
+	}
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:@", r))
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(safe, r))
 	}) < 0 {
 		return s
+	}
+	if goos == "windows" {
+		// cmd.exe takes only double quotes, and Windows file names
+		// cannot contain one; PowerShell reads "..." the same way.
+		return `"` + s + `"`
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/fsmode"
 	"github.com/nidan-auth/nidan/vault"
 )
 
@@ -263,7 +264,7 @@ func TestRestoreOnNewMachine(t *testing.T) {
 	c.ok("", "add", "--issuer", "GitHub", "--secret", ghSecret, "--name", "a")
 	file := filepath.Join(t.TempDir(), "carry.nidan")
 	c.ok("", "backup", "--out", file)
-	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(file); fi.Mode().Perm() != fsmode.Reported(0o600, false) {
 		t.Errorf("backup file mode %v", fi.Mode())
 	}
 	// A new machine: nothing but the file and the password.

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -98,29 +97,9 @@ func TestAddressLimit(t *testing.T) {
 // TestConcurrentGuessesBounded: of 40 concurrent guesses only MaxFailures
 // are checked; the rest are refused as locked out without a hash.
 func TestConcurrentGuessesBounded(t *testing.T) {
-	s, _, _ := enrolled(t, Options{MaxFailures: 5, HashConcurrency: 8})
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	checked, locked := 0, 0
-	for range 40 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := s.Login("alice", []byte("pw"), "000000")
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case errors.Is(err, ErrBadCode):
-				checked++
-			case errors.Is(err, ErrLockedOut):
-				locked++
-			default:
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	if checked != 5 || locked != 35 {
+	s, _, _ := enrolled(t, Options{MaxFailures: 5, HashConcurrency: 8, HashWait: time.Minute})
+	got := concurrently(t, 40, func() error { return s.Login("alice", []byte("pw"), "000000") }, ErrBadCode, ErrLockedOut)
+	if checked, locked := got[ErrBadCode], got[ErrLockedOut]; checked != 5 || locked != 35 {
 		t.Errorf("%d checked, %d locked; want 5 and 35", checked, locked)
 	}
 }

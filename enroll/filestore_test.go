@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nidan-auth/nidan/internal/fsmode"
 )
 
 func TestFileStoreDurable(t *testing.T) {
@@ -34,7 +36,7 @@ func TestFileStoreDurable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fi.Mode().Perm() != want {
+		if want = fsmode.Reported(want, fi.IsDir()); fi.Mode().Perm() != want {
 			t.Errorf("%s mode %v, want %v", p, fi.Mode().Perm(), want)
 		}
 	}
@@ -154,7 +156,7 @@ func TestDefaultStorePath(t *testing.T) {
 	if filepath.Base(p) != "enroll.json" || filepath.Base(filepath.Dir(p)) != "nidan" {
 		t.Errorf("DefaultStorePath = %q", p)
 	}
-	if fi, err := os.Stat(filepath.Dir(p)); err != nil || fi.Mode().Perm() != 0o700 {
+	if fi, err := os.Stat(filepath.Dir(p)); err != nil || fi.Mode().Perm() != fsmode.Reported(0o700, true) {
 		t.Errorf("data folder: %v %v", fi, err)
 	}
 }

@@ -20,7 +20,7 @@ import (
 // Aegis Authenticator's vault export, plain or password-encrypted
 // (Aegis's docs/vault.md): read, and written encrypted.
 var aegisFormat = Format{
-	Name: "aegis", App: "Aegis Authenticator vault (.json)", Ext: ".json",
+	Name: "aegis", Title: "Aegis", App: "Aegis Authenticator vault (.json)", Ext: ".json",
 	WritePassword: PasswordRequired,
 	detect: func(s *sniff) bool {
 		o := s.object()

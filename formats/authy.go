@@ -28,8 +28,9 @@ const (
 	authyTokensKey   = "com.authy.storage.tokens.authenticator.key"
 	authyNativeKey   = "com.authy.storage.tokens.authy.key"
 	authyDefaultIter = 1000
-	authyMaxIter     = 10_000_000
 )
+
+var authyMaxIter = 10_000_000 // a var so fuzzing can lower it
 
 type authyToken struct {
 	AccountType     string `json:"accountType"`

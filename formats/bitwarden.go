@@ -16,7 +16,7 @@ import (
 // CSV (docs/formats.md, "Bitwarden JSON" and "Bitwarden CSV"). Items
 // without a TOTP field are passwords, not accounts: skipped without a word.
 var bitwardenFormat = Format{
-	Name: "bitwarden", App: "Bitwarden or Bitwarden Authenticator export (.json)", Ext: ".json",
+	Name: "bitwarden", Title: "Bitwarden", App: "Bitwarden or Bitwarden Authenticator export (.json)", Ext: ".json",
 	Plaintext: true,
 	detect: func(s *sniff) bool {
 		o := s.object()

@@ -17,7 +17,7 @@ import (
 // The FIDO Alliance Credential Exchange Format 1.0, its totp credential
 // (docs/formats.md, "FIDO Credential Exchange Format 1.0").
 var cxfFormat = Format{
-	Name: "cxf", App: "FIDO Credential Exchange Format 1.0 (.json)", Ext: ".json",
+	Name: "cxf", Title: "CXF", App: "FIDO Credential Exchange Format 1.0 (.json)", Ext: ".json",
 	Plaintext: true,
 	detect: func(s *sniff) bool {
 		o := s.object()

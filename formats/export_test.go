@@ -20,6 +20,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/fsmode"
 )
 
 // lowExportCost makes ExportAegis cheap for the duration of a test, the way
@@ -347,7 +348,7 @@ func TestExportQRFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fi.Mode().Perm() != 0o600 {
+		if fi.Mode().Perm() != fsmode.Reported(0o600, false) {
 			t.Errorf("%s: mode %v, want 0600", p, fi.Mode().Perm())
 		}
 		// QRCodePNG is deterministic and TestQRCodePNG decodes its output.

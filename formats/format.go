@@ -29,7 +29,10 @@ const (
 type Format struct {
 	Name string // what the CLI's --format takes: "aegis"
 	App  string // the app and its file, as a person calls them: "Aegis Authenticator vault (.json)"
-	Ext  string // file name extension when writing, with the dot; "" for a folder of files
+	// Title is a short name for lists that cannot wrap (the GUI's
+	// export choices); App when empty.
+	Title string
+	Ext   string // file name extension when writing, with the dot; "" for a folder of files
 
 	// WritePassword says whether Write needs a password; Plaintext that
 	// the written file holds secrets in the clear (callers warn).
@@ -45,6 +48,14 @@ type Format struct {
 // ErrCannotWrite means a format is read-only, or writes a folder and was
 // asked for one file (or the other way round).
 var ErrCannotWrite = errors.New("this format cannot be written that way")
+
+// ShortName is Title, or App when the format has no short title.
+func (f Format) ShortName() string {
+	if f.Title != "" {
+		return f.Title
+	}
+	return f.App
+}
 
 // CanRead reports whether Import reads the format.
 func (f Format) CanRead() bool { return f.read != nil }

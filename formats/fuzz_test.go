@@ -16,8 +16,13 @@ import (
 // scrypt cap itself is tested by TestImportScryptCap.
 func fuzzCheap(f *testing.F) {
 	old, oldIter, oldMem, oldOps := maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps
+	oldPT, oldPM, oldAuthy := protonArgonTime, protonArgonMemKiB, authyMaxIter
 	maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps = 1<<14, 20000, 1<<20, 2
-	f.Cleanup(func() { maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps = old, oldIter, oldMem, oldOps })
+	protonArgonTime, protonArgonMemKiB, authyMaxIter = 1, 64, 2000 // Proton files then fail as a wrong password, quickly
+	f.Cleanup(func() {
+		maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps = old, oldIter, oldMem, oldOps
+		protonArgonTime, protonArgonMemKiB, authyMaxIter = oldPT, oldPM, oldAuthy
+	})
 }
 
 func addImportSeeds(f *testing.F, fn func(data []byte)) {

@@ -25,12 +25,15 @@ var protonFormat = Format{
 }
 
 // The encrypted export's parameters, fixed by the format: a file cannot
-// choose its own KDF cost.
+// choose its own KDF cost. The cost is a var only so fuzzing can lower it.
+var (
+	protonArgonTime   uint32 = 2
+	protonArgonMemKiB uint32 = 19 * 1024
+)
+
 const (
-	protonArgonTime   = 2
-	protonArgonMemKiB = 19 * 1024
-	protonSaltLen     = 16
-	protonAAD         = "proton.authenticator.export.v1"
+	protonSaltLen = 16
+	protonAAD     = "proton.authenticator.export.v1"
 )
 
 type protonFile struct {

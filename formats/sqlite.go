@@ -45,7 +45,13 @@ func withSQLite(data []byte, fn func(db *sql.DB) error) error {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return err
 	}
-	dsn := (&url.URL{Scheme: "file", Path: path, RawQuery: "mode=ro&immutable=1"}).String()
+	// A file: URI takes forward slashes, and a Windows path (C:\...)
+	// goes after a third slash: file:///C:/Users/...
+	upath := filepath.ToSlash(path)
+	if !strings.HasPrefix(upath, "/") {
+		upath = "/" + upath
+	}
+	dsn := (&url.URL{Scheme: "file", Path: upath, RawQuery: "mode=ro&immutable=1"}).String()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return fmt.Errorf("%w: %v", accounts.ErrMalformed, err)

@@ -7,20 +7,25 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
 )
 
 // 2FAS Authenticator's backup (.2fas), plain or encrypted.
 var twoFASFormat = Format{
-	Name: "2fas", App: "2FAS Authenticator backup (.2fas)",
+	Name: "2fas", Title: "2FAS", App: "2FAS Authenticator backup (.2fas)",
 	detect: func(s *sniff) bool {
 		o := s.object()
 		return has(o, "services") || has(o, "servicesEncrypted")
 	},
-	read: import2FAS,
+	read:      import2FAS,
+	Ext:       ".2fas",
+	Plaintext: true,
+	write:     func(w io.Writer, src Source, _ []byte) error { return write2FAS(w, src.Accounts(), time.Now()) },
 }
 
 // 2FAS Authenticator backups (.2fas): a JSON object with "services", the
@@ -44,11 +49,13 @@ type twoFASFile struct {
 	} `json:"groups"`
 }
 
+// twoFASService is one service, as read and as written.
 type twoFASService struct {
-	Name    string `json:"name"`
-	Secret  string `json:"secret"`
-	GroupID string `json:"groupId"`
-	OTP     struct {
+	Name      string `json:"name"`
+	Secret    string `json:"secret"`
+	UpdatedAt int64  `json:"updatedAt,omitempty"`
+	GroupID   string `json:"groupId,omitempty"`
+	OTP       struct {
 		Label     string `json:"label"`
 		Account   string `json:"account"`
 		Issuer    string `json:"issuer"`
@@ -56,7 +63,8 @@ type twoFASService struct {
 		Period    int    `json:"period"`
 		Algorithm string `json:"algorithm"`
 		TokenType string `json:"tokenType"`
-		Counter   uint64 `json:"counter"`
+		Counter   uint64 `json:"counter,omitempty"`
+		Source    string `json:"source,omitempty"`
 	} `json:"otp"`
 	Order struct {
 		Position int `json:"position"`
@@ -117,11 +125,11 @@ func import2FAS(data []byte, password func() ([]byte, error), c *collector) erro
 func (s *twoFASService) account() (accounts.Account, error) {
 	o := &s.OTP
 	a := accounts.Account{Issuer: strings.TrimSpace(o.Issuer), Name: strings.TrimSpace(o.Account), Digits: o.Digits, Period: o.Period, Counter: o.Counter}
-	if a.Issuer == "" {
-		a.Issuer = strings.TrimSpace(s.Name) // the service name 2FAS shows
-	}
 	if a.Name == "" {
 		a.Name = strings.TrimSpace(o.Label)
+	}
+	if name := strings.TrimSpace(s.Name); a.Issuer == "" && name != a.Name {
+		a.Issuer = name // the service name 2FAS shows, unless it is just the account's
 	}
 	var err error
 	if a.Type, err = parseOTPType(o.TokenType); err != nil {
@@ -194,4 +202,54 @@ func split2FAS(field string) (ct, salt, iv []byte, err error) {
 		return nil, nil, nil, fmt.Errorf("%w: iv must be 12 bytes, ciphertext at least 16", accounts.ErrMalformed)
 	}
 	return ct, salt, iv, nil
+}
+
+// write2FAS writes a plain 2FAS backup (schema 4) that 2FAS's "Import
+// from file" reads: one service per account, issuer as the service name,
+// groups from Nidan's.
+func write2FAS(w io.Writer, accts []accounts.Account, now time.Time) error {
+	type group struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	out := struct {
+		Services       []twoFASService `json:"services"`
+		Groups         []group         `json:"groups"`
+		UpdatedAt      int64           `json:"updatedAt"`
+		SchemaVersion  int             `json:"schemaVersion"`
+		AppVersionCode int             `json:"appVersionCode"`
+		AppVersionName string          `json:"appVersionName"`
+		AppOrigin      string          `json:"appOrigin"`
+	}{Services: []twoFASService{}, Groups: []group{}, UpdatedAt: now.UnixMilli(), SchemaVersion: 4, AppVersionName: "nidan", AppOrigin: "android"}
+	groupIDs := map[string]string{}
+	for i := range accts {
+		a := &accts[i]
+		if err := a.Validate(); err != nil {
+			return fmt.Errorf("export 2fas: %s: %w", a.Label(), err)
+		}
+		s := twoFASService{Name: firstNonEmpty(a.Issuer, a.Name), Secret: accounts.EncodeSecret(a.Secret), UpdatedAt: a.Modified.UnixMilli()}
+		o := &s.OTP
+		o.Label, o.Account, o.Issuer, o.Digits, o.Period = a.Name, a.Name, a.Issuer, a.Digits, a.Period
+		o.Algorithm, o.TokenType, o.Source = string(a.Algorithm), strings.ToUpper(string(a.Type)), "Manual"
+		if a.Type == accounts.HOTP {
+			s.OTP.Counter, s.OTP.Period = a.Counter, 30 // 2FAS stores a period for every service
+		}
+		s.Order.Position = i
+		if a.Group != "" {
+			id, ok := groupIDs[a.Group]
+			if !ok {
+				id = fmt.Sprintf("nidan-group-%d", len(groupIDs)+1)
+				groupIDs[a.Group] = id
+				out.Groups = append(out.Groups, group{ID: id, Name: a.Group})
+			}
+			s.GroupID = id
+		}
+		out.Services = append(out.Services, s)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("export 2fas: %w", err)
+	}
+	return nil
 }

@@ -12,7 +12,7 @@ import (
 // export as text, and what Nidan writes for any app that imports such a
 // list. text.go reads them.
 var urisFormat = Format{
-	Name: "uris", App: "otpauth:// URIs, one per line (.txt)", Ext: ".txt",
+	Name: "uris", Title: "otpauth:// list", App: "otpauth:// URIs, one per line (.txt)", Ext: ".txt",
 	Plaintext: true,
 	detect:    func(s *sniff) bool { return textKind(s.data) == kindURIs },
 	read: func(data []byte, _ func() ([]byte, error), c *collector) error {

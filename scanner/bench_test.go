@@ -15,6 +15,7 @@ func BenchmarkDecode4K(b *testing.B) {
 	s := synth.Screenshot(r, 3840, 2160, false)
 	synth.Paste(s, mustCode(b, synth.OTPAuth(r), 4), image.Pt(3000, 1700))
 	b.ResetTimer()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		if _, err := Decode(s); err != nil {
 			b.Fatal(err)
@@ -26,6 +27,7 @@ func BenchmarkDecode4K(b *testing.B) {
 func BenchmarkDecode4KNegative(b *testing.B) {
 	s := synth.Screenshot(rand.New(rand.NewPCG(8, 8)), 3840, 2160, false)
 	b.ResetTimer()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		Decode(s)
 	}
@@ -35,6 +37,7 @@ func BenchmarkDecode4KNegative(b *testing.B) {
 func BenchmarkToGray4K(b *testing.B) {
 	s := synth.Screenshot(rand.New(rand.NewPCG(9, 9)), 3840, 2160, false)
 	b.ResetTimer()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		toGray(s)
 	}

@@ -5,83 +5,206 @@ package scanner
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 	"runtime"
+	"strings"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
 
 var (
-	user32               = windows.NewLazySystemDLL("user32.dll")
-	kernel32             = windows.NewLazySystemDLL("kernel32.dll")
-	procOpenClipboard    = user32.NewProc("OpenClipboard")
-	procCloseClipboard   = user32.NewProc("CloseClipboard")
-	procIsFormatAvail    = user32.NewProc("IsClipboardFormatAvailable")
-	procGetClipboardData = user32.NewProc("GetClipboardData")
-	procGlobalLock       = kernel32.NewProc("GlobalLock")
-	procGlobalUnlock     = kernel32.NewProc("GlobalUnlock")
-	procGlobalSize       = kernel32.NewProc("GlobalSize")
+	user32                  = windows.NewLazySystemDLL("user32.dll")
+	kernel32                = windows.NewLazySystemDLL("kernel32.dll")
+	procOpenClipboard       = user32.NewProc("OpenClipboard")
+	procCloseClipboard      = user32.NewProc("CloseClipboard")
+	procEnumClipboardFmts   = user32.NewProc("EnumClipboardFormats")
+	procGetClipboardData    = user32.NewProc("GetClipboardData")
+	procGetClipboardFmtName = user32.NewProc("GetClipboardFormatNameW")
+	procGlobalLock          = kernel32.NewProc("GlobalLock")
+	procGlobalUnlock        = kernel32.NewProc("GlobalUnlock")
+	procGlobalSize          = kernel32.NewProc("GlobalSize")
 )
 
-const cfDIB = 8
+// Standard clipboard formats (winuser.h).
+const (
+	cfText        = 1
+	cfBitmap      = 2
+	cfDIB         = 8
+	cfUnicodeText = 13
+	cfHDrop       = 15
+	cfDIBV5       = 17
+)
 
-// Clipboard returns the image on the clipboard, read natively as a
-// device-independent bitmap (CF_DIB) through user32, without cgo.
-// ErrNoImage means the clipboard holds no image.
+// clipFormat is one way a program may have put an image on the clipboard.
+type clipFormat struct {
+	name   string // registered name, or "" for a standard format
+	id     uintptr
+	decode func([]byte) (image.Image, error)
+}
+
+// imageFormats are tried in this order: the encoded image formats that
+// browsers, Snipping Tool and Office register first (lossless, and what
+// the program had), then the bitmaps, whose V5 form carries alpha.
+// Windows makes CF_DIB from CF_DIBV5 and back, so either is there when a
+// program put one.
+func imageFormats() []clipFormat {
+	encoded := func(b []byte) (image.Image, error) { return ReadImage(bytes.NewReader(b)) }
+	return []clipFormat{
+		{name: "PNG", decode: encoded},
+		{name: "image/png", decode: encoded},
+		{name: "JFIF", decode: encoded},
+		{name: "image/jpeg", decode: encoded},
+		{name: "GIF", decode: encoded},
+		{id: cfDIBV5, decode: decodeDIB},
+		{id: cfDIB, decode: decodeDIB},
+	}
+}
+
+// Clipboard returns the image on the clipboard, read natively through
+// user32 (no cgo): a "PNG" (or JPEG, GIF) another program registered, else
+// a CF_DIBV5 or CF_DIB bitmap. ErrNoImage means the clipboard holds none.
 func Clipboard(ctx context.Context) (image.Image, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if r, _, err := procOpenClipboard.Call(0); r == 0 {
-		return nil, fmt.Errorf("open clipboard: %w", err)
+	if err := openClipboard(ctx); err != nil {
+		return nil, err
 	}
 	defer procCloseClipboard.Call()
-	if r, _, _ := procIsFormatAvail.Call(cfDIB); r == 0 {
-		return nil, fmt.Errorf("clipboard: %w", ErrNoImage)
+
+	have := map[uintptr]string{}
+	var order []uintptr
+	for f := uintptr(0); ; {
+		f, _, _ = procEnumClipboardFmts.Call(f)
+		if f == 0 {
+			break
+		}
+		have[f] = formatName(f)
+		order = append(order, f)
 	}
-	h, _, err := procGetClipboardData.Call(cfDIB)
+	var tried []string
+	for _, c := range imageFormats() {
+		id := c.id
+		if c.name != "" {
+			id = findFormat(have, c.name)
+		}
+		if _, ok := have[id]; !ok || id == 0 {
+			continue
+		}
+		data, err := clipboardBytes(id)
+		if err != nil {
+			return nil, fmt.Errorf("read clipboard %s: %w", have[id], err)
+		}
+		img, err := c.decode(data)
+		if err == nil {
+			return img, nil
+		}
+		if errors.Is(err, ErrTooLarge) {
+			return nil, fmt.Errorf("clipboard %s: %w", have[id], err)
+		}
+		tried = append(tried, fmt.Sprintf("%s: %v", have[id], err))
+	}
+	if len(tried) > 0 {
+		return nil, fmt.Errorf("clipboard image: %s; save the image and open it as a file instead", strings.Join(tried, "; "))
+	}
+	return nil, fmt.Errorf("clipboard: %w (it holds %s)", ErrNoImage, summarizeFormats(have, order))
+}
+
+// openClipboard opens the clipboard, retrying for a second while another
+// program holds it open (clipboard managers and Office briefly do).
+func openClipboard(ctx context.Context) error {
+	deadline := time.Now().Add(time.Second)
+	for {
+		r, _, err := procOpenClipboard.Call(0)
+		if r != 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("open clipboard (another program keeps it open): %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// clipboardBytes copies out the global memory block of format f.
+func clipboardBytes(f uintptr) ([]byte, error) {
+	h, _, err := procGetClipboardData.Call(f)
 	if h == 0 {
-		return nil, fmt.Errorf("read clipboard image: %w", err)
+		return nil, err
 	}
 	p, _, err := procGlobalLock.Call(h)
 	if p == 0 {
-		return nil, fmt.Errorf("read clipboard image: %w", err)
+		return nil, err
 	}
 	defer procGlobalUnlock.Call(h)
 	size, _, _ := procGlobalSize.Call(h)
 	// p is memory owned by the clipboard, locked until GlobalUnlock;
 	// convert it without letting vet mistake it for a Go pointer.
 	ptr := *(*unsafe.Pointer)(unsafe.Pointer(&p))
-	dib := bytes.Clone(unsafe.Slice((*byte)(ptr), size))
-	img, err := dibImage(dib)
-	if err != nil {
-		return nil, fmt.Errorf("clipboard image: %w; save the image and open it as a file instead", err)
-	}
-	return img, nil
+	return bytes.Clone(unsafe.Slice((*byte)(ptr), size)), nil
 }
 
-// dibImage prefixes a packed DIB with the 14-byte BMP file header so that
-// the BMP decoder can read it.
-func dibImage(dib []byte) (image.Image, error) {
-	if len(dib) < 40 {
-		return nil, fmt.Errorf("bitmap too short (%d bytes)", len(dib))
+// formatName is a registered format's name, or a standard format's
+// constant name.
+func formatName(f uintptr) string {
+	switch f {
+	case cfText:
+		return "CF_TEXT"
+	case cfBitmap:
+		return "CF_BITMAP"
+	case cfDIB:
+		return "CF_DIB"
+	case cfUnicodeText:
+		return "CF_UNICODETEXT"
+	case cfHDrop:
+		return "CF_HDROP"
+	case cfDIBV5:
+		return "CF_DIBV5"
 	}
-	hdr := binary.LittleEndian.Uint32(dib[0:4])
-	bits := binary.LittleEndian.Uint16(dib[14:16])
-	compression := binary.LittleEndian.Uint32(dib[16:20])
-	colors := binary.LittleEndian.Uint32(dib[32:36])
-	if colors == 0 && bits <= 8 {
-		colors = 1 << bits
+	if f >= 0xc000 {
+		var buf [256]uint16
+		if n, _, _ := procGetClipboardFmtName.Call(f, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf))); n > 0 {
+			return windows.UTF16ToString(buf[:n])
+		}
 	}
-	off := 14 + hdr + 4*colors
-	if compression == 3 && hdr == 40 { // BI_BITFIELDS: three masks follow
-		off += 12
+	return fmt.Sprintf("format %d", f)
+}
+
+func findFormat(have map[uintptr]string, name string) uintptr {
+	for id, n := range have {
+		if id >= 0xc000 && strings.EqualFold(n, name) {
+			return id
+		}
 	}
-	file := make([]byte, 14, 14+len(dib))
-	copy(file, "BM")
-	binary.LittleEndian.PutUint32(file[2:], uint32(14+len(dib)))
-	binary.LittleEndian.PutUint32(file[10:], off)
-	return ReadImage(bytes.NewReader(append(file, dib...)))
+	return 0
+}
+
+// summarizeFormats says in a few words what the clipboard holds instead
+// of an image.
+func summarizeFormats(have map[uintptr]string, order []uintptr) string {
+	if len(order) == 0 {
+		return "nothing"
+	}
+	if _, ok := have[cfHDrop]; ok {
+		return "copied files; open the image file instead"
+	}
+	if _, ok := have[cfUnicodeText]; ok {
+		return "text"
+	}
+	var names []string
+	for _, f := range order {
+		if len(names) == 4 {
+			names = append(names, "…")
+			break
+		}
+		names = append(names, have[f])
+	}
+	return strings.Join(names, ", ")
 }

@@ -60,6 +60,7 @@ func BenchmarkDecodeFrame640(b *testing.B) {
 	r := rand.New(rand.NewPCG(23, 24))
 	img := phoneFrame(b, r, synth.Migration(r, 200), 4, webcamShot)
 	b.ResetTimer()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		if f := DecodeFrame(img); len(f.Results) != 1 {
 			b.Fatal("not decoded")
@@ -72,6 +73,7 @@ func BenchmarkDecodeFrame640Empty(b *testing.B) {
 	r := rand.New(rand.NewPCG(25, 26))
 	img := synth.Noise(r, synth.Screenshot(r, 640, 480, true), 3)
 	b.ResetTimer()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		DecodeFrame(img)
 	}

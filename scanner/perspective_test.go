@@ -155,3 +155,22 @@ func TestPyramid(t *testing.T) {
 		t.Error("a webcam frame got a pyramid")
 	}
 }
+
+// TestDecodeForeshortened is a code photographed at a steep angle from
+// the side: half as wide as it is tall, and narrowing away from the
+// camera. Its finder patterns fail gozxing's check that a pattern is as
+// tall as wide; the squeeze stage halves the height to restore it.
+func TestDecodeForeshortened(t *testing.T) {
+	text := "TEST 10 CM"
+	c := mustCode(t, text, 8)
+	w := float64(c.Bounds().Dx())
+	q := [4][2]float64{{0, 0}, {0.42 * w, 0.06 * w}, {0.42 * w, 0.94 * w}, {0, w}}
+	out, _ := synth.Warp(c, q, white)
+	page := image.NewRGBA(out.Bounds().Inset(-60))
+	draw.Draw(page, page.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(page, out.Bounds(), out, out.Bounds().Min, draw.Over)
+	rs, err := Decode(page)
+	if err != nil || len(rs) != 1 || rs[0].Text != text {
+		t.Fatalf("foreshortened: %q, %v", Texts(rs), err)
+	}
+}

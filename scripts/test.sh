@@ -37,6 +37,10 @@ layer enroll vault formats
 layer replica vault formats syncfolder scanner enroll
 layer vault syncfolder
 
+echo "== the packages without Fyne, tests included, build for Windows (make test-windows runs them under Wine)"
+GOOS=windows CGO_ENABLED=0 go vet $(GOOS=windows CGO_ENABLED=0 go list -e \
+	-f '{{.ImportPath}} {{range .Deps}}{{if eq . "fyne.io/fyne/v2"}}fyne{{end}}{{end}}' ./... | grep -v ' fyne$' | cut -d' ' -f1)
+
 echo "== go test -race (real Secret Service in a private D-Bus session, X11 tests on a private Xvfb display;"
 echo "   app/realwin drives the real binary on Xvfb displays of its own with openbox, xdotool and xclip)"
 # The keyring daemon keeps its files under HOME; give it a scratch one, but keep

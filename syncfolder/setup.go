@@ -76,7 +76,7 @@ func Set(v *vault.Vault, dir string, now time.Time) (Report, error) {
 	}
 	for _, f := range files {
 		if f.info.VaultID != v.ID() {
-			return Report{}, fmt.Errorf("%w (%s); use `nidan sync join %s` to take that vault to this device", ErrOtherVault, f.name, dir)
+			return Report{}, fmt.Errorf("sync folder: %s: %w; use `nidan sync join %s` to take that vault to this device", f.name, vault.ErrOtherVault, dir)
 		}
 	}
 	if err := v.SetSyncDir(dir); err != nil {
@@ -200,4 +200,29 @@ func Status(v *vault.Vault) ([]DeviceStatus, error) {
 		res[i] = *d
 	}
 	return res, nil
+}
+
+// RekeyedElsewhere reports whether the sync folder of the vault file at
+// path holds a file of the same vault under a newer key: the password was
+// changed on another device, and this device's vault still opens with the
+// previous one until it adopts the new key.
+func RekeyedElsewhere(path string) bool {
+	data, err := readLimited(path)
+	if err != nil {
+		return false
+	}
+	info, err := vault.Peek(data)
+	if err != nil || info.SyncDir == "" {
+		return false
+	}
+	files, err := scan(info.SyncDir)
+	if err != nil {
+		return false
+	}
+	for _, f := range files {
+		if f.info.VaultID == info.VaultID && f.info.Keyed.After(info.Keyed) {
+			return true
+		}
+	}
+	return false
 }

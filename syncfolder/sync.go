@@ -19,7 +19,6 @@ import (
 var (
 	ErrNotSyncing    = errors.New("this vault does not sync (nidan sync set DIR)")
 	ErrDeviceRemoved = errors.New("this device was removed from the sync folder; join it again")
-	ErrOtherVault    = errors.New("the sync folder holds another vault's files")
 )
 
 // maxFileLen bounds what is read from the folder (a vault is at most 64 MiB).

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -93,12 +94,21 @@ func TestCrashSafeSave(t *testing.T) {
 			kills["new"]++
 			saved = got
 		default:
+			if got > saved && runtime.GOOS == "windows" {
+				// Newer than reported is no lost save: under Wine a
+				// killed child's last lines on the pipe can go
+				// missing. Older would be (below, on every system).
+				t.Logf("round %d: vault holds generation %d, the child reported %d: its last reports were lost", round, got, saved)
+				kills["unreported"]++
+				saved = got
+				break
+			}
 			t.Fatalf("round %d: vault holds generation %d; the child had saved %d", round, got, saved)
 		}
 		w.Lock()
 	}
-	t.Logf("%d rounds, %d generations saved; after the kill the vault held the last reported save %d times, the one being written %d times",
-		rounds, saved, kills["old"], kills["new"])
+	t.Logf("%d rounds, %d generations saved; after the kill the vault held the last reported save %d times, the one being written %d times (later than reported: %d)",
+		rounds, saved, kills["old"], kills["new"], kills["unreported"])
 	if m, _ := filepath.Glob(path + ".tmp-*"); len(m) > 1 {
 		t.Errorf("temp files pile up: %v", m)
 	}

@@ -317,6 +317,7 @@ type FileInfo struct {
 	VaultID string
 	Device  string        // version 2: the device that wrote it
 	Keyed   replica.Stamp // version 2: when its master key was made
+	SyncDir string        // a vault's sync folder, "" if it does not sync
 }
 
 // Peek checks a file as far as that needs no key and describes it.
@@ -325,7 +326,8 @@ func Peek(data []byte) (FileInfo, error) {
 	if err != nil {
 		return FileInfo{}, err
 	}
-	return FileInfo{Version: int(c.version), Kind: c.header.Kind, VaultID: c.header.VaultID, Device: c.header.Device, Keyed: c.header.Keyed}, nil
+	return FileInfo{Version: int(c.version), Kind: c.header.Kind, VaultID: c.header.VaultID, Device: c.header.Device,
+		Keyed: c.header.Keyed, SyncDir: c.header.SyncDir}, nil
 }
 
 // Keyed returns when the vault's master key was made.

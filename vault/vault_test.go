@@ -13,6 +13,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/fsmode"
 )
 
 // testKDF is the test-only low KDF cost: tests must stay fast, and the
@@ -76,9 +77,9 @@ func TestCreateOpenRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := os.FileMode(0o600)
+		want := fsmode.Reported(0o600, false)
 		if fi.IsDir() {
-			want = 0o700 | os.ModeDir
+			want = fsmode.Reported(0o700, true) | os.ModeDir
 		}
 		if fi.Mode() != want {
 			t.Errorf("%s: mode %v, want %v", p, fi.Mode(), want)
@@ -434,7 +435,7 @@ func TestBackupDirAndRotation(t *testing.T) {
 		t.Error("backups not newest first")
 	}
 	fi, _ := os.Stat(dir)
-	if fi.Mode().Perm() != 0o700 {
+	if fi.Mode().Perm() != fsmode.Reported(0o700, true) {
 		t.Errorf("backup dir mode %v", fi.Mode())
 	}
 	f, _ := os.Open(bs[0].Path)

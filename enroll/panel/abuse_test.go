@@ -123,6 +123,7 @@ func TestPanelBusy(t *testing.T) {
 	var mu sync.Mutex
 	statuses := map[int]int{}
 	retry := ""
+	startGun := make(chan struct{})
 	for range 8 {
 		b := f.browser()
 		b.get("/")
@@ -130,6 +131,7 @@ func TestPanelBusy(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-startGun // all at once, so that they overlap even on a slow machine
 			resp, err := b.c.PostForm(srv.URL+"/login", url.Values{"csrf": {csrf}, "id": {"alice"}, "password": {"wrong"}})
 			if err != nil {
 				t.Error(err)
@@ -144,6 +146,7 @@ func TestPanelBusy(t *testing.T) {
 			mu.Unlock()
 		}()
 	}
+	close(startGun)
 	wg.Wait()
 	if statuses[http.StatusServiceUnavailable] == 0 || retry == "" {
 		t.Errorf("statuses %v, Retry-After %q: want some 503s with Retry-After", statuses, retry)

@@ -3,14 +3,16 @@
 // to a temporary file in the same folder, which is synced, renamed over the
 // target, and then the folder is synced so the rename itself is durable.
 //
+// On Windows a folder cannot be synced; the rename is a MoveFileEx with
+// MOVEFILE_WRITE_THROUGH instead, which returns once the move is on disk
+// (atomicfile_windows.go).
+//
 // The temporary file is named "<name>.tmp-<random>" and created 0600, so a
 // secret is never readable by others even for a moment; RemoveTemps deletes
 // the ones a crash left behind.
 package atomicfile
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -67,28 +69,13 @@ func write(path string, perm os.FileMode, fn func(w io.Writer) error, exclusive 
 		return err
 	}
 	if exclusive {
-		if err := os.Link(tmp, path); err != nil {
+		if err := placeNew(tmp, path); err != nil {
 			return err
 		}
-		os.Remove(tmp)
-	} else if err := os.Rename(tmp, path); err != nil {
+	} else if err := replace(tmp, path); err != nil {
 		return err
 	}
 	return SyncDir(dir)
-}
-
-// SyncDir makes the creations, renames and removals in dir durable.
-// Systems that cannot sync a folder (it reports os.ErrInvalid) need not.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("sync folder: %w", err)
-	}
-	return nil
 }
 
 // RemoveTemps deletes the temporary files an interrupted Write of path

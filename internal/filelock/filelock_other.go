@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package filelock
 
@@ -6,7 +6,8 @@ import "os"
 
 // Lock on systems without flock only makes sure path exists: saves stay
 // atomic (internal/atomicfile), but two processes saving at the same moment
-// may lose one change. The Windows version (LockFileEx) replaces this.
+// may lose one change. Unix (flock) and Windows (LockFileEx) have real
+// locks.
 func Lock(path string) (*File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {

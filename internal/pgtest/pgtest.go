@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,10 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // driver for the readiness check and CreateDB
 )
+
+// ErrUnsupported means PostgreSQL tests cannot run on this system: under
+// Wine (make test-windows) the server would be Debian's Linux build.
+var ErrUnsupported = errors.New("PostgreSQL tests run on Linux (make test), not on " + runtime.GOOS)
 
 // Server is one running PostgreSQL.
 type Server struct {
@@ -55,6 +60,9 @@ func bindir() (string, error) {
 func Start(t testing.TB, settings ...string) *Server {
 	t.Helper()
 	s, stop, err := New(settings...)
+	if errors.Is(err, ErrUnsupported) {
+		t.Skip(err)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +73,9 @@ func Start(t testing.TB, settings ...string) *Server {
 // New starts a server; the caller must call stop (TestMain uses it to
 // share one server between a package's tests).
 func New(settings ...string) (s *Server, stop func(), err error) {
+	if !unixLike {
+		return nil, nil, ErrUnsupported
+	}
 	bin, err := bindir()
 	if err != nil {
 		return nil, nil, err
@@ -129,7 +140,7 @@ func New(settings ...string) (s *Server, stop func(), err error) {
 		// Signal the postmaster itself (runuser may not pass signals on):
 		// SIGINT is PostgreSQL's fast shutdown.
 		if pid, err := postmasterPID(data); err == nil {
-			_ = syscall.Kill(pid, syscall.SIGINT)
+			_ = kill(pid, syscall.SIGINT)
 		} else {
 			_ = srv.Process.Signal(os.Interrupt)
 		}
@@ -137,7 +148,7 @@ func New(settings ...string) (s *Server, stop func(), err error) {
 		case <-exited:
 		case <-time.After(20 * time.Second):
 			if pid, err := postmasterPID(data); err == nil {
-				_ = syscall.Kill(pid, syscall.SIGKILL)
+				_ = kill(pid, syscall.SIGKILL)
 			}
 			_ = srv.Process.Kill()
 			<-exited

@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -53,6 +54,9 @@ type Cluster struct {
 // test), each syncing base/folder-i, connects them all to each other and
 // waits until they are connected. Call Stop when done.
 func Start(ctx context.Context, base string, n int) (*Cluster, error) {
+	if !unixLike {
+		return nil, fmt.Errorf("syncthing tests run on Linux (make test), not on %s: %w", runtime.GOOS, ErrNoSyncthing)
+	}
 	bin, err := exec.LookPath("syncthing")
 	if err != nil {
 		return nil, ErrNoSyncthing
@@ -191,7 +195,7 @@ func (in *Instance) start(bin string) error {
 	in.log = &bytes.Buffer{}
 	in.cmd = command(context.Background(), bin, in.Home, "serve", "--home="+in.Home, "--no-browser", "--no-restart", "--no-upgrade", "--logflags=0")
 	in.cmd.Stdout, in.cmd.Stderr = in.log, in.log
-	in.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(in.cmd)
 	if err := in.cmd.Start(); err != nil {
 		return fmt.Errorf("start syncthing: %w", err)
 	}
@@ -218,7 +222,7 @@ func (c *Cluster) Stop() {
 		select {
 		case <-in.done:
 		case <-time.After(10 * time.Second):
-			syscall.Kill(-in.cmd.Process.Pid, syscall.SIGKILL)
+			killGroup(in.cmd)
 			<-in.done
 		}
 	}
