@@ -1,6 +1,8 @@
 package app
 
 import (
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,4 +180,17 @@ func rowFor(t *testing.T, u *ui, id string) *row {
 	}
 	t.Fatalf("no row shows account %s (%d rows)", id, len(u.list.rows))
 	return nil
+}
+
+// savePNG writes a screenshot (make screenshots, make screenshots-mobile).
+func savePNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -11,7 +11,6 @@ package app
 
 import (
 	"fmt"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -223,16 +222,7 @@ func TestPhoneScreenshots(t *testing.T) {
 					n++
 					u.win.Content().Refresh()
 					u.win.Content().Refresh()
-					img := u.win.Canvas().Capture()
-					p := filepath.Join(dir, fmt.Sprintf("%s-%s-%02d-%s.png", l, variant, n, name))
-					f, err := os.Create(p)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer f.Close()
-					if err := png.Encode(f, img); err != nil {
-						t.Fatal(err)
-					}
+					savePNG(t, filepath.Join(dir, fmt.Sprintf("%s-%s-%02d-%s.png", l, variant, n, name)), u.win.Canvas().Capture())
 				})
 			})
 		}

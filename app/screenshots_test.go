@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
@@ -70,16 +69,7 @@ func renderScreens(t *testing.T, dir, language, variant string) {
 		// labels only know their height once they have their width.
 		u.win.Content().Refresh()
 		u.win.Content().Refresh()
-		img := u.win.Canvas().Capture()
-		p := filepath.Join(dir, fmt.Sprintf("%s-%s-%02d-%s.png", language, variant, n, name))
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := png.Encode(f, img); err != nil {
-			t.Fatal(err)
-		}
+		savePNG(t, filepath.Join(dir, fmt.Sprintf("%s-%s-%02d-%s.png", language, variant, n, name)), u.win.Canvas().Capture())
 	}
 	setup := func(u *ui) {
 		u.prefs.p.SetString(prefTheme, variant)

@@ -49,11 +49,13 @@ type twoFASFile struct {
 	} `json:"groups"`
 }
 
+// twoFASService is one service, as read and as written.
 type twoFASService struct {
-	Name    string `json:"name"`
-	Secret  string `json:"secret"`
-	GroupID string `json:"groupId"`
-	OTP     struct {
+	Name      string `json:"name"`
+	Secret    string `json:"secret"`
+	UpdatedAt int64  `json:"updatedAt,omitempty"`
+	GroupID   string `json:"groupId,omitempty"`
+	OTP       struct {
 		Label     string `json:"label"`
 		Account   string `json:"account"`
 		Issuer    string `json:"issuer"`
@@ -61,7 +63,8 @@ type twoFASService struct {
 		Period    int    `json:"period"`
 		Algorithm string `json:"algorithm"`
 		TokenType string `json:"tokenType"`
-		Counter   uint64 `json:"counter"`
+		Counter   uint64 `json:"counter,omitempty"`
+		Source    string `json:"source,omitempty"`
 	} `json:"otp"`
 	Order struct {
 		Position int `json:"position"`
@@ -205,49 +208,29 @@ func split2FAS(field string) (ct, salt, iv []byte, err error) {
 // from file" reads: one service per account, issuer as the service name,
 // groups from Nidan's.
 func write2FAS(w io.Writer, accts []accounts.Account, now time.Time) error {
-	type otp struct {
-		Label     string `json:"label"`
-		Account   string `json:"account"`
-		Issuer    string `json:"issuer"`
-		Digits    int    `json:"digits"`
-		Period    int    `json:"period"`
-		Algorithm string `json:"algorithm"`
-		TokenType string `json:"tokenType"`
-		Counter   uint64 `json:"counter,omitempty"`
-		Source    string `json:"source"`
-	}
-	type service struct {
-		Name      string `json:"name"`
-		Secret    string `json:"secret"`
-		UpdatedAt int64  `json:"updatedAt"`
-		OTP       otp    `json:"otp"`
-		Order     struct {
-			Position int `json:"position"`
-		} `json:"order"`
-		GroupID string `json:"groupId,omitempty"`
-	}
 	type group struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	}
 	out := struct {
-		Services       []service `json:"services"`
-		Groups         []group   `json:"groups"`
-		UpdatedAt      int64     `json:"updatedAt"`
-		SchemaVersion  int       `json:"schemaVersion"`
-		AppVersionCode int       `json:"appVersionCode"`
-		AppVersionName string    `json:"appVersionName"`
-		AppOrigin      string    `json:"appOrigin"`
-	}{Services: []service{}, Groups: []group{}, UpdatedAt: now.UnixMilli(), SchemaVersion: 4, AppVersionName: "nidan", AppOrigin: "android"}
+		Services       []twoFASService `json:"services"`
+		Groups         []group         `json:"groups"`
+		UpdatedAt      int64           `json:"updatedAt"`
+		SchemaVersion  int             `json:"schemaVersion"`
+		AppVersionCode int             `json:"appVersionCode"`
+		AppVersionName string          `json:"appVersionName"`
+		AppOrigin      string          `json:"appOrigin"`
+	}{Services: []twoFASService{}, Groups: []group{}, UpdatedAt: now.UnixMilli(), SchemaVersion: 4, AppVersionName: "nidan", AppOrigin: "android"}
 	groupIDs := map[string]string{}
 	for i := range accts {
 		a := &accts[i]
 		if err := a.Validate(); err != nil {
 			return fmt.Errorf("export 2fas: %s: %w", a.Label(), err)
 		}
-		s := service{Name: firstNonEmpty(a.Issuer, a.Name), Secret: accounts.EncodeSecret(a.Secret), UpdatedAt: a.Modified.UnixMilli(),
-			OTP: otp{Label: a.Name, Account: a.Name, Issuer: a.Issuer, Digits: a.Digits, Period: a.Period,
-				Algorithm: string(a.Algorithm), TokenType: strings.ToUpper(string(a.Type)), Source: "Manual"}}
+		s := twoFASService{Name: firstNonEmpty(a.Issuer, a.Name), Secret: accounts.EncodeSecret(a.Secret), UpdatedAt: a.Modified.UnixMilli()}
+		o := &s.OTP
+		o.Label, o.Account, o.Issuer, o.Digits, o.Period = a.Name, a.Name, a.Issuer, a.Digits, a.Period
+		o.Algorithm, o.TokenType, o.Source = string(a.Algorithm), strings.ToUpper(string(a.Type)), "Manual"
 		if a.Type == accounts.HOTP {
 			s.OTP.Counter, s.OTP.Period = a.Counter, 30 // 2FAS stores a period for every service
 		}
