@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
@@ -402,7 +403,20 @@ func TestDeleteConfirmed(t *testing.T) {
 	u, _ := newUnlockedUI(t, a)
 	u.onDelete(a.ID)
 	mustShow(t, u, "This cannot be undone")
-	test.Tap(button(t, u, "Delete"))
+	// The dialog is the message and two buttons: no faded question mark
+	// behind the text, and no tick on the destructive button.
+	for _, o := range u.win.Canvas().Overlays().List() {
+		walk(o, func(o fyne.CanvasObject) {
+			if img, ok := o.(*canvas.Image); ok && img.Resource != nil && img.Resource.Name() == theme.QuestionIcon().Name() {
+				t.Error("the delete dialog shows a question-mark watermark")
+			}
+		})
+	}
+	del := button(t, u, "Delete")
+	if del.Importance != widget.DangerImportance || del.Icon == nil || del.Icon.Name() != theme.DeleteIcon().Name() {
+		t.Errorf("Delete button: importance %v, icon %v; want a red button with a bin icon", del.Importance, del.Icon)
+	}
+	test.Tap(del)
 	if len(u.vault.Accounts()) != 0 {
 		t.Fatal("not deleted")
 	}
