@@ -29,9 +29,10 @@ test:
 
 # Windows under Wine (scripts/test-windows.sh): a private Wine prefix and X
 # display; the Go tests of every package without Fyne, cross-built and run
-# by Wine; logs in build/test-windows/.
+# by Wine; then dist/nidan.exe used as a user (scripts/wine-user.sh); logs
+# in build/test-windows/.
 .PHONY: test-windows
-test-windows:
+test-windows: package-windows
 	scripts/test-windows.sh
 
 # Browser end to end: the enrollment web panel in headless Chromium driven

@@ -312,9 +312,21 @@ func (u *ui) showLocked(tryKeyring bool) {
 	s := &unlockScreen{u: u}
 	u.show(s.build())
 	s.focus()
-	if tryKeyring && u.prefs.keyring() {
+	if tryKeyring && s.keyring {
 		s.onKeyring()
 	}
+}
+
+// vaultHasKeyring reads the vault file's header (no key needed): a keyring
+// slot there means it opens with the OS keyring, whoever turned that on
+// (the app, or `nidan keyring on`). The vault is the one truth for both.
+func (u *ui) vaultHasKeyring() bool {
+	data, err := os.ReadFile(u.path)
+	if err != nil {
+		return false
+	}
+	info, err := vault.Peek(data)
+	return err == nil && info.Keyring
 }
 
 // background runs work off the UI goroutine and done back on it. With

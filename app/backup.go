@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -80,6 +82,10 @@ func (s *backupScreen) onSave() {
 			return
 		}
 		defer w.Close()
+		if err := makePrivate(w); err != nil {
+			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
+			return
+		}
 		if err := u.vault.Backup(w); err != nil {
 			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
@@ -249,6 +255,10 @@ func (u *ui) saveExport(name string, write func(io.Writer) error) {
 			return
 		}
 		defer w.Close()
+		if err := makePrivate(w); err != nil {
+			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
+			return
+		}
 		if err := write(w); err != nil {
 			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
@@ -257,4 +267,18 @@ func (u *ui) saveExport(name string, write func(io.Writer) error) {
 	}, u.win)
 	d.SetFileName(name)
 	d.Show()
+}
+
+// makePrivate makes a file the save dialog just created readable by its
+// owner only (0600, as the CLI writes backups and exports), before anything
+// secret is written into it. Other places (content:// on a phone) have no
+// Unix modes.
+func makePrivate(w fyne.URIWriteCloser) error {
+	if w.URI().Scheme() != "file" {
+		return nil
+	}
+	if err := os.Chmod(w.URI().Path(), 0o600); err != nil && runtime.GOOS != "windows" {
+		return fmt.Errorf("make %s private: %w", w.URI().Path(), err)
+	}
+	return nil
 }

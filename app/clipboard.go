@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+
+	"github.com/nidan-auth/nidan/accounts"
 )
 
 // clipGuard copies codes and clears the clipboard after the delay from the
@@ -67,15 +69,57 @@ func (u *ui) copyCode(id string) {
 	if !ok {
 		return
 	}
+	if a.Type == accounts.HOTP {
+		u.copyHOTP(a)
+		return
+	}
 	code, err := a.CodeAt(u.now())
 	if err != nil {
 		u.showError("Could not make a code for this account", err, lang.L("Edit the account and check its key and settings."))
 		return
 	}
 	u.clip.copy(code.Current)
-	if err := u.vault.MarkUsed(id, u.now()); err != nil {
-		fyne.LogError("mark used", err) // only the sort order is lost
-	}
+	u.copied(a)
+	// Saving the "last used" time fsyncs the vault: off the UI goroutine.
+	v, now := u.vault, u.now()
+	var err2 error
+	u.background(func() { err2 = v.MarkUsed(id, now) }, func() {
+		if err2 != nil {
+			fyne.LogError("mark used", err2) // only the sort order is lost
+		}
+		if u.list != nil && u.vault == v && u.list.sortOrder() == sortRecent {
+			u.list.reload() // the copied account moves to the top
+		}
+	})
+}
+
+// copyHOTP copies a counter-based code the way the CLI shows one: the
+// vault advances and saves the counter first (vault.NextHOTP), so a code
+// handed out is never handed out again, even after a crash.
+func (u *ui) copyHOTP(a accounts.Account) {
+	v := u.vault
+	var shown accounts.Account
+	var err error
+	u.background(func() { shown, err = v.NextHOTP(a.ID) }, func() {
+		if err != nil {
+			u.showError("Could not make the next code", err, vaultHint(err))
+			return
+		}
+		code, cerr := shown.CodeAt(u.now())
+		if cerr != nil {
+			u.showError("Could not make a code for this account", cerr, lang.L("Edit the account and check its key and settings."))
+			return
+		}
+		u.clip.copy(code.Current)
+		u.copied(shown)
+		if u.list != nil && u.vault == v {
+			u.list.reload() // the row shows the next counter's code
+		}
+	})
+}
+
+// copied says so at the bottom of the list.
+func (u *ui) copied(a accounts.Account) {
 	msg := lang.X("notice.copied", "Copied the code for {{.Name}}.", map[string]any{"Name": a.Label()})
 	if d := u.prefs.clipboardClear(); d > 0 {
 		msg += " " + lang.X("notice.clear", "The clipboard will be cleared in {{.Seconds}} s.", map[string]any{"Seconds": fmt.Sprint(int(d.Seconds()))})

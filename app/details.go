@@ -47,7 +47,7 @@ func (s *detailsScreen) build() fyne.CanvasObject {
 		colours.Add(sw)
 	}
 	if a.Color == "" {
-		a.Color = colorHex(accountColor("", a.ID)) // what the list would show anyway
+		a.Color = colorHex(accountColor("", colourKey(a))) // what the list would show anyway
 	}
 	s.onColour(a.Color)
 
@@ -105,7 +105,7 @@ func (s *detailsScreen) onPreview() {
 	a := s.acct
 	a.Issuer, a.Name, a.Nickname = s.issuer.Text, s.name.Text, s.nickname.Text
 	title, _ := rowNames(&a)
-	s.preview.set(title, a.Color, a.ID)
+	s.preview.set(title, a.Color, colourKey(&a))
 }
 
 func (s *detailsScreen) onSave() {

@@ -524,6 +524,41 @@ func TestClickRowCopies(t *testing.T) {
 	}
 }
 
+// TestCopyHOTPAdvances: copying a counter-based code uses it up, as the CLI
+// does: the vault's counter is saved past it before it is handed out.
+func TestCopyHOTPAdvances(t *testing.T) {
+	a := testAccount(t, "Bank", "", "JBSWY3DPEHPK3PXP")
+	a.Type, a.Period = accounts.HOTP, 0
+	u, _ := newUnlockedUI(t, a)
+	want, _ := a.CodeAt(testNow) // counter 0
+	u.copyCode(a.ID)
+	if got := u.app.Clipboard().Content(); got != want.Current {
+		t.Fatalf("copied %q, want counter 0's code %q", got, want.Current)
+	}
+	if got, _ := u.vault.Account(a.ID); got.Counter != 1 {
+		t.Fatalf("counter %d after copying, want 1", got.Counter)
+	}
+	u.copyCode(a.ID)
+	if u.app.Clipboard().Content() == want.Current {
+		t.Fatal("the same HOTP code was handed out twice")
+	}
+}
+
+func TestExportFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "export.txt")
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := makePrivate(w); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+}
+
 // The export dialog offers what the format registry writes.
 func TestExportChoicesFromRegistry(t *testing.T) {
 	if isMobile() {

@@ -211,14 +211,22 @@ func (l *listScreen) onCopyIndex(id int) {
 	l.u.copyCode(l.shown[id].ID)
 }
 
+// onHOTP skips to the next counter's code (the row's ⟳ button); saving
+// the counter fsyncs the vault, so it runs off the UI goroutine.
 func (l *listScreen) onHOTP(id string) {
 	u := l.u
 	u.idle.touch()
-	if _, err := u.vault.NextHOTP(id); err != nil {
-		u.showError("Could not make the next code", err, vaultHint(err))
-		return
-	}
-	l.reload()
+	v := u.vault
+	var err error
+	u.background(func() { _, err = v.NextHOTP(id) }, func() {
+		if err != nil {
+			u.showError("Could not make the next code", err, vaultHint(err))
+			return
+		}
+		if u.list == l && u.vault == v {
+			l.reload()
+		}
+	})
 }
 
 // showNotice puts a short message at the bottom for a few seconds.
@@ -246,10 +254,11 @@ func (l *listScreen) onMenu(at fyne.CanvasObject) {
 		fyne.NewMenuItem(lang.L("Change password…"), u.onChangePassword),
 		fyne.NewMenuItem(lang.L("Settings…"), u.onSettings),
 	}
-	if !isMobile() { // the service side runs on a server, not a phone
-		items = append(items, fyne.NewMenuItem(lang.L("Enrollment console…"), u.onEnrollment))
-	}
 	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Lock")+lockKey, u.lock))
+	if !isMobile() { // a phone app is not quit by the user
+		quit := fyne.NewMenuItem(lang.L("Quit")+"  (Ctrl+Q)", u.quit)
+		items = append(items, quit)
+	}
 	m := fyne.NewMenu("", items...)
 	showMenuAt(u.win, m, at)
 }
@@ -306,10 +315,16 @@ func (l *listScreen) onMove(id string, delta int) {
 		return
 	}
 	ids[at], ids[to] = ids[to], ids[at]
-	if err := l.u.vault.Reorder(ids); err != nil {
-		l.u.showError("Could not change the order", err, vaultHint(err))
-	}
-	l.reload()
+	u, v := l.u, l.u.vault
+	var err error
+	u.background(func() { err = v.Reorder(ids) }, func() {
+		if err != nil {
+			u.showError("Could not change the order", err, vaultHint(err))
+		}
+		if u.list == l && u.vault == v {
+			l.reload()
+		}
+	})
 }
 
 // showMenuAt opens a menu under a button.

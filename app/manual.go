@@ -75,6 +75,10 @@ func keyValidator(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return errors.New(lang.L("Enter the key."))
 	}
+	if r, at, ok := badKeyChar(s); ok {
+		return errors.New(lang.X("key.badchar", "“{{.Char}}” at position {{.At}} is not used in keys{{.Hint}}. Keys use only the letters A–Z and the digits 2–7.",
+			map[string]any{"Char": string(r), "At": at, "Hint": keyCharHint(r)}))
+	}
 	if _, err := accounts.DecodeSecret(s); err != nil {
 		return errors.New(lang.L("This is not a valid key: use only the letters A–Z and digits 2–7."))
 	}
@@ -141,4 +145,33 @@ func (s *manualScreen) onNext() {
 		return
 	}
 	s.u.show((&detailsScreen{u: s.u, acct: a, isNew: true}).build())
+}
+
+// badKeyChar finds the first character of a typed key that base32 does not
+// use, with its position counted as the user sees it (spaces and dashes,
+// which are ignored, counted too).
+func badKeyChar(s string) (rune, int, bool) {
+	for i, r := range []rune(s) {
+		switch {
+		case r == ' ' || r == '-' || r == '\t' || r == '=',
+			r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '2' && r <= '7':
+			continue
+		}
+		return r, i + 1, true
+	}
+	return 0, 0, false
+}
+
+// keyCharHint names the letter a digit that keys lack is usually mistaken
+// for.
+func keyCharHint(r rune) string {
+	switch r {
+	case '0':
+		return lang.L(" (is it the letter O?)")
+	case '1':
+		return lang.L(" (is it the letter I or L?)")
+	case '8':
+		return lang.L(" (is it the letter B?)")
+	}
+	return ""
 }

@@ -314,7 +314,7 @@ func (r *row) relayout() {
 func (r *row) show(a accounts.Account, now time.Time) {
 	r.acct = a
 	title, sub := rowNames(&a)
-	r.logo.set(title, a.Color, a.ID)
+	r.logo.set(title, a.Color, colourKey(&a))
 	hotp := a.Type == accounts.HOTP
 	if title != r.titleText || sub != r.subText || hotp != r.hotp.Visible() {
 		r.titleText, r.subText = title, sub

@@ -79,15 +79,22 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	lg.SetSelectedIndex(max(0, slices.IndexFunc(languages, func(l struct{ code, name string }) bool { return l.code == u.prefs.language() })))
 	lg.OnChanged = func(string) { s.onLanguage(languages[lg.SelectedIndex()].code) }
 
+	// Looks first: the theme is the first control Tab reaches.
 	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Theme"), th),
+		&widget.FormItem{Text: lang.L("Language"), Widget: lg},
 		&widget.FormItem{Text: lang.L("Clear clipboard"), Widget: clip, HintText: lang.L("After copying a code, if the clipboard still holds it.")},
 		&widget.FormItem{Text: lang.L("Lock after"), Widget: lock, HintText: lang.L("Minutes without use.")},
 		widget.NewFormItem("", s.keyring),
 		&widget.FormItem{Text: lang.L("Backups"), Widget: container.NewVBox(s.backupDir, choose)},
 		s.syncSettings(),
-		widget.NewFormItem(lang.L("Theme"), th),
-		&widget.FormItem{Text: lang.L("Language"), Widget: lg},
 	)
+	if !isMobile() {
+		// The service side (a website's admin enrolling its users) is not
+		// what a person with an authenticator looks for in the ☰ menu; it
+		// stays reachable here and as `nidan enroll`.
+		form.Append(lang.L("Advanced"), &widget.Button{Text: lang.L("Enrollment console…"), Importance: widget.LowImportance, OnTapped: u.onEnrollment})
+	}
 	if isMobile() {
 		// A phone has no keyring service and no folder of its own to
 		// pick: backups stay in the app's storage ("Save a backup"

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"hash/fnv"
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/nidan-auth/nidan/accounts"
 )
 
 // variantTheme is the default theme with light or dark forced, for the
@@ -64,14 +67,21 @@ func colorHex(c color.Color) string {
 	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
 }
 
+// colourKey is what an account's default colour is picked from: its issuer
+// and name, so the same account scanned again (a new ID each time) gets the
+// same colour, on every device.
+func colourKey(a *accounts.Account) string {
+	return strings.ToLower(strings.TrimSpace(a.Issuer)) + "\x00" + strings.ToLower(strings.TrimSpace(a.Name))
+}
+
 // accountColor is the logo colour of an account: its chosen colour, or one
-// of the palette picked from its ID so that it stays the same.
-func accountColor(hex, id string) color.Color {
+// of the palette picked from key (colourKey) so that it stays the same.
+func accountColor(hex, key string) color.Color {
 	if c, ok := parseHex(hex); ok {
 		return c
 	}
 	h := fnv.New32a()
-	h.Write([]byte(id))
+	h.Write([]byte(key))
 	return logoColours[int(h.Sum32()%uint32(len(logoColours)))]
 }
 

@@ -22,6 +22,8 @@ type unlockScreen struct {
 	unlockB  *widget.Button
 	message  *widget.Label
 	busy     *widget.Label
+	spinner  *widget.Activity // turns only while the key is derived
+	keyring  bool             // the vault has a keyring slot
 }
 
 func (s *unlockScreen) build() fyne.CanvasObject {
@@ -35,12 +37,15 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 	// animation when its renderer is made, which can outlive the screen.
 	s.busy = &widget.Label{Text: lang.L("Opening the vault…"), Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance}
 	s.busy.Hide()
+	s.spinner = widget.NewActivity()
+	s.spinner.Hide()
 
 	box := container.NewVBox(
 		&widget.Label{Text: "Nidan", Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
 		&widget.Label{Text: lang.L("Nidan is locked. Enter your backup password to see your codes."), Alignment: fyne.TextAlignCenter, Wrapping: wrapMode()},
-		s.password, s.unlockB, s.message, s.busy)
-	if s.u.prefs.keyring() {
+		s.password, s.unlockB, s.message, s.spinner, s.busy)
+	s.keyring = s.u.vaultHasKeyring()
+	if s.keyring {
 		box.Add(&widget.Button{Text: lang.L("Unlock with this computer's keyring"), Importance: widget.LowImportance, OnTapped: s.onKeyring})
 	}
 	return newKeepFocusVisible(s.u.win, scrollColumn(360, true, box))
@@ -113,8 +118,13 @@ func (s *unlockScreen) setBusy(on bool) {
 		s.unlockB.Disable()
 		s.password.Disable()
 		s.busy.Show()
+		s.spinner.Show()
+		s.spinner.Start()
 		return
 	}
+	// Stopped and hidden, so no animation outlives the wait.
+	s.spinner.Stop()
+	s.spinner.Hide()
 	s.busy.Hide()
 	s.unlockB.Enable()
 	s.password.Enable()

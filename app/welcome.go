@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"slices"
+	"strings"
 
 	"github.com/nidan-auth/nidan/vault"
 )
@@ -69,14 +71,20 @@ func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
 func (s *welcomeScreen) onChanged() {
 	score, hint := passwordStrength(s.password.Text)
 	s.meter.set(score)
+	s.strength.Importance = widget.MediumImportance
 	s.strength.SetText(hint)
 	switch {
 	case len([]rune(s.password.Text)) < minPassword:
 		s.create.Disable()
 	case s.confirm.Text != s.password.Text:
 		s.create.Disable()
-		if len(s.confirm.Text) >= len(s.password.Text) {
+		// Say so as soon as the second one goes astray, not only once it is
+		// as long as the first: a prefix is still being typed.
+		if s.confirm.Text != "" && !strings.HasPrefix(s.password.Text, s.confirm.Text) {
 			s.strength.SetText(lang.L("The two passwords are not the same."))
+			s.strength.Importance = widget.DangerImportance
+			s.strength.Refresh()
+			return
 		}
 	default:
 		s.create.Enable()
@@ -168,10 +176,42 @@ func passwordStrength(pw string) (int, string) {
 	switch {
 	case n < minPassword:
 		return min(n/3, 1), lang.X("strength.short", "Too short: use at least {{.N}} characters.", map[string]any{"N": minPassword})
+	case guessable(pw):
+		return 1, lang.L("Weak: this is among the first passwords anyone tries. Use several unrelated words.")
 	case n >= 16 || (n >= 12 && kinds >= 3):
 		return 4, lang.L("Strong.")
 	case n >= 12 || kinds >= 3:
 		return 3, lang.L("Good. A few more words make it stronger.")
 	}
 	return 2, lang.L("Fair. Longer is stronger: several unrelated words are easy to remember.")
+}
+
+// commonPasswords are the first guesses of every attacker's list; a
+// password that is one of them, or one with only a number added, is weak
+// whatever its length and kinds of characters.
+var commonPasswords = []string{
+	"password", "passw0rd", "p@ssw0rd", "qwerty", "qwertyuiop", "azerty", "letmein", "welcome", "iloveyou",
+	"admin", "administrator", "dragon", "monkey", "football", "baseball", "sunshine", "princess",
+	"trustno1", "whatever", "master", "superman", "starwars", "abc123", "123abc", "secret", "changeme",
+	"nidan", "login", "access", "shadow", "michael", "computer", "internet",
+}
+
+// guessable reports a password made of one repeated character, a run of
+// keys or digits in order, only digits under 12, or a common password
+// (ignoring case and trailing digits).
+func guessable(pw string) bool {
+	low := strings.ToLower(pw)
+	if strings.Trim(low, low[:1]) == "" {
+		return true // aaaaaaaa
+	}
+	for _, run := range []string{"0123456789012345678901234567890", "9876543210987654321098765432109", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm"} {
+		if strings.Contains(run, low) {
+			return true // 12345678, abcdefgh
+		}
+	}
+	if len(low) < 12 && strings.Trim(low, "0123456789") == "" {
+		return true // a date or a PIN
+	}
+	base := strings.TrimRight(low, "0123456789!.")
+	return slices.Contains(commonPasswords, base) || slices.Contains(commonPasswords, low)
 }

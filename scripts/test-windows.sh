@@ -32,6 +32,7 @@ WINE=${WINE:-/usr/lib/wine/wine64}
 WINESERVER=${WINESERVER:-/usr/lib/wine/wineserver}
 CC_WINDOWS=${CC_WINDOWS:-x86_64-w64-mingw32-gcc}
 LOGDIR=${LOGDIR:-$root/build/test-windows}
+export WINE WINESERVER LOGDIR
 mkdir -p "$LOGDIR"
 rm -f "$LOGDIR"/*.log "$LOGDIR"/*.png
 
@@ -55,6 +56,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# PARTS picks what runs (default all): go (the Go tests), user (nidan.exe).
+PARTS=${PARTS:-go user}
+want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 step() { echo "== $*"; }
 fail() { echo "test-windows: FAIL: $*" >&2; exit 1; }
@@ -90,6 +95,7 @@ wine_run() {
 }
 
 # --- the Go tests ------------------------------------------------------------
+if want go; then
 step "Go tests for windows/amd64 under Wine"
 # The overlay sits at a fixed path, so Go's build cache keeps the patched
 # standard library between runs.
@@ -145,5 +151,11 @@ if [ -s "$skipped" ]; then
 	sed 's/^/    /' "$skipped"
 fi
 [ -z "$failed" ] || fail "Go tests under Wine:$failed (logs in $LOGDIR)"
+fi
+
+# --- nidan.exe as a user ------------------------------------------------------
+if want user; then
+	scripts/wine-user.sh "$work" || fail "nidan.exe under Wine (logs in $LOGDIR)"
+fi
 
 echo "== test-windows: all passed (logs in $LOGDIR)"

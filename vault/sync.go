@@ -318,6 +318,7 @@ type FileInfo struct {
 	Device  string        // version 2: the device that wrote it
 	Keyed   replica.Stamp // version 2: when its master key was made
 	SyncDir string        // a vault's sync folder, "" if it does not sync
+	Keyring bool          // it has a keyring slot: it opens with the OS keyring
 }
 
 // Peek checks a file as far as that needs no key and describes it.
@@ -327,7 +328,7 @@ func Peek(data []byte) (FileInfo, error) {
 		return FileInfo{}, err
 	}
 	return FileInfo{Version: int(c.version), Kind: c.header.Kind, VaultID: c.header.VaultID, Device: c.header.Device,
-		Keyed: c.header.Keyed, SyncDir: c.header.SyncDir}, nil
+		Keyed: c.header.Keyed, SyncDir: c.header.SyncDir, Keyring: c.header.slot(slotKeyring) != nil}, nil
 }
 
 // Keyed returns when the vault's master key was made.

@@ -2,6 +2,7 @@ package winclipboard
 
 import (
 	"fmt"
+	"runtime"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -54,6 +55,9 @@ func Set(format string, data []byte) error {
 	default:
 		return fmt.Errorf("unknown clipboard format %q (png, dibv5, dib, text)", format)
 	}
+	// The clipboard is opened for a thread: keep this goroutine on it.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if r, _, err := procOpenClipboard.Call(0); r == 0 {
 		return fmt.Errorf("open clipboard: %w", err)
 	}

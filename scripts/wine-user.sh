@@ -1,0 +1,116 @@
+#!/bin/sh
+# wine-user.sh WORK — dist/nidan.exe used the way a Windows user would, in
+# the Wine prefix and on the X display scripts/test-windows.sh set up
+# (WINEPREFIX, DISPLAY, WINE, LOGDIR come from it). Each check says what
+# it does; the first failure stops with the command's output.
+set -eu
+cd "$(dirname "$0")/.."
+work=${1:?usage: wine-user.sh WORK (run by scripts/test-windows.sh)}
+exe=$PWD/dist/nidan.exe
+[ -f "$exe" ] || { echo "wine-user: $exe missing (make package-windows)" >&2; exit 1; }
+# Non-ASCII arguments and output go through Wine as UTF-8.
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+u="$work/user"
+mkdir -p "$u"
+cd "$u"
+
+bad() { printf 'wine-user: FAIL: %s\n' "$*" >&2; for f in out err; do [ -s "$f" ] && sed "s/^/  $f: /" "$f" >&2; done; exit 1; }
+ok() { printf '  ok: %s\n' "$*"; }
+# nidan ARGS... — run nidan.exe; stdout in ./out, stderr in ./err, status in $st.
+nidan() {
+	st=0
+	"$WINE" "$exe" "$@" >out 2>err || st=$?
+	cat out err >>"$LOGDIR/nidan-user.log"
+}
+# quiet ARGS... — nidan that must succeed and print nothing on stderr.
+quiet() {
+	nidan "$@"
+	[ "$st" = 0 ] || bad "nidan $* exited $st"
+	[ ! -s err ] || bad "nidan $* printed on stderr"
+}
+
+echo "== nidan.exe as a user"
+: >"$LOGDIR/nidan-user.log"
+export NIDAN_PASSWORD="correct horse battery"
+quiet --version
+grep -q '^nidan ' out || bad "--version printed no version"
+ok "--version: $(cat out)"
+
+# The vault in %APPDATA%\nidan, as on Windows.
+appdata=$(find "$WINEPREFIX/drive_c/users" -maxdepth 3 -path '*/AppData/Roaming' | grep -v Public | head -n 1)
+quiet init
+[ -f "$appdata/nidan/vault.nidan" ] || bad "init made no vault in %APPDATA%\\nidan ($appdata/nidan)"
+ok "init: vault in %APPDATA%\\nidan, no error text"
+quiet add 'otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'
+quiet add --issuer GitLab --name bob --secret 'jbsw y3dp ehpk 3pxq'
+quiet list
+grep -q GitHub out && grep -q GitLab out || bad "list lacks an added account"
+quiet rm gitlab
+quiet list
+! grep -q GitLab out || bad "rm left GitLab in the list"
+ok "add, list, rm: no error text"
+
+# Wrong password: refused with exit status 1, as on Linux, vault untouched.
+before=$(sha256sum "$appdata/nidan/vault.nidan")
+NIDAN_PASSWORD=wrong nidan list
+[ "$st" = 1 ] || bad "wrong password: exit $st, want 1"
+grep -q 'wrong password' err || bad "wrong password: no clear message"
+[ "$(sha256sum "$appdata/nidan/vault.nidan")" = "$before" ] || bad "a refused unlock changed the vault"
+ok "wrong password refused (exit 1: $(cat err))"
+
+# Three processes adding at once lose nothing (the vault's LockFileEx lock).
+for p in 1 2 3; do
+	(for i in 1 2 3 4; do
+		"$WINE" "$exe" add --issuer "P$p" --name "n$i" --secret JBSWY3DPEHPK3PXP >"adder$p.$i.out" 2>&1 || echo "adder $p.$i failed" >>adders.failed
+	done) &
+done
+wait
+[ ! -s adders.failed ] || { cat adders.failed adder*.out >&2; bad "a concurrent add failed"; }
+quiet list
+n=$(grep -c '^P[123] ' out || true)
+[ "$n" = 12 ] || bad "three processes added 12 accounts at once, the vault holds $n"
+ok "three processes adding at once: all 12 accounts kept"
+
+# A path with a space and a non-ASCII user name.
+v='C:\users\山田 太郎\AppData\Roaming\nidan\vault.nidan'
+quiet init --vault "$v"
+quiet add --vault "$v" --issuer 日本 --name 太郎 --secret JBSWY3DPEHPK3PXP
+quiet list --vault "$v"
+grep -q 日本 out || bad "list of the vault under 山田 太郎 lacks the account"
+[ -f "$WINEPREFIX/drive_c/users/山田 太郎/AppData/Roaming/nidan/vault.nidan" ] || bad "no vault file under 山田 太郎"
+ok "vault at $v"
+
+# scan --clipboard: a PNG put on the clipboard by other programs.
+qr=$OLDPWD/scanner/testdata/clean.bmp
+convert "$qr" qr.png
+want_uri='otpauth://totp/Nidan:bmp@example.com'
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go -C "$OLDPWD" build -o "$u/winclip.exe" ./internal/tools/winclip
+for f in png dibv5 dib; do
+	"$WINE" winclip.exe -format "$f" qr.png || bad "winclip -format $f"
+	quiet scan --clipboard
+	grep -q "$want_uri" out || bad "scan --clipboard of a $f image found no code"
+	ok "scan --clipboard: image as $f from a Windows program"
+done
+"$WINE" winclip.exe -text "not an image" || bad "winclip -text"
+nidan scan --clipboard
+[ "$st" = 1 ] && grep -q 'no image (it holds text)' err || bad "text on the clipboard: exit $st"
+ok "scan --clipboard with text: $(cat err)"
+# An X program's PNG, through Wine's clipboard bridge.
+xclip -selection clipboard -t image/png -i qr.png &
+xclip_pid=$!
+sleep 1
+quiet scan --clipboard
+kill "$xclip_pid" 2>/dev/null || true
+grep -q "$want_uri" out || bad "scan --clipboard of xclip's image/png found no code"
+ok "scan --clipboard: image/png from xclip (an X program)"
+
+# scan --screen: a QR code shown by another window.
+display -geometry +40+40 qr.png &
+viewer=$!
+sleep 3
+quiet scan --screen
+kill "$viewer" 2>/dev/null || true
+wait "$viewer" 2>/dev/null || true
+grep -q "$want_uri" out || bad "scan --screen found no code in the viewer's window"
+ok "scan --screen: the code in another window"
+echo "== nidan.exe as a user: all passed"
