@@ -147,6 +147,9 @@ func TestCameraCollectsExport(t *testing.T) {
 // TestCameraWindowImportsExport opens the camera window on the recording
 // and follows it to the checklist of every account in the export.
 func TestCameraWindowImportsExport(t *testing.T) {
+	if isMobile() {
+		t.Skip("desktop: a phone has no camera window and its own export labels (phone_test.go)")
+	}
 	_, frames, accts := exportFrames(t)
 	u, _ := newUnlockedUI(t)
 	src := &recording{frames: frames}
@@ -166,6 +169,9 @@ func TestCameraWindowImportsExport(t *testing.T) {
 // A camera that stops delivering frames brings back the add screen with
 // the reason.
 func TestCameraWindowSourceFails(t *testing.T) {
+	if isMobile() {
+		t.Skip("desktop: a phone has no camera window and its own export labels (phone_test.go)")
+	}
 	u, _ := newUnlockedUI(t)
 	u.opts.Camera = func() (scanner.FrameSource, error) { return &recording{}, nil }
 	u.onAdd()

@@ -575,6 +575,9 @@ func TestExportFileIsPrivate(t *testing.T) {
 
 // The export dialog offers what the format registry writes.
 func TestExportChoicesFromRegistry(t *testing.T) {
+	if isMobile() {
+		t.Skip("desktop: a phone has no camera window and its own export labels (phone_test.go)")
+	}
 	u, _ := newUnlockedUI(t)
 	u.onExport()
 	for _, want := range []string{"Aegis — encrypted with your backup password", "Bitwarden — NOT encrypted", "CXF — NOT encrypted", "2FAS — NOT encrypted", "otpauth:// list — NOT encrypted"} {
