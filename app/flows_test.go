@@ -459,6 +459,31 @@ func TestIdleLock(t *testing.T) {
 	mustShow(t, u, "Nidan is locked")
 }
 
+// The list's lock button shows a padlock (not Fyne's "login" arrow, which
+// reads as signing in) and locks.
+func TestLockButtonIsAPadlock(t *testing.T) {
+	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
+	var lockB *widget.Button
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Icon != nil {
+			if b.Icon.Name() == theme.LoginIcon().Name() {
+				t.Error("a list button shows the login icon")
+			}
+			if strings.HasSuffix(b.Icon.Name(), "lock.svg") {
+				lockB = b
+			}
+		}
+	})
+	if lockB == nil {
+		t.Fatal("no padlock button on the list")
+	}
+	test.Tap(lockB)
+	if u.vault != nil {
+		t.Fatal("the padlock button did not lock")
+	}
+	mustShow(t, u, "Nidan is locked")
+}
+
 func TestSettingsAndLanguage(t *testing.T) {
 	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
 	t.Cleanup(func() { applyLanguage("en") })
