@@ -413,6 +413,16 @@ func TestDeleteConfirmed(t *testing.T) {
 		})
 	}
 	del := button(t, u, "Delete")
+	// and no empty band between the message and the buttons
+	drv := fyne.CurrentApp().Driver()
+	walk(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "cannot be undone") {
+			bottom := drv.AbsolutePositionForObject(l).Y + l.MinSize().Height
+			if gap := drv.AbsolutePositionForObject(del).Y - bottom; gap > 4*theme.Padding() {
+				t.Errorf("%.0f px of empty space between the message and the buttons", gap)
+			}
+		}
+	})
 	if del.Importance != widget.DangerImportance || del.Icon == nil || del.Icon.Name() != theme.DeleteIcon().Name() {
 		t.Errorf("Delete button: importance %v, icon %v; want a red button with a bin icon", del.Importance, del.Icon)
 	}
