@@ -2,6 +2,8 @@ package app
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -529,6 +531,38 @@ func TestImportURIList(t *testing.T) {
 	mustShow(t, u, "0 new, 0 newer than the copy in Nidan, 1 already in Nidan.")
 	mustShow(t, u, "• line 2: secret: secret is not valid base32")
 	mustShow(t, u, "Imp (x) — already in Nidan")
+}
+
+// ☰ › Import takes a saved picture of a Google Authenticator export QR
+// code, as Add › Open image does, and a picture without a code fails
+// with the scanner's explanation, adding nothing.
+func TestImportQRImage(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	uris, err := accounts.MigrationURIs([]accounts.Account{
+		testAccount(t, "ACME", "carol", "JBSWY3DPEHPK3PXP"),
+		testAccount(t, "Initech", "dave", "GEZDGNBVGY3TQOJQ"),
+	}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := qrcode.Encode(uris[0], qrcode.Medium, 320)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.importData(code, "")
+	mustShow(t, u, "Initech (dave)")
+	mustShow(t, u, "ACME (carol)")
+
+	var blank bytes.Buffer
+	if err := png.Encode(&blank, image.NewGray(image.Rect(0, 0, 200, 200))); err != nil {
+		t.Fatal(err)
+	}
+	u.showList()
+	u.importData(blank.Bytes(), "")
+	mustShow(t, u, "No QR code found")
+	if n := len(u.vault.Accounts()); n != 0 {
+		t.Fatalf("%d accounts added before the checklist was confirmed", n)
+	}
 }
 
 // The other image sources fail clearly on this machine (no camera, no
