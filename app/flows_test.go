@@ -141,6 +141,15 @@ func TestAddByHand(t *testing.T) {
 	if s.key.Validate() == nil || !next.Disabled() {
 		t.Fatal("an invalid key must be flagged and Next stay disabled")
 	}
+	// A long key shows whole under the field, in groups of four as
+	// setup pages print it, so it can be checked group by group.
+	s.key.SetText("")
+	test.Type(s.key, "jbswy3dpehpk3pxp gezd-gnbvgy3tqojq")
+	mustShow(t, u, "JBSW Y3DP EHPK 3PXP GEZD GNBV GY3T QOJQ")
+	test.Type(s.key, "!")
+	if shows(u, "JBSW Y3DP") {
+		t.Fatal("an invalid key is still shown as if it would be saved")
+	}
 	s.key.SetText("")
 	test.Type(s.key, "jbsw y3dp ehpk 3pxp")
 	if s.key.Validate() != nil || next.Disabled() {
