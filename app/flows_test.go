@@ -146,6 +146,25 @@ func TestAddByHand(t *testing.T) {
 	s.key.SetText("")
 	test.Type(s.key, "jbswy3dpehpk3pxp gezd-gnbvgy3tqojq")
 	mustShow(t, u, "JBSW Y3DP EHPK 3PXP GEZD GNBV GY3T QOJQ")
+	// and the screen makes room for it: nothing below is drawn over it
+	drv := fyne.CurrentApp().Driver()
+	var keyBottom, advTop float32
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			if strings.HasPrefix(w.Text, "JBSW Y3DP") {
+				if w.Size().Height < w.MinSize().Height {
+					t.Errorf("the key in groups is squeezed into %.0f px of the %.0f it needs", w.Size().Height, w.MinSize().Height)
+				}
+				keyBottom = drv.AbsolutePositionForObject(w).Y + w.Size().Height
+			}
+		case *widget.Accordion:
+			advTop = drv.AbsolutePositionForObject(w).Y
+		}
+	})
+	if advTop < keyBottom {
+		t.Errorf("the Advanced section (y %.0f) overlaps the key shown in groups (bottom %.0f)", advTop, keyBottom)
+	}
 	test.Type(s.key, "!")
 	if shows(u, "JBSW Y3DP") {
 		t.Fatal("an invalid key is still shown as if it would be saved")

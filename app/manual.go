@@ -22,6 +22,7 @@ type manualScreen struct {
 	name    *widget.Entry
 	key     *widget.Entry
 	keyView *widget.Label // the key as it will be saved, whole, in groups of four
+	form    *widget.Form
 	typ     *widget.Select
 	digits  *widget.RadioGroup
 	period  *widget.Entry
@@ -61,7 +62,7 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.typ.OnChanged = func(string) { s.onChanged() }
 	s.onChanged()
 
-	form := phoneForm(
+	s.form = phoneForm(
 		widget.NewFormItem(lang.L("Issuer"), s.issuer),
 		widget.NewFormItem(lang.L("Account"), s.name),
 		&widget.FormItem{Text: lang.L("Key"), Widget: container.NewVBox(s.key, s.keyView), HintText: lang.L("The letters and digits shown under the QR code; spaces do not matter.")},
@@ -73,7 +74,7 @@ func (s *manualScreen) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Algorithm"), s.algo),
 	)
 	adv := widget.NewAccordion(widget.NewAccordionItem(lang.L("Advanced"), advanced))
-	return screen(s.u, lang.L("Enter the key by hand"), form, adv, s.message, s.next)
+	return screen(s.u, lang.L("Enter the key by hand"), s.form, adv, s.message, s.next)
 }
 
 // keyValidator checks the key as typed; the message says what is wrong
@@ -112,12 +113,18 @@ func (s *manualScreen) onChanged() {
 	} else {
 		s.digits.Enable()
 	}
+	shown, text := s.keyView.Visible(), s.keyView.Text
 	if secret, err := accounts.DecodeSecret(s.key.Text); err == nil {
 		s.keyView.SetText(accounts.GroupSecret(secret))
 		clear(secret)
 		s.keyView.Show()
 	} else {
 		s.keyView.Hide()
+	}
+	if s.form != nil && (shown != s.keyView.Visible() || text != s.keyView.Text) {
+		// the key's row grows or shrinks with the lines it takes, and the
+		// screen's column with it
+		s.u.win.Content().Refresh()
 	}
 	if s.key.Validate() == nil && (typ == accounts.HOTP || s.period.Validate() == nil) &&
 		strings.TrimSpace(s.issuer.Text+s.name.Text) != "" {
