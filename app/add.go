@@ -163,7 +163,7 @@ func (u *ui) onTexts(texts []string, fail func(string)) {
 	case len(found) == 0:
 		fail(lang.L("No QR code found. Make the code larger or sharper, or enter the key by hand."))
 	case len(found) == 1 && len(parts) == 0:
-		u.show((&detailsScreen{u: u, acct: found[0], isNew: true}).build())
+		u.showNewAccount(found[0])
 	default:
 		note := ""
 		if len(parts) > 0 {

@@ -189,3 +189,15 @@ func (f *fixedSize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Move(fyne.NewPos((size.Width-f.s.Width)/2, (size.Height-f.s.Height)/2))
 	}
 }
+
+// showNewAccount shows the details of an account read from a QR code or
+// typed in, not saved yet. Back asks first: the account is only in this
+// screen, and the website may no longer show its QR code.
+func (u *ui) showNewAccount(a accounts.Account) {
+	u.show((&detailsScreen{u: u, acct: a, isNew: true}).build())
+	u.back = func() {
+		u.confirmDanger(lang.L("Discard this account?"),
+			lang.L("It is not saved yet: going back forgets it, and you would have to scan or type it again."),
+			lang.L("Discard"), u.showList)
+	}
+}

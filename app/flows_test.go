@@ -251,6 +251,43 @@ func TestAddFromImage(t *testing.T) {
 	}
 }
 
+// Back from the details of a scanned account that is not saved yet asks
+// before it forgets the account; Cancel keeps the screen.
+func TestBackFromNewAccountAsks(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	r, err := storage.Reader(qrFile(t, "otpauth://totp/ACME:carol@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.onAdd()
+	u.scanReader(r, func(msg string) { t.Fatal(msg) })
+	mustShow(t, u, "Account details")
+	backButton := func() *widget.Button {
+		var b *widget.Button
+		walk(u.win.Content(), func(o fyne.CanvasObject) {
+			if w, ok := o.(*widget.Button); ok && w.Icon != nil && w.Icon.Name() == theme.NavigateBackIcon().Name() {
+				b = w
+			}
+		})
+		if b == nil {
+			t.Fatal("no back arrow")
+		}
+		return b
+	}
+	test.Tap(backButton())
+	mustShow(t, u, "Discard this account?")
+	test.Tap(button(t, u, "Cancel"))
+	mustShow(t, u, "Account details")
+	mustShow(t, u, "carol@example.com")
+
+	test.Tap(backButton())
+	test.Tap(button(t, u, "Discard"))
+	mustShow(t, u, "No accounts yet")
+	if n := len(u.vault.Accounts()); n != 0 {
+		t.Fatalf("discarding saved %d accounts", n)
+	}
+}
+
 func TestDropImageAndNoCode(t *testing.T) {
 	u, _ := newUnlockedUI(t)
 	u.onDropped(fyne.NewPos(1, 1), []fyne.URI{qrFile(t, "otpauth://totp/Drop:dan?secret=JBSWY3DPEHPK3PXP")})

@@ -50,9 +50,14 @@ func (u *ui) onDelete(id string) {
 // the wrapped message and two buttons, the red one with a bin icon.
 // Enter answers Cancel: deleting takes a deliberate click or Tab.
 func (u *ui) confirmDelete(title, msg string, del func()) {
+	u.confirmDanger(title, msg, lang.L("Delete"), del)
+}
+
+// confirmDanger is confirmDelete with another word on the red button.
+func (u *ui) confirmDanger(title, msg, action string, del func()) {
 	var d *dialog.CustomDialog
 	cancel := &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: func() { d.Hide() }}
-	ok := &widget.Button{Text: lang.L("Delete"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: func() {
+	ok := &widget.Button{Text: action, Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: func() {
 		d.Hide()
 		del()
 	}}

@@ -165,7 +165,7 @@ func (s *manualScreen) onNext() {
 		s.message.Show()
 		return
 	}
-	s.u.show((&detailsScreen{u: s.u, acct: a, isNew: true}).build())
+	s.u.showNewAccount(a)
 }
 
 // badKeyChar finds the first character of a typed key that base32 does not
