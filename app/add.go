@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -75,8 +76,9 @@ func (s *addScreen) onOpenImage() {
 	d.Show()
 }
 
-// scanReader decodes an image from a file or a drop, then closes it.
-func (u *ui) scanReader(r fyne.URIReadCloser, fail func(string)) {
+// scanReader decodes an image from a file, a drop or an import, then
+// closes it.
+func (u *ui) scanReader(r io.ReadCloser, fail func(string)) {
 	var results []scanner.Result
 	var err error
 	u.background(func() {

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/assets"
@@ -130,6 +131,12 @@ func (u *ui) raise() {
 // appIcon is shown by the window, the tray and the task bar; packages carry
 // the same file through FyneApp.toml.
 var appIcon = fyne.NewStaticResource("nidan.png", assets.IconPNG)
+
+// lockIcon is the padlock on the list's lock button, in the theme's
+// foreground colour (a new resource each call: buttons own their icon).
+func lockIcon() fyne.Resource {
+	return theme.NewThemedResource(fyne.NewStaticResource("lock.svg", assets.LockSVG))
+}
 
 // ui is the running app: one window whose content is the current screen.
 type ui struct {

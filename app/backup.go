@@ -1,8 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"runtime"
@@ -141,6 +143,10 @@ func (u *ui) onImport() {
 // encrypted it asks for one and runs it again. So no goroutine ever waits
 // for a dialog.
 func (u *ui) importData(data []byte, format string) {
+	if format == "" && isImage(data) {
+		u.importImage(data)
+		return
+	}
 	noPassword := func() ([]byte, error) { return nil, formats.ErrPasswordNeeded }
 	var accts []accounts.Account
 	var err error
@@ -281,4 +287,20 @@ func makePrivate(w fyne.URIWriteCloser) error {
 		return fmt.Errorf("make %s private: %w", w.URI().Path(), err)
 	}
 	return nil
+}
+
+// isImage reports whether data is a picture the scanner can read: Google
+// Authenticator exports only as QR codes, and people save a screenshot of
+// one and then look for it under Import.
+func isImage(data []byte) bool {
+	_, _, err := image.DecodeConfig(bytes.NewReader(data))
+	return err == nil
+}
+
+// importImage reads the QR codes in a picture (otpauth or otpauth-migration
+// URIs) the way Add › Open image does.
+func (u *ui) importImage(data []byte) {
+	u.scanReader(io.NopCloser(bytes.NewReader(data)), func(msg string) {
+		u.showMessage(lang.L("Could not import the file"), msg)
+	})
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
@@ -137,6 +140,34 @@ func TestAddByHand(t *testing.T) {
 	test.Type(s.key, "not base32!")
 	if s.key.Validate() == nil || !next.Disabled() {
 		t.Fatal("an invalid key must be flagged and Next stay disabled")
+	}
+	// A long key shows whole under the field, in groups of four as
+	// setup pages print it, so it can be checked group by group.
+	s.key.SetText("")
+	test.Type(s.key, "jbswy3dpehpk3pxp gezd-gnbvgy3tqojq")
+	mustShow(t, u, "JBSW Y3DP EHPK 3PXP GEZD GNBV GY3T QOJQ")
+	// and the screen makes room for it: nothing below is drawn over it
+	drv := fyne.CurrentApp().Driver()
+	var keyBottom, advTop float32
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			if strings.HasPrefix(w.Text, "JBSW Y3DP") {
+				if w.Size().Height < w.MinSize().Height {
+					t.Errorf("the key in groups is squeezed into %.0f px of the %.0f it needs", w.Size().Height, w.MinSize().Height)
+				}
+				keyBottom = drv.AbsolutePositionForObject(w).Y + w.Size().Height
+			}
+		case *widget.Accordion:
+			advTop = drv.AbsolutePositionForObject(w).Y
+		}
+	})
+	if advTop < keyBottom {
+		t.Errorf("the Advanced section (y %.0f) overlaps the key shown in groups (bottom %.0f)", advTop, keyBottom)
+	}
+	test.Type(s.key, "!")
+	if shows(u, "JBSW Y3DP") {
+		t.Fatal("an invalid key is still shown as if it would be saved")
 	}
 	s.key.SetText("")
 	test.Type(s.key, "jbsw y3dp ehpk 3pxp")
@@ -402,7 +433,30 @@ func TestDeleteConfirmed(t *testing.T) {
 	u, _ := newUnlockedUI(t, a)
 	u.onDelete(a.ID)
 	mustShow(t, u, "This cannot be undone")
-	test.Tap(button(t, u, "Delete"))
+	// The dialog is the message and two buttons: no faded question mark
+	// behind the text, and no tick on the destructive button.
+	for _, o := range u.win.Canvas().Overlays().List() {
+		walk(o, func(o fyne.CanvasObject) {
+			if img, ok := o.(*canvas.Image); ok && img.Resource != nil && img.Resource.Name() == theme.QuestionIcon().Name() {
+				t.Error("the delete dialog shows a question-mark watermark")
+			}
+		})
+	}
+	del := button(t, u, "Delete")
+	// and no empty band between the message and the buttons
+	drv := fyne.CurrentApp().Driver()
+	walk(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "cannot be undone") {
+			bottom := drv.AbsolutePositionForObject(l).Y + l.MinSize().Height
+			if gap := drv.AbsolutePositionForObject(del).Y - bottom; gap > 4*theme.Padding() {
+				t.Errorf("%.0f px of empty space between the message and the buttons", gap)
+			}
+		}
+	})
+	if del.Importance != widget.DangerImportance || del.Icon == nil || del.Icon.Name() != theme.DeleteIcon().Name() {
+		t.Errorf("Delete button: importance %v, icon %v; want a red button with a bin icon", del.Importance, del.Icon)
+	}
+	test.Tap(del)
 	if len(u.vault.Accounts()) != 0 {
 		t.Fatal("not deleted")
 	}
@@ -445,6 +499,31 @@ func TestIdleLock(t *testing.T) {
 	mustShow(t, u, "Nidan is locked")
 }
 
+// The list's lock button shows a padlock (not Fyne's "login" arrow, which
+// reads as signing in) and locks.
+func TestLockButtonIsAPadlock(t *testing.T) {
+	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
+	var lockB *widget.Button
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Icon != nil {
+			if b.Icon.Name() == theme.LoginIcon().Name() {
+				t.Error("a list button shows the login icon")
+			}
+			if strings.HasSuffix(b.Icon.Name(), "lock.svg") {
+				lockB = b
+			}
+		}
+	})
+	if lockB == nil {
+		t.Fatal("no padlock button on the list")
+	}
+	test.Tap(lockB)
+	if u.vault != nil {
+		t.Fatal("the padlock button did not lock")
+	}
+	mustShow(t, u, "Nidan is locked")
+}
+
 func TestSettingsAndLanguage(t *testing.T) {
 	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
 	t.Cleanup(func() { applyLanguage("en") })
@@ -480,6 +559,38 @@ func TestImportURIList(t *testing.T) {
 	mustShow(t, u, "0 new, 0 newer than the copy in Nidan, 1 already in Nidan.")
 	mustShow(t, u, "• line 2: secret: secret is not valid base32")
 	mustShow(t, u, "Imp (x) — already in Nidan")
+}
+
+// ☰ › Import takes a saved picture of a Google Authenticator export QR
+// code, as Add › Open image does, and a picture without a code fails
+// with the scanner's explanation, adding nothing.
+func TestImportQRImage(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	uris, err := accounts.MigrationURIs([]accounts.Account{
+		testAccount(t, "ACME", "carol", "JBSWY3DPEHPK3PXP"),
+		testAccount(t, "Initech", "dave", "GEZDGNBVGY3TQOJQ"),
+	}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := qrcode.Encode(uris[0], qrcode.Medium, 320)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.importData(code, "")
+	mustShow(t, u, "Initech (dave)")
+	mustShow(t, u, "ACME (carol)")
+
+	var blank bytes.Buffer
+	if err := png.Encode(&blank, image.NewGray(image.Rect(0, 0, 200, 200))); err != nil {
+		t.Fatal(err)
+	}
+	u.showList()
+	u.importData(blank.Bytes(), "")
+	mustShow(t, u, "No QR code found")
+	if n := len(u.vault.Accounts()); n != 0 {
+		t.Fatalf("%d accounts added before the checklist was confirmed", n)
+	}
 }
 
 // The other image sources fail clearly on this machine (no camera, no

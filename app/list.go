@@ -83,7 +83,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	}
 
 	add := &widget.Button{Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
-	lockB := &widget.Button{Icon: theme.LoginIcon(), Importance: widget.LowImportance, OnTapped: u.lock}
+	lockB := &widget.Button{Icon: lockIcon(), Importance: widget.LowImportance, OnTapped: u.lock}
 	menu := &widget.Button{Icon: theme.MenuIcon(), Importance: widget.LowImportance}
 	menu.OnTapped = func() { l.onMenu(menu) }
 	filters := container.NewGridWithColumns(2, l.sortBy, l.group)

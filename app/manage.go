@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/formats"
@@ -30,8 +31,8 @@ func (u *ui) onDelete(id string) {
 		return
 	}
 	msg := lang.X("delete.confirm", "Delete {{.Name}}? Make sure two-step verification is turned off on the website first, or that you have another way to sign in. This cannot be undone, except from a backup.", map[string]any{"Name": a.Label()})
-	d := dialog.NewConfirm(lang.L("Delete account"), msg, func(ok bool) {
-		if !ok || u.vault == nil {
+	u.confirmDelete(lang.L("Delete account"), msg, func() {
+		if u.vault == nil {
 			return
 		}
 		if err := u.vault.Delete(id); err != nil {
@@ -40,12 +41,24 @@ func (u *ui) onDelete(id string) {
 		}
 		u.showList()
 		u.list.showNotice(lang.X("notice.deleted", "Deleted {{.Name}}.", map[string]any{"Name": a.Label()}))
-	}, u.win)
-	d.SetConfirmText(lang.L("Delete"))
-	d.SetDismissText(lang.L("Cancel"))
-	d.SetConfirmImportance(widget.DangerImportance)
-	// Enter answers Cancel: a destructive choice takes a deliberate click
-	// or Tab to the Delete button.
+	})
+}
+
+// confirmDelete asks before a destructive step. Fyne's confirm dialog
+// draws a faded question mark behind the text, puts a tick on the
+// destructive button and leaves a gap under a short message; this one is
+// the wrapped message and two buttons, the red one with a bin icon.
+// Enter answers Cancel: deleting takes a deliberate click or Tab.
+func (u *ui) confirmDelete(title, msg string, del func()) {
+	var d *dialog.CustomDialog
+	cancel := &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: func() { d.Hide() }}
+	ok := &widget.Button{Text: lang.L("Delete"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: func() {
+		d.Hide()
+		del()
+	}}
+	d = dialog.NewCustomWithoutButtons(title, &widget.Label{Text: msg, Wrapping: wrapMode()}, u.win)
+	d.SetButtons([]fyne.CanvasObject{cancel, ok})
+	fitDialog(d, u.win, 420)
 	u.present(d, nil)
 }
 

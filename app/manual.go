@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,6 +21,8 @@ type manualScreen struct {
 	issuer  *widget.Entry
 	name    *widget.Entry
 	key     *widget.Entry
+	keyView *widget.Label // the key as it will be saved, whole, in groups of four
+	form    *widget.Form
 	typ     *widget.Select
 	digits  *widget.RadioGroup
 	period  *widget.Entry
@@ -35,6 +38,11 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.name = &widget.Entry{PlaceHolder: lang.L("Example: alice@example.com")}
 	s.key = &widget.Entry{PlaceHolder: "JBSW Y3DP EHPK 3PXP", TextStyle: fyne.TextStyle{Monospace: true}}
 	s.key.Validator = keyValidator
+	// A long key scrolls in its one-line entry, so only its end shows;
+	// the whole key in groups of four below it can be checked against the
+	// website's, group by group.
+	s.keyView = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, Wrapping: fyne.TextWrapWord}
+	s.keyView.Hide()
 	s.typ = widget.NewSelect([]string{lang.L("Time-based (TOTP)"), lang.L("Counter-based (HOTP)"), "Steam"}, nil)
 	s.typ.SetSelectedIndex(0)
 	s.digits = widget.NewRadioGroup([]string{"6", "7", "8"}, nil)
@@ -54,10 +62,10 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.typ.OnChanged = func(string) { s.onChanged() }
 	s.onChanged()
 
-	form := phoneForm(
+	s.form = phoneForm(
 		widget.NewFormItem(lang.L("Issuer"), s.issuer),
 		widget.NewFormItem(lang.L("Account"), s.name),
-		&widget.FormItem{Text: lang.L("Key"), Widget: s.key, HintText: lang.L("The letters and digits shown under the QR code; spaces do not matter.")},
+		&widget.FormItem{Text: lang.L("Key"), Widget: container.NewVBox(s.key, s.keyView), HintText: lang.L("The letters and digits shown under the QR code; spaces do not matter.")},
 	)
 	advanced := phoneForm(
 		widget.NewFormItem(lang.L("Type"), s.typ),
@@ -66,7 +74,7 @@ func (s *manualScreen) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Algorithm"), s.algo),
 	)
 	adv := widget.NewAccordion(widget.NewAccordionItem(lang.L("Advanced"), advanced))
-	return screen(s.u, lang.L("Enter the key by hand"), form, adv, s.message, s.next)
+	return screen(s.u, lang.L("Enter the key by hand"), s.form, adv, s.message, s.next)
 }
 
 // keyValidator checks the key as typed; the message says what is wrong
@@ -104,6 +112,19 @@ func (s *manualScreen) onChanged() {
 		s.digits.Disable()
 	} else {
 		s.digits.Enable()
+	}
+	shown, text := s.keyView.Visible(), s.keyView.Text
+	if secret, err := accounts.DecodeSecret(s.key.Text); err == nil {
+		s.keyView.SetText(accounts.GroupSecret(secret))
+		clear(secret)
+		s.keyView.Show()
+	} else {
+		s.keyView.Hide()
+	}
+	if s.form != nil && (shown != s.keyView.Visible() || text != s.keyView.Text) {
+		// the key's row grows or shrinks with the lines it takes, and the
+		// screen's column with it
+		s.u.win.Content().Refresh()
 	}
 	if s.key.Validate() == nil && (typ == accounts.HOTP || s.period.Validate() == nil) &&
 		strings.TrimSpace(s.issuer.Text+s.name.Text) != "" {

@@ -95,11 +95,14 @@ func scrollColumn(w float32, middle bool, objs ...fyne.CanvasObject) *container.
 
 // fitDialog sizes a dialog to width w, or to the window's width less a
 // margin where the window (a phone) is narrower, and never below what the
-// dialog needs.
+// dialog needs. It sizes twice: a wrapped label asks for the height of its
+// text at the width it last had, narrow before the first pass, which left
+// an empty band under a short message.
 func fitDialog(d dialog.Dialog, win fyne.Window, w float32) {
 	if avail := win.Canvas().Size().Width - 2*theme.Padding(); avail > 0 && avail < w {
 		w = avail
 	}
+	d.Resize(fyne.NewSize(w, 0).Max(d.MinSize()))
 	d.Resize(fyne.NewSize(w, 0).Max(d.MinSize()))
 }
 

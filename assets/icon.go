@@ -15,3 +15,10 @@ var IconPNG []byte
 //
 //go:embed icon.svg
 var IconSVG []byte
+
+// LockSVG is a padlock for the list's lock button, drawn for Nidan: Fyne's
+// theme has no lock icon, and its "login" arrow reads as signing in. The
+// app tints it with the theme (theme.NewThemedResource).
+//
+//go:embed lock.svg
+var LockSVG []byte
