@@ -35,6 +35,12 @@ test:
 test-windows: package-windows
 	scripts/test-windows.sh
 
+# The NSIS installer under Wine (scripts/wine-installer.sh): installed
+# silently, used, uninstalled silently; the vault must survive.
+.PHONY: test-windows-installer
+test-windows-installer: package-windows-installer
+	PARTS=installer scripts/test-windows.sh
+
 # Browser end to end: the enrollment web panel in headless Chromium driven
 # over WebDriver (chromedriver), its QR code scanned off a screenshot; one
 # screenshot per language (NIDAN_E2E_SCREENSHOTS=DIR keeps them).
@@ -164,6 +170,12 @@ package-linux: deps-package $(FYNE)
 # dist/nidan.exe, cross-built with mingw-w64; check-windows checks it.
 package-windows: deps-package $(FYNE)
 	scripts/package.sh windows
+
+# dist/Nidan-Setup-VERSION.exe (NSIS, per user) and the portable
+# dist/nidan-VERSION-windows-amd64.zip, both from dist/nidan.exe.
+.PHONY: package-windows-installer
+package-windows-installer: package-windows
+	scripts/package-windows-installer.sh
 
 check-windows: package-windows
 	$(GO) run ./internal/tools/wincheck dist/nidan.exe

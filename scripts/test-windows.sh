@@ -57,7 +57,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# PARTS picks what runs (default all): go (the Go tests), user (nidan.exe).
+# PARTS picks what runs (default go user): go (the Go tests), user
+# (nidan.exe), installer (the NSIS installer; make test-windows-installer).
 PARTS=${PARTS:-go user}
 want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -156,6 +157,10 @@ fi
 # --- nidan.exe as a user ------------------------------------------------------
 if want user; then
 	scripts/wine-user.sh "$work" || fail "nidan.exe under Wine (logs in $LOGDIR)"
+fi
+
+if want installer; then
+	scripts/wine-installer.sh "$work" || fail "the installer under Wine (logs in $LOGDIR)"
 fi
 
 echo "== test-windows: all passed (logs in $LOGDIR)"
