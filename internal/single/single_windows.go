@@ -22,16 +22,29 @@ import (
 // decision of who is first: it fails for everyone while a copy holds it.
 func acquire(dir string, onShow func()) (*Instance, error) {
 	name := pipeName(dir)
-	h, err := createPipe(name, true)
-	if err != nil {
-		if errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_PIPE_BUSY) {
-			return nil, notify(name)
+	var h windows.Handle
+	for attempt := 0; ; attempt++ {
+		var err error
+		h, err = createPipe(name, true)
+		if err == nil {
+			break
 		}
-		return nil, fmt.Errorf("single: create pipe: %w", err)
+		if !errors.Is(err, windows.ERROR_ACCESS_DENIED) && !errors.Is(err, windows.ERROR_PIPE_BUSY) {
+			return nil, fmt.Errorf("single: create pipe: %w", err)
+		}
+		err = notify(name)
+		// The copy that held the pipe quit between our create and our
+		// open: the pipe is free now, so try to be the first again.
+		if errors.Is(err, errPipeGone) && attempt < 3 {
+			continue
+		}
+		return nil, err
 	}
 	var mu sync.Mutex
 	closed := false
+	gone := make(chan struct{})
 	go func() {
+		defer close(gone)
 		for {
 			err := windows.ConnectNamedPipe(h, nil)
 			mu.Lock()
@@ -52,11 +65,25 @@ func acquire(dir string, onShow func()) (*Instance, error) {
 		mu.Lock()
 		closed = true
 		mu.Unlock()
-		// Wake ConnectNamedPipe with a client of our own.
-		if c, err := openPipe(name); err == nil {
-			c.Close()
+		// Wake ConnectNamedPipe with a client of our own, and wait until the
+		// pipe is really gone: a launch right after Close must find no
+		// pipe and become the first copy, not a dying one that never
+		// answers. A connection being served keeps the one instance busy,
+		// so keep knocking until the server goroutine has closed it.
+		deadline := time.Now().Add(2 * answerTimeout)
+		for {
+			if c, err := openPipe(name); err == nil {
+				c.Close()
+			}
+			select {
+			case <-gone:
+				return nil
+			case <-time.After(20 * time.Millisecond):
+			}
+			if time.Now().After(deadline) {
+				return errors.New("single: the pipe server did not stop")
+			}
 		}
-		return nil
 	}}, nil
 }
 
@@ -120,6 +147,9 @@ func notify(name string) error {
 	var last error
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		f, err := openPipe(name)
+		if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) {
+			return errPipeGone
+		}
 		if err != nil {
 			last = err
 			continue
@@ -135,6 +165,9 @@ func notify(name string) error {
 	}
 	return fmt.Errorf("%w, but did not answer: %v", ErrRunning, last)
 }
+
+// errPipeGone says the pipe that refused our create no longer exists.
+var errPipeGone = errors.New("single: the running copy's pipe is gone")
 
 // pipeName is per data folder (case-insensitively, as Windows paths are).
 func pipeName(dir string) string {
