@@ -95,6 +95,9 @@ func startChromium(t *testing.T, languages ...string) *webDriver {
 	}
 	w.base = root + "/session/" + sess.SessionID
 	t.Cleanup(func() { w.call("DELETE", "", nil, nil) })
+	// A click that submits a form returns before the next page has loaded;
+	// let element look-ups wait for it (a missing element still fails).
+	w.call("POST", "/timeouts", map[string]int{"implicit": 5000}, nil)
 	return w
 }
 
