@@ -164,7 +164,23 @@ func (w *webDriver) typeInto(css, text string) {
 
 func (w *webDriver) click(css string) {
 	w.t.Helper()
-	w.call("POST", "/element/"+w.find(css)+"/click", map[string]any{}, nil)
+	id := w.find(css)
+	// Mark this page, so that a page the click loads can be told from it:
+	// look-ups must not find (or go stale on) the old page's elements.
+	w.script("window.__nidanOldPage = true; return null", nil)
+	w.call("POST", "/element/"+id+"/click", map[string]any{}, nil)
+	start := time.Now()
+	for {
+		var state string
+		w.script("return window.__nidanOldPage === true ? 'old' : document.readyState", &state)
+		if state == "complete" || (state == "old" && time.Since(start) > time.Second) {
+			return
+		}
+		if time.Since(start) > 10*time.Second {
+			w.t.Fatalf("click %s: the page it loads is still %q after 10 s", css, state)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func (w *webDriver) text(css string) string {
