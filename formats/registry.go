@@ -10,6 +10,7 @@ var registry = []Format{
 	nidanFormat,
 	aegisFormat,
 	twoFASFormat,
+	twoFASEncryptedFormat, // writes only: 2fas reads its files
 	bitwardenFormat,
 	protonFormat,
 	enteFormat,
@@ -17,14 +18,17 @@ var registry = []Format{
 	lastPassFormat,
 	authProFormat,
 	steamFormat,
+	duoFormat,
 	andOTPFormat,
 	freeOTPPlusFormat,
 	freeOTPXMLFormat,
 	authyFormat,
+	battleNetFormat,
 	googleDBFormat,
 	microsoftFormat,
 	bitwardenCSVFormat,
 	googleFormat,
+	winAuthFormat, // before uris: the same lines, with WinAuth's own parameters
 	urisFormat,
 	andOTPEncryptedFormat, // last of the readers: it claims binary files nothing else did
 	qrFormat,
