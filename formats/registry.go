@@ -10,6 +10,7 @@ var registry = []Format{
 	nidanFormat,
 	aegisFormat,
 	twoFASFormat,
+	twoFASEncryptedFormat, // writes only: 2fas reads its files
 	bitwardenFormat,
 	protonFormat,
 	enteFormat,
