@@ -26,6 +26,8 @@ var registry = []Format{
 	battleNetFormat,
 	googleDBFormat,
 	microsoftFormat,
+	raivoFormat,
+	authPlusFormat,
 	bitwardenCSVFormat,
 	googleFormat,
 	winAuthFormat, // before uris: the same lines, with WinAuth's own parameters
