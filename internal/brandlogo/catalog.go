@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 //go:embed simple-icons.json.gz
@@ -17,6 +18,7 @@ var embedded []byte
 type Catalog struct {
 	gz   []byte
 	once sync.Once
+	done atomic.Bool // set when once has run
 	err  error
 
 	asset  *Asset
@@ -34,7 +36,10 @@ func NewFrom(gz []byte) *Catalog { return &Catalog{gz: gz} }
 // Load decodes the asset if that has not happened yet and reports whether it
 // was good. Look-ups on a catalogue whose asset is bad find nothing.
 func (c *Catalog) Load() error {
-	c.once.Do(c.load)
+	c.once.Do(func() {
+		c.load()
+		c.done.Store(true)
+	})
 	return c.err
 }
 
@@ -176,4 +181,36 @@ func (c *Catalog) Search(query string, limit int) []*Icon {
 		}
 	}
 	return out
+}
+
+// Loaded reports whether the asset has been decoded (well or not), so that
+// a caller on a UI goroutine can draw a fallback instead of waiting.
+func (c *Catalog) Loaded() bool { return c.done.Load() }
+
+// The values of an account's logo field (docs/brand-logos.md, "The logo
+// stored in an account").
+const (
+	// Prefix starts the logo field of an account showing a simple-icons
+	// logo; the slug follows.
+	Prefix = "simple-icons:"
+	// Generic is the logo field of an account showing its letter on its
+	// colour whatever its issuer.
+	Generic = "generic"
+)
+
+// ForAccount is the logo an account shows, from its logo field and issuer:
+// the chosen simple-icons logo, or the issuer's when none is chosen (or the
+// chosen one is no longer in the asset). Generic and any other choice (an
+// icon-pack icon) show no simple-icons logo.
+func (c *Catalog) ForAccount(logo, issuer string) (*Icon, bool) {
+	switch {
+	case logo == "":
+		return c.Lookup(issuer)
+	case strings.HasPrefix(logo, Prefix):
+		if ic, ok := c.Get(strings.TrimPrefix(logo, Prefix)); ok {
+			return ic, true
+		}
+		return c.Lookup(issuer)
+	}
+	return nil, false
 }
