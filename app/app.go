@@ -18,6 +18,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 
@@ -160,6 +161,8 @@ type ui struct {
 	hidden bool // hidden to the tray: the ticker is stopped
 	trayOn bool
 
+	screen       fyne.CanvasObject // the screen on show, under the toasts' layer
+	toasts       *toaster
 	dialogs      []*openDialog  // shown, the top last: Escape and Enter answer the top one
 	back         func()         // what Escape and the back arrow do on this screen; nil: the list
 	clipboard    fyne.Clipboard // the app's; the X clipboard in the phone simulation
@@ -174,6 +177,7 @@ func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
 	u.prefs = settings{p: a.Preferences()}
 	u.timers = newTimers(opts.Sync)
 	u.clip = &clipGuard{u: u}
+	u.toasts = newToaster(u)
 	u.idle = &idleLock{u: u}
 	u.logos = newLogos(opts.Logos, opts.Sync, u.onLogosReady)
 	if opts.Language != "" {
@@ -251,7 +255,9 @@ func (u *ui) show(o fyne.CanvasObject) {
 	// animating (repainting the window) for as long as the app runs.
 	u.win.Canvas().Unfocus()
 	u.back = nil
-	u.win.SetContent(o)
+	u.screen = o
+	// The toasts' layer lies over every screen (toast.go).
+	u.win.SetContent(container.NewStack(o, u.toasts.layer))
 }
 
 // unlocked is called once a vault is open: it shows the list and starts the
@@ -316,6 +322,7 @@ func (u *ui) lock() {
 		ovs.Remove(top)
 	}
 	u.dialogs = nil
+	u.toasts.hide() // an Undo must not outlive the vault it would write to
 	u.showLocked(false)
 	u.updateTray()
 	trace("locked")

@@ -63,22 +63,7 @@ func FuzzImport(f *testing.F) {
 		format := formats[int(which)%len(formats)]
 		asked := 0
 		accts, err := Import(data, format, func() ([]byte, error) { asked++; return []byte(password), nil })
-		if asked > 1 {
-			t.Fatalf("password asked %d times", asked)
-		}
-		var ie *ImportError
-		if err != nil && !errors.As(err, &ie) && accts != nil {
-			t.Fatalf("error %v with %d accounts", err, len(accts))
-		}
-		if ie != nil && (len(ie.Entries) == 0 || ie.Read != len(accts)) {
-			t.Fatalf("inconsistent ImportError: %v", ie)
-		}
-		for i := range accts {
-			if err := accts[i].Validate(); err != nil {
-				t.Fatalf("account %d invalid: %v", i, err)
-			}
-		}
-		checkURIRoundTrip(t, accts)
+		checkFuzzedImport(t, accts, err, asked)
 	})
 }
 

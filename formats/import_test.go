@@ -58,6 +58,9 @@ var importVectors = []struct {
 	{"aegis_encrypted_fast.json", FormatAegis, testPassword},
 	{"2fas_plain.2fas", Format2FAS, ""},
 	{"2fas_encrypted.2fas", Format2FAS, testPassword},
+	{"2fas_schema1.2fas", Format2FAS, ""},
+	{"2fas_schema2.2fas", Format2FAS, ""},
+	{"2fas_schema2_encrypted.2fas", Format2FAS, testPassword}, // Python-made, gen_vectors.py
 	{"andotp.json", FormatAndOTP, ""},
 	{"freeotp_plus.json", FormatFreeOTP, ""},
 	{"google.txt", FormatGoogle, ""},

@@ -10,6 +10,7 @@ var registry = []Format{
 	nidanFormat,
 	aegisFormat,
 	twoFASFormat,
+	twoFASEncryptedFormat, // writes only: 2fas reads its files
 	bitwardenFormat,
 	protonFormat,
 	enteFormat,
@@ -17,15 +18,19 @@ var registry = []Format{
 	lastPassFormat,
 	authProFormat,
 	steamFormat,
+	duoFormat,
 	andOTPFormat,
 	freeOTPPlusFormat,
 	freeOTPXMLFormat,
 	authyFormat,
+	battleNetFormat,
 	googleDBFormat,
 	microsoftFormat,
 	bitwardenCSVFormat,
 	googleFormat,
+	winAuthFormat, // before uris: the same lines, with WinAuth's own parameters
 	urisFormat,
+	totpAuthFormat,        // base64 text: after every text format
 	andOTPEncryptedFormat, // last of the readers: it claims binary files nothing else did
 	qrFormat,
 }

@@ -20,7 +20,6 @@ import json
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.poly1305 import Poly1305
 
 PASSWORD = b"correct horse battery staple"
@@ -69,7 +68,7 @@ def aegis(path, content, n):
         f.write("\n")
 
 
-def twofas(path, services):
+def twofas(path, services, schema=4, reference=b"nidan test reference text, any known plaintext works"):
     salt = fixed("2fas salt", 256)
     key = hashlib.pbkdf2_hmac("sha256", PASSWORD, salt, 10000, 32)
 
@@ -82,17 +81,49 @@ def twofas(path, services):
         "services": [],
         "groups": [{"id": "g-work", "name": "Work"}],
         "updatedAt": 1735689600000,
-        "schemaVersion": 4,
-        "appVersionCode": 5000009,
-        "appVersionName": "5.1.0",
+        "schemaVersion": schema,
+        "appVersionCode": 5000009 if schema == 4 else 3080200,
+        "appVersionName": "5.1.0" if schema == 4 else "3.8.2",
         "appOrigin": "android",
         "servicesEncrypted": seal("services", json.dumps(services).encode()),
-        "reference": seal("reference", b"nidan test reference text, any known plaintext works"),
+        "reference": seal("reference", reference),
     }
     with open(path, "w") as f:
         json.dump(backup, f)
         f.write("\n")
 
+
+def twofas_decrypt(path, password):
+    """Decrypt a .2fas backup (ours or anyone's): the reference first, which
+    must open, then the services; prints the backup with "services" filled
+    in and "reference" replaced by its plaintext."""
+    with open(path) as f:
+        backup = json.load(f)
+
+    def open_field(field):
+        ct, salt, iv = (base64.b64decode(x) for x in field.split(":"))
+        key = hashlib.pbkdf2_hmac("sha256", password, salt, 10000, 32)
+        return AESGCM(key).decrypt(iv, ct, None)
+
+    backup["reference"] = open_field(backup["reference"]).decode()
+    backup["services"] = json.loads(open_field(backup.pop("servicesEncrypted")))
+    return backup
+
+
+# 2FAS's own reference text (BackupContent.Reference in its source).
+TWOFAS_REFERENCE = (b"tRViSsLKzd86Hprh4ceC2OP7xazn4rrt4xhfEUbOjxLX8Rc3mkISXE0lWbmnWfggogbBJhtYgpK6fMl1D6m"
+                    b"tsy92R3HkdGfwuXbzLebqVFJsR7IZ2w58t938iymwG4824igYy1wi6n2WDpO1Q1P69zwJGs2F5a1qP4MyIiDSD7NCV2OvidX"
+                    b"QCBnDlGfmz0f1BQySRkkt4ryiJeCjD2o4QsveJ9uDBUn8ELyOrESv5R5DMDkD4iAF8TXU7KyoJujd")
+
+# Schema 2: no tokenType (TOTP only), period may be absent.
+TWOFAS_SERVICES_V2 = [
+    {"name": "Forum", "secret": "MFRGGZDFMZTWQ2LK", "updatedAt": 1644513743278, "type": "Unknown",
+     "otp": {"label": "Forum:judy", "account": "judy", "issuer": "Forum", "digits": 6, "period": 30, "algorithm": "SHA1"},
+     "order": {"position": 0}},
+    {"name": "Shop", "secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "updatedAt": 1644513778354, "type": "Unknown",
+     "otp": {"label": "Shop:kim", "account": "kim", "issuer": "Shop", "digits": 8, "algorithm": "SHA256"},
+     "order": {"position": 1}, "groupId": "g-work"},
+]
 
 AEGIS_CONTENT = {
     "version": 3,
@@ -131,6 +162,7 @@ TWOFAS_SERVICES = [
 def proton(path, entries):
     """Proton Authenticator: Argon2id (t=2, m=19 MiB, p=1) + AES-256-GCM,
     content = nonce || ciphertext || tag, AAD proton.authenticator.export.v1."""
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # cryptography >= 44
     salt = fixed("proton salt", 16)
     nonce = fixed("proton nonce", 12)
     key = Argon2id(salt=salt, length=32, iterations=2, lanes=1, memory_cost=19 * 1024).derive(PASSWORD)
@@ -187,6 +219,7 @@ def secretstream_push_final(key, header, message):
 
 def ente(path, text):
     """Ente Auth encrypted export: crypto_pwhash Argon2id + secretstream."""
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
     salt = fixed("ente salt", 16)
     header = fixed("ente header", 24)
     mem, ops = 8 << 20, 2  # small for tests; the reader takes them from the file
@@ -275,9 +308,14 @@ ANDOTP_ENTRIES = [
 ]
 
 if __name__ == "__main__":
+    import sys
+    if len(sys.argv) == 4 and sys.argv[1] == "--decrypt-2fas":  # used by Nidan's export tests
+        json.dump(twofas_decrypt(sys.argv[2], sys.argv[3].encode()), sys.stdout)
+        sys.exit(0)
     aegis("aegis_encrypted.json", AEGIS_CONTENT, 1 << 15)  # Aegis's own cost
     aegis("aegis_encrypted_fast.json", AEGIS_CONTENT, 1 << 10)
     twofas("2fas_encrypted.2fas", TWOFAS_SERVICES)
+    twofas("2fas_schema2_encrypted.2fas", TWOFAS_SERVICES_V2, schema=2, reference=TWOFAS_REFERENCE)
     proton("proton_encrypted.json", PROTON_ENTRIES)
     ente("ente_encrypted.txt", ENTE_TEXT)
     andotp_new("andotp_encrypted.json.aes", ANDOTP_ENTRIES)
