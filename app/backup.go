@@ -92,7 +92,7 @@ func (s *backupScreen) onSave() {
 			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
-		u.showMessage(lang.L("Backups"), lang.L("The backup was saved."))
+		u.toasts.show(lang.L("The backup was saved."), nil)
 	}, u.win)
 	d.SetFileName("nidan-backup.nidan")
 	d.Show()
@@ -269,7 +269,7 @@ func (u *ui) saveExport(name string, write func(io.Writer) error) {
 			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
-		u.showMessage(lang.L("Export"), lang.L("The accounts were exported."))
+		u.toasts.show(lang.L("The accounts were exported."), nil)
 	}, u.win)
 	d.SetFileName(name)
 	d.Show()

@@ -234,7 +234,7 @@ func (s *cameraScreen) onFrame(ctx context.Context, frame image.Image, p camProg
 	if ctx.Err() != nil {
 		return
 	}
-	if s.u.win.Content() != s.content { // the user went elsewhere (locked, back)
+	if s.u.screen != s.content { // the user went elsewhere (locked, back)
 		s.cancel()
 		return
 	}
@@ -271,7 +271,7 @@ func (s *cameraScreen) flash() {
 // finish ends the scan: hands what was collected to onTexts, or says why
 // the camera stopped.
 func (s *cameraScreen) finish(ctx context.Context, err error) {
-	if ctx.Err() != nil || s.u.win.Content() != s.content {
+	if ctx.Err() != nil || s.u.screen != s.content {
 		return // cancelled, or the user left
 	}
 	s.cancel()

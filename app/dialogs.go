@@ -28,7 +28,7 @@ func (u *ui) present(d dialog.Dialog, enter func()) {
 	u.dialogs = append(u.dialogs, od)
 	d.SetOnClosed(func() {
 		u.dialogs = slices.DeleteFunc(u.dialogs, func(o *openDialog) bool { return o == od })
-		if len(u.dialogs) == 0 && u.list != nil && u.win.Content() == u.list.content {
+		if len(u.dialogs) == 0 && u.list != nil && u.screen == u.list.content {
 			u.list.focus()
 		}
 	})

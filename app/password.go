@@ -54,7 +54,7 @@ func (u *ui) onChangePassword() {
 				u.showError("Could not change the password", err, vaultHint(err))
 				return
 			}
-			u.showMessage(lang.L("Change password"), lang.L("The password was changed. Backups made from now on use the new password."))
+			u.toasts.show(lang.L("The password was changed. Backups made from now on use the new password."), nil)
 		})
 	}, u.win)
 	fitDialog(d, u.win, 440)

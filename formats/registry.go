@@ -32,6 +32,7 @@ var registry = []Format{
 	googleFormat,
 	winAuthFormat, // before uris: the same lines, with WinAuth's own parameters
 	urisFormat,
+	totpAuthFormat,        // base64 text: after every text format
 	andOTPEncryptedFormat, // last of the readers: it claims binary files nothing else did
 	qrFormat,
 }

@@ -77,7 +77,45 @@ def winauth():
     write("winauth.txt", "\r\n".join(lines) + "\r\n")
 
 
+TOTPAUTH_ENTRIES = [
+    {"issuer": "GitHub", "name": "alice", "key": "JBSWY3DPEHPK3PXP", "base": 32},
+    {"issuer": "Example", "name": "hex key", "key": "48656c6c6f21deadbeef", "base": 16},
+    {"issuer": "Mail", "name": "bob@example.com", "key": base64.b64encode(b"12345678901234567890").decode(), "base": 64,
+     "digits": "8", "period": "60"},
+    {"issuer": "Odd", "name": "base 10", "key": "1234", "base": 10},
+]
+
+
+def totpauth_list():
+    # the app's quirk: an array of strings, each a JSON object
+    return json.dumps([json.dumps(e) for e in TOTPAUTH_ENTRIES])
+
+
+def totpauth_prefs():
+    from xml.sax.saxutils import escape
+    write("totpauth.xml", """<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
+<map>
+    <string name="STATIC_TOTP_CODES_LIST">%s</string>
+    <int name="THEME" value="1" />
+</map>
+""" % escape(totpauth_list(), {'"': "&quot;"}))
+
+
+def totpauth_backup(path, password):
+    # the plaintext is an object whose first member *name* is the list
+    plain = json.dumps({totpauth_list(): "2026-12-01 10:00:00"}).encode()
+    key = hashlib.sha256(password.encode()).digest()
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(plain) + padder.finalize()
+    enc = Cipher(algorithms.AES(key), modes.CBC(bytes(16))).encryptor()
+    ct = enc.update(padded) + enc.finalize()
+    write(path, base64.b64encode(ct).decode() + "\n")
+
+
 if __name__ == "__main__":
     duo()
     battlenet()
     winauth()
+    totpauth_prefs()
+    totpauth_backup("totpauth_backup.encrypt", PASSWORD)
+    totpauth_backup("totpauth_backup_default.encrypt", "TotpAuthenticator")  # no password set in the app
