@@ -17,6 +17,8 @@ var registry = []Format{
 	cxfFormat,
 	lastPassFormat,
 	authProFormat,
+	authProEncryptedFormat,
+	authProDBFormat, // before google-db: both are SQLite
 	steamFormat,
 	duoFormat,
 	andOTPFormat,
