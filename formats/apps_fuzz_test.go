@@ -53,3 +53,5 @@ func FuzzWinAuth(f *testing.F)   { fuzzReader(f, "winauth", "winauth.txt", "uris
 func FuzzTOTPAuth(f *testing.F) {
 	fuzzReader(f, "totp-authenticator", "totpauth.xml", "totpauth_backup.encrypt", "totpauth_backup_default.encrypt")
 }
+func FuzzRaivo(f *testing.F)    { fuzzReader(f, "raivo", "raivo.zip", "raivo_zipcrypto.zip") }
+func FuzzAuthPlus(f *testing.F) { fuzzReader(f, "authplus", "authplus.zip") }

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
@@ -29,6 +30,9 @@ var appVectors = []struct {
 	{"winauth.txt", "winauth", "", []string{"line 5"}, []error{accounts.ErrInvalidSecret}},
 	{"totpauth.xml", "totp-authenticator", "", []string{"entry 4"}, []error{errTOTPAuthBase}},
 	{"totpauth_backup.encrypt", "totp-authenticator", testPassword, []string{"entry 4"}, []error{errTOTPAuthBase}},
+	{"raivo.zip", "raivo", testPassword, []string{"entry 4"}, []error{accounts.ErrUnknownAlgorithm}},           // 7-Zip, WinZip AES-256
+	{"raivo_zipcrypto.zip", "raivo", testPassword, []string{"entry 4"}, []error{accounts.ErrUnknownAlgorithm}}, // Info-ZIP, ZipCrypto
+	{"authplus.zip", "authplus", testPassword, []string{"line 3"}, []error{accounts.ErrInvalidSecret}},
 	{"totpauth_backup_default.encrypt", "totp-authenticator", "", []string{"entry 4"}, []error{errTOTPAuthBase}}, // the app's built-in password: not asked
 }
 
@@ -195,4 +199,47 @@ func totpAuthSeal(t *testing.T, plain string) string {
 	padded := append([]byte(plain), bytes.Repeat([]byte{byte(n)}, n)...)
 	cipher.NewCBCEncrypter(block, make([]byte, aes.BlockSize)).CryptBlocks(padded, padded)
 	return base64.StdEncoding.EncodeToString(padded)
+}
+
+// The ZIP exports: a wrong password, no password and damage past the
+// password check are three different answers, and none imports anything.
+func TestZipExportsWrongPasswordVsDamage(t *testing.T) {
+	for _, tt := range []struct{ file, entry string }{
+		{"raivo.zip", raivoEntry},
+		{"raivo_zipcrypto.zip", raivoEntry},
+		{"authplus.zip", authPlusEntry},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			data := readImport(t, tt.file)
+			if accts, err := Import(data, "", pw("not the password")); !errors.Is(err, accounts.ErrWrongPassword) || errors.Is(err, accounts.ErrMalformed) || accts != nil {
+				t.Errorf("wrong password: %d accounts, %v", len(accts), err)
+			}
+			if _, err := Import(data, "", nil); !errors.Is(err, ErrPasswordNeeded) {
+				t.Errorf("no password: %v", err)
+			}
+			// Flip a byte in the middle of the entry's encrypted data.
+			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range zr.File {
+				if f.Name != tt.entry {
+					continue
+				}
+				off, err := f.DataOffset()
+				if err != nil {
+					t.Fatal(err)
+				}
+				damaged := bytes.Clone(data)
+				damaged[off+int64(f.CompressedSize64)/2] ^= 0x20
+				accts, err := Import(damaged, "", pw(testPassword))
+				if !errors.Is(err, accounts.ErrMalformed) || errors.Is(err, accounts.ErrWrongPassword) || accts != nil {
+					t.Errorf("damaged entry: %d accounts, %v; want ErrMalformed", len(accts), err)
+				}
+			}
+			if _, err := Import(data[:len(data)/2], tt.file[:strings.IndexAny(tt.file, "._")], pw(testPassword)); !errors.Is(err, accounts.ErrMalformed) {
+				t.Errorf("cut in half: %v", err)
+			}
+		})
+	}
 }

@@ -19,7 +19,10 @@ func fuzzCheap(f *testing.F) {
 	oldPT, oldPM, oldAuthy := protonArgonTime, protonArgonMemKiB, authyMaxIter
 	maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps = 1<<14, 20000, 1<<20, 2
 	protonArgonTime, protonArgonMemKiB, authyMaxIter = 1, 64, 2000 // Proton files then fail as a wrong password, quickly
+	oldAPT, oldAPM, oldAPL := authProArgonTime, authProArgonMemKiB, authProLegacyIter
+	authProArgonTime, authProArgonMemKiB, authProLegacyIter = 1, 64, 1000 // Authenticator Pro files then fail as a wrong password, quickly
 	f.Cleanup(func() {
+		authProArgonTime, authProArgonMemKiB, authProLegacyIter = oldAPT, oldAPM, oldAPL
 		maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps = old, oldIter, oldMem, oldOps
 		protonArgonTime, protonArgonMemKiB, authyMaxIter = oldPT, oldPM, oldAuthy
 	})

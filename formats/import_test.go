@@ -76,6 +76,9 @@ var importVectors = []struct {
 	{"steam.maFile", "steam", ""},
 	{"lastpass.json", "lastpass", ""},
 	{"authpro.json", "authpro", ""},
+	{"authpro_encrypted.authpro", "authpro-encrypted", testPassword}, // Python-made, gen_vectors.py
+	{"authpro_legacy.authpro", "authpro-encrypted", testPassword},    // Python-made, gen_vectors.py
+	{"authpro_db.db3", "authpro-db", ""},                             // Python-made, gen_sqlite.py
 	{"authy_plain.xml", "authy", ""},
 	{"authy_encrypted.xml", "authy", testPassword}, // Python-made, gen_vectors.py
 	{"freeotp_tokens.xml", "freeotp-xml", ""},

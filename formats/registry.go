@@ -17,6 +17,8 @@ var registry = []Format{
 	cxfFormat,
 	lastPassFormat,
 	authProFormat,
+	authProEncryptedFormat,
+	authProDBFormat, // before google-db: both are SQLite
 	steamFormat,
 	duoFormat,
 	andOTPFormat,
@@ -26,6 +28,8 @@ var registry = []Format{
 	battleNetFormat,
 	googleDBFormat,
 	microsoftFormat,
+	raivoFormat,
+	authPlusFormat,
 	bitwardenCSVFormat,
 	googleFormat,
 	winAuthFormat, // before uris: the same lines, with WinAuth's own parameters

@@ -5,7 +5,8 @@ An implementation independent of Nidan's Go code, written from the published
 formats: Aegis docs/vault.md (scrypt password slot wrapping a master key,
 AES-256-GCM with nonce and tag stored apart), 2FAS's .2fas backups
 ("ciphertext+tag:salt:iv", PBKDF2-HMAC-SHA256 10 000 iterations, AES-256-GCM),
-and those docs/formats.md describes: Proton Authenticator, Ente Auth (its
+and those docs/formats.md describes: Authenticator Pro (current and legacy),
+Proton Authenticator, Ente Auth (its
 libsodium secretstream written out here from HChaCha20, ChaCha20 and
 Poly1305) and andOTP (current and old layouts).
 Salts, nonces and keys are fixed so the output is reproducible:
@@ -124,6 +125,50 @@ TWOFAS_SERVICES_V2 = [
      "otp": {"label": "Shop:kim", "account": "kim", "issuer": "Shop", "digits": 8, "algorithm": "SHA256"},
      "order": {"position": 1}, "groupId": "g-work"},
 ]
+
+def authpro_encrypted(path, backup):
+    """Authenticator Pro / Stratum: "AUTHENTICATORPRO" || salt(16) || iv(12)
+    || AES-256-GCM ct+tag, key = Argon2id(t=3, m=64 MiB, p=4, 32 bytes)."""
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+    salt = fixed("authpro salt", 16)
+    iv = fixed("authpro iv", 12)
+    key = Argon2id(salt=salt, length=32, iterations=3, lanes=4, memory_cost=65536).derive(PASSWORD)
+    with open(path, "wb") as f:
+        f.write(b"AUTHENTICATORPRO" + salt + iv + AESGCM(key).encrypt(iv, json.dumps(backup).encode(), None))
+
+
+def authpro_legacy(path, backup):
+    """The legacy layout: "AuthenticatorPro" || salt(20) || iv(16) || AES-256-CBC
+    with PKCS#7, key = PBKDF2-HMAC-SHA1(password, salt, 64 000, 32)."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import modes
+    salt = fixed("authpro legacy salt", 20)
+    iv = fixed("authpro legacy iv", 16)
+    key = hashlib.pbkdf2_hmac("sha1", PASSWORD, salt, 64000, 32)
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(json.dumps(backup).encode()) + padder.finalize()
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    with open(path, "wb") as f:
+        f.write(b"AuthenticatorPro" + salt + iv + enc.update(plain) + enc.finalize())
+
+
+AUTHPRO_BACKUP = {
+    "Authenticators": [
+        {"Type": 2, "Icon": "mastodon", "Issuer": "Mastodon", "Username": "dora@example.social", "Secret": "JBSWY3DPEHPK3PXP",
+         "Pin": None, "Algorithm": 0, "Digits": 6, "Period": 30, "Counter": 0, "Ranking": 0, "CopyCount": 3},
+        {"Type": 1, "Icon": None, "Issuer": "Bank", "Username": None, "Secret": "GEZDGNBVGY3TQOJQ",
+         "Pin": None, "Algorithm": 2, "Digits": 8, "Period": 30, "Counter": 12, "Ranking": 1, "CopyCount": 0},
+        {"Type": 4, "Icon": "steam", "Issuer": "Steam", "Username": "gaben", "Secret": "MFRGGZDFMZTWQ2LK",
+         "Pin": None, "Algorithm": 0, "Digits": 5, "Period": 30, "Counter": 0, "Ranking": 2, "CopyCount": 0},
+    ],
+    "Categories": [{"Id": "5a3c1f0e", "Name": "Social", "Ranking": 0}, {"Id": "9b2d4e6f", "Name": "Money", "Ranking": 1}],
+    "AuthenticatorCategories": [
+        {"CategoryId": "9b2d4e6f", "AuthenticatorSecret": "GEZDGNBVGY3TQOJQ", "Ranking": 0},
+        {"CategoryId": "5a3c1f0e", "AuthenticatorSecret": "JBSWY3DPEHPK3PXP", "Ranking": 0},
+        {"CategoryId": "9b2d4e6f", "AuthenticatorSecret": "JBSWY3DPEHPK3PXP", "Ranking": 1},
+    ],
+    "CustomIcons": [],
+}
 
 AEGIS_CONTENT = {
     "version": 3,
@@ -317,6 +362,8 @@ if __name__ == "__main__":
     twofas("2fas_encrypted.2fas", TWOFAS_SERVICES)
     twofas("2fas_schema2_encrypted.2fas", TWOFAS_SERVICES_V2, schema=2, reference=TWOFAS_REFERENCE)
     proton("proton_encrypted.json", PROTON_ENTRIES)
+    authpro_encrypted("authpro_encrypted.authpro", AUTHPRO_BACKUP)
+    authpro_legacy("authpro_legacy.authpro", AUTHPRO_BACKUP)
     ente("ente_encrypted.txt", ENTE_TEXT)
     andotp_new("andotp_encrypted.json.aes", ANDOTP_ENTRIES)
     andotp_old("andotp_encrypted_old.json.aes", ANDOTP_ENTRIES)
