@@ -24,6 +24,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/assets"
+	"github.com/nidan-auth/nidan/internal/brandlogo"
 	"github.com/nidan-auth/nidan/internal/single"
 	"github.com/nidan-auth/nidan/scanner"
 	"github.com/nidan-auth/nidan/vault"
@@ -50,6 +51,9 @@ type Options struct {
 	// Camera opens the camera's frame source; nil = the V4L2 device
 	// (scanner.OpenCamera). Tests play recorded frames through it.
 	Camera func() (scanner.FrameSource, error)
+	// Logos is the brand-logo catalogue; nil = the built-in one. Tests
+	// share one, so that each window does not decode it again.
+	Logos *brandlogo.Catalog
 }
 
 // ErrNoDisplay is returned by Run where no window can be shown.
@@ -165,6 +169,7 @@ type ui struct {
 	inBackground bool           // a phone app in the background (mobile.go)
 	pickers      int            // system pickers open, which background the app
 	fsync        *folderSync    // the sync folder's watch and status (sync.go)
+	logos        *logos         // brand logos (avatar.go)
 }
 
 func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
@@ -174,6 +179,7 @@ func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
 	u.clip = &clipGuard{u: u}
 	u.toasts = newToaster(u)
 	u.idle = &idleLock{u: u}
+	u.logos = newLogos(opts.Logos, opts.Sync, u.onLogosReady)
 	if opts.Language != "" {
 		applyLanguage(opts.Language)
 	} else {

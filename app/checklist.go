@@ -84,6 +84,7 @@ func (s *checklistScreen) onAdd() {
 	for i, c := range s.checks {
 		if c.Checked {
 			pick = append(pick, s.accts[i])
+			s.u.suggestLogo(&pick[len(pick)-1]) // imported and scanned accounts get their brand's logo
 		}
 	}
 	rep, err := s.u.vault.Add(pick...)

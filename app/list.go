@@ -55,7 +55,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.list = newCodeList(
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
-			r := newRow(l.book, l.u.copyCode, l.onHOTP, l.onRowMenu)
+			r := newRow(l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
 			l.rows = append(l.rows, r)
 			return r
 		},

@@ -7,9 +7,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
 )
@@ -117,79 +115,3 @@ func parseHex(s string) (color.Color, bool) {
 	}
 	return color.NRGBA{R: r, G: g, B: b, A: 0xff}, true
 }
-
-// logo is the generic account logo: the first letter on a coloured circle.
-type logo struct {
-	widget.BaseWidget
-	circle *canvas.Circle
-	letter *canvas.Text
-}
-
-var _ fyne.Widget = (*logo)(nil)
-
-func newLogo() *logo {
-	l := &logo{circle: &canvas.Circle{}, letter: &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter}}
-	l.ExtendBaseWidget(l)
-	return l
-}
-
-// set changes the letter and colour, refreshing only what changed.
-func (l *logo) set(label, hex, id string) {
-	letter := "?"
-	for _, r := range label {
-		letter = string(r)
-		break
-	}
-	c := accountColor(hex, id)
-	if l.letter.Text != letter {
-		l.letter.Text = letterUpper(letter)
-		l.letter.Refresh()
-	}
-	if l.circle.FillColor != c {
-		l.circle.FillColor = c
-		l.circle.Refresh()
-	}
-}
-
-func letterUpper(s string) string {
-	if len(s) == 1 && s[0] >= 'a' && s[0] <= 'z' {
-		return string(s[0] - 'a' + 'A')
-	}
-	return s
-}
-
-func (l *logo) CreateRenderer() fyne.WidgetRenderer {
-	return &logoRenderer{l: l}
-}
-
-type logoRenderer struct{ l *logo }
-
-func (r *logoRenderer) side() float32 {
-	th := r.l.Theme()
-	return th.Size(theme.SizeNameInlineIcon) + 2*th.Size(theme.SizeNamePadding)
-}
-
-func (r *logoRenderer) Layout(s fyne.Size) {
-	d := r.side()
-	pos := fyne.NewPos((s.Width-d)/2, (s.Height-d)/2)
-	r.l.circle.Move(pos)
-	r.l.circle.Resize(fyne.NewSquareSize(d))
-	r.l.letter.TextSize = r.l.Theme().Size(theme.SizeNameSubHeadingText)
-	if r.l.letter.Color == nil {
-		r.l.letter.Color = r.l.Theme().Color(theme.ColorNameForegroundOnPrimary, fyne.CurrentApp().Settings().ThemeVariant())
-	}
-	ts := r.l.letter.MinSize()
-	r.l.letter.Move(fyne.NewPos((s.Width-ts.Width)/2, (s.Height-ts.Height)/2))
-	r.l.letter.Resize(ts)
-}
-
-func (r *logoRenderer) MinSize() fyne.Size { return fyne.NewSquareSize(r.side()) }
-func (r *logoRenderer) Refresh() {
-	r.l.letter.Color = r.l.Theme().Color(theme.ColorNameForegroundOnPrimary, fyne.CurrentApp().Settings().ThemeVariant())
-	r.Layout(r.l.Size())
-	canvas.Refresh(r.l)
-}
-func (r *logoRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.l.circle, r.l.letter}
-}
-func (r *logoRenderer) Destroy() {}

@@ -50,3 +50,8 @@ func checkFuzzedImport(t *testing.T, accts []accounts.Account, err error, asked 
 func FuzzDuo(f *testing.F)       { fuzzReader(f, "duo", "duo.json") }
 func FuzzBattleNet(f *testing.F) { fuzzReader(f, "battlenet", "battlenet.xml") }
 func FuzzWinAuth(f *testing.F)   { fuzzReader(f, "winauth", "winauth.txt", "uris.txt") }
+func FuzzTOTPAuth(f *testing.F) {
+	fuzzReader(f, "totp-authenticator", "totpauth.xml", "totpauth_backup.encrypt", "totpauth_backup_default.encrypt")
+}
+func FuzzRaivo(f *testing.F)    { fuzzReader(f, "raivo", "raivo.zip", "raivo_zipcrypto.zip") }
+func FuzzAuthPlus(f *testing.F) { fuzzReader(f, "authplus", "authplus.zip") }
