@@ -17,6 +17,7 @@ var postgresDialect = dialect{
 	spendAndClear: `WITH spent AS (` + sqlQueries["spend"] + ` RETURNING 1),
 		cleared AS (DELETE FROM nidan_enroll_throttle WHERE key = $4 AND EXISTS (SELECT 1 FROM spent))
 		SELECT count(*) FROM spent`,
+	attemptAndGet: true,
 }
 
 // OpenPostgres connects to the PostgreSQL database at url (a postgres://
