@@ -372,6 +372,17 @@ func TestStoreVerify(t *testing.T) {
 		if checked.Load() != int64(p.MaxFailures) || got[ErrBadCode] != p.MaxFailures || got[ErrLockedOut] != 30-p.MaxFailures {
 			t.Errorf("30 concurrent guesses: %d checked, outcomes %v; want %d checked", checked.Load(), got, p.MaxFailures)
 		}
+		// A failure long after the last one (past Forget) counts as the first.
+		if err := st.Clear("user:alice"); err != nil {
+			t.Fatal(err)
+		}
+		bad := func(*User) (uint64, error) { return 0, ErrBadCode }
+		if info, _ := st.Verify("alice", "user:alice", t0, p, bad); info.Failures != 1 {
+			t.Errorf("first failure: %+v", info)
+		}
+		if info, _ := st.Verify("alice", "user:alice", t0.Add(p.Forget+time.Second), p, bad); info.Failures != 1 {
+			t.Errorf("a failure after Forget: %+v, want 1 failure", info)
+		}
 	})
 }
 
