@@ -59,6 +59,7 @@ func benchVerify(b *testing.B, k storeKind, workers int) {
 	var left atomic.Int64
 	left.Store(int64(b.N))
 	var wg sync.WaitGroup
+	cpu := newCPUMeter(k)
 	b.ResetTimer()
 	for _, w := range ws {
 		wg.Go(func() {
@@ -77,5 +78,46 @@ func benchVerify(b *testing.B, k storeKind, workers int) {
 		})
 	}
 	wg.Wait()
+	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checks/s")
+	cpu.report(b)
+}
+
+// cpuMeter measures the processor time the checks take, this process's
+// and the PostgreSQL server's: on a shared machine checks/s says how much
+// of the processors the benchmark got, CPU per check what a check costs.
+type cpuMeter struct {
+	pg           bool
+	self, server time.Duration
+	ok           bool
+}
+
+func newCPUMeter(k storeKind) *cpuMeter {
+	m := &cpuMeter{pg: k.name == "postgres"}
+	m.self, m.ok = processCPU()
+	if m.pg && m.ok {
+		var err error
+		m.server, err = pgSrv.CPUTime()
+		m.ok = err == nil
+	}
+	return m
+}
+
+// report adds µs-cpu/check (client and server together) and, for
+// PostgreSQL, the server's part.
+func (m *cpuMeter) report(b *testing.B) {
+	self, ok := processCPU()
+	if !m.ok || !ok {
+		return
+	}
+	used := self - m.self
+	if m.pg {
+		server, err := pgSrv.CPUTime()
+		if err != nil {
+			return
+		}
+		b.ReportMetric(float64((server-m.server).Microseconds())/float64(b.N), "µs-server-cpu/check")
+		used += server - m.server
+	}
+	b.ReportMetric(float64(used.Microseconds())/float64(b.N), "µs-cpu/check")
 }
