@@ -135,10 +135,10 @@ var sqlQueries = map[string]string{
 	// the sweep), and updating it in place (in PostgreSQL a HOT update)
 	// spares deleting the row here and inserting it again at the next
 	// attempt, which can then take the quick path (quickAttemptAndGetSQL).
-	"zero": zeroSQL,
-	"sweep":     `DELETE FROM nidan_enroll_throttle WHERE locked_until <= $1 AND updated < $2`,
-	"ids":       `SELECT id FROM nidan_enroll_users ORDER BY id`,
-	"get":       `SELECT ` + userColumns + ` FROM nidan_enroll_users WHERE id = $1`,
+	"zero":  zeroSQL,
+	"sweep": `DELETE FROM nidan_enroll_throttle WHERE locked_until <= $1 AND updated < $2`,
+	"ids":   `SELECT id FROM nidan_enroll_users ORDER BY id`,
+	"get":   `SELECT ` + userColumns + ` FROM nidan_enroll_users WHERE id = $1`,
 	"create": `INSERT INTO nidan_enroll_users (` + userColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO NOTHING`,
 	"update": `UPDATE nidan_enroll_users SET password_hash = $2, active = $3, active_id = $4, pending = $5,
