@@ -469,7 +469,7 @@ func TestDeleteConfirmed(t *testing.T) {
 	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
 	u, _ := newUnlockedUI(t, a)
 	u.onDelete(a.ID)
-	mustShow(t, u, "This cannot be undone")
+	mustShow(t, u, "You can undo this")
 	// The dialog is the message and two buttons: no faded question mark
 	// behind the text, and no tick on the destructive button.
 	for _, o := range u.win.Canvas().Overlays().List() {
@@ -483,7 +483,7 @@ func TestDeleteConfirmed(t *testing.T) {
 	// and no empty band between the message and the buttons
 	drv := fyne.CurrentApp().Driver()
 	walk(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "cannot be undone") {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "You can undo this") {
 			bottom := drv.AbsolutePositionForObject(l).Y + l.MinSize().Height
 			if gap := drv.AbsolutePositionForObject(del).Y - bottom; gap > 4*theme.Padding() {
 				t.Errorf("%.0f px of empty space between the message and the buttons", gap)

@@ -16,6 +16,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/brandlogo"
 	"github.com/nidan-auth/nidan/vault"
 )
 
@@ -39,6 +40,10 @@ func TestMain(m *testing.M) {
 
 // newTestUI starts the app on a test window over a fresh vault path. The
 // clock is a variable so tests can move it.
+// testLogos is the brand-logo catalogue every test window shares: decoded
+// once per test binary, not once per window.
+var testLogos = brandlogo.New()
+
 func newTestUI(t *testing.T) (*ui, *time.Time) {
 	t.Helper()
 	a := test.NewTempApp(t)
@@ -52,6 +57,7 @@ func newTestUI(t *testing.T) (*ui, *time.Time) {
 		Sync:      true,
 		Language:  testLanguage,
 		Now:       func() time.Time { return now },
+		Logos:     testLogos,
 	})
 	if err != nil {
 		t.Fatal(err)

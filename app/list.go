@@ -16,21 +16,19 @@ import (
 )
 
 // listScreen is the main window: search, sort and group on top, the
-// accounts, a notice line at the bottom. It keeps the rows the list creates
+// accounts; notices are toasts (toast.go). It keeps the rows the list creates
 // so that the ticker can update them in place.
 type listScreen struct {
 	u       *ui
 	book    *accounts.Codebook // codes per time step, so a tick rarely computes one
 	content fyne.CanvasObject
 
-	search  *searchEntry
-	sortBy  *widget.Select
-	group   *widget.Select
-	list    *codeList
-	body    *fyne.Container // list, or the empty state
-	empty   *fyne.Container
-	notice  *widget.Label
-	hideNot func()
+	search *searchEntry
+	sortBy *widget.Select
+	group  *widget.Select
+	list   *codeList
+	body   *fyne.Container // list, or the empty state
+	empty  *fyne.Container
 
 	all   []accounts.Account // in vault order
 	shown []accounts.Account // after search, group and sort
@@ -57,7 +55,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.list = newCodeList(
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
-			r := newRow(l.book, l.u.copyCode, l.onHOTP, l.onRowMenu)
+			r := newRow(l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
 			l.rows = append(l.rows, r)
 			return r
 		},
@@ -92,13 +90,11 @@ func (l *listScreen) build() fyne.CanvasObject {
 	addFirst := &widget.Button{Text: lang.L("Add account"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
 	l.empty = container.New(&column{w: 400, middle: true}, container.NewVBox(
 		&widget.Label{Text: lang.L("No accounts yet"), Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameSubHeadingText},
-		&widget.Label{Text: lang.L("Add the QR code or key a website shows when you turn on two-step verification."), Alignment: fyne.TextAlignCenter, Wrapping: wrapMode()},
+		wrapped(&widget.Label{Text: lang.L("Add the QR code or key a website shows when you turn on two-step verification."), Alignment: fyne.TextAlignCenter}),
 		container.NewCenter(addFirst)))
 	l.body = container.NewStack(l.list)
-	l.notice = &widget.Label{Wrapping: wrapMode(), Importance: widget.SuccessImportance}
-	l.notice.Hide()
 
-	l.content = newActivity(u, container.NewBorder(top, container.NewVBox(l.notice, u.syncBar()), nil, nil, l.body))
+	l.content = newActivity(u, container.NewBorder(top, u.syncBar(), nil, nil, l.body))
 	l.reload()
 	return l.content
 }
@@ -229,15 +225,8 @@ func (l *listScreen) onHOTP(id string) {
 	})
 }
 
-// showNotice puts a short message at the bottom for a few seconds.
-func (l *listScreen) showNotice(msg string) {
-	l.notice.SetText(msg)
-	l.notice.Show()
-	if l.hideNot != nil {
-		l.hideNot()
-	}
-	l.hideNot = l.u.timers.after(timerNotice, 4*time.Second, func() { l.notice.Hide() })
-}
+// showNotice puts a short message up for a few seconds, as a toast.
+func (l *listScreen) showNotice(msg string) { l.u.toasts.show(msg, nil) }
 
 func (l *listScreen) onMenu(at fyne.CanvasObject) {
 	u := l.u

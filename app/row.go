@@ -48,6 +48,7 @@ type row struct {
 
 	acct     accounts.Account
 	book     *accounts.Codebook
+	logos    *logos
 	warn     bool
 	nextWord string
 	onTap    func(id string)
@@ -63,9 +64,10 @@ var (
 	_ fyne.SecondaryTappable = (*row)(nil)
 )
 
-func newRow(book *accounts.Codebook, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
+func newRow(book *accounts.Codebook, ls *logos, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
 	r := &row{
 		book:      book,
+		logos:     ls,
 		logo:      newLogo(),
 		title:     &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}},
 		sub:       &canvas.Text{},
@@ -227,13 +229,15 @@ func (rr *rowRenderer) MinSize() fyne.Size {
 		r.next.Hidden = saved
 	}
 	h := max(r.logo.MinSize().Height, names, codes)
-	return fyne.NewSize(m.logoW+m.pad+m.ellipsis+2*m.inner+m.pad+right, h)
+	return fyne.NewSize(m.inner+m.logoW+m.pad+m.ellipsis+2*m.inner+m.pad+right, h)
 }
 
 func (rr *rowRenderer) Layout(s fyne.Size) {
 	r := rr.r
 	m := rr.metrics()
-	r.logo.Move(fyne.NewPos(0, 0))
+	// The logo sits inside the same inner padding as the texts, not
+	// against the row's edge.
+	r.logo.Move(fyne.NewPos(m.inner, 0))
 	r.logo.Resize(fyne.NewSize(m.logoW, s.Height))
 
 	right, codesW := rr.rightWidth(m)
@@ -263,7 +267,7 @@ func (rr *rowRenderer) Layout(s fyne.Size) {
 		}
 	}
 
-	nameX := m.logoW + m.pad + m.inner
+	nameX := m.inner + m.logoW + m.pad + m.inner
 	nameW := max(0, x-m.pad-m.inner-nameX)
 	r.title.Move(fyne.NewPos(nameX, m.inner))
 	r.title.Resize(fyne.NewSize(nameW, m.textH))
@@ -314,7 +318,7 @@ func (r *row) relayout() {
 func (r *row) show(a accounts.Account, now time.Time) {
 	r.acct = a
 	title, sub := rowNames(&a)
-	r.logo.set(title, a.Color, colourKey(&a))
+	r.logo.show(&a, r.logos)
 	hotp := a.Type == accounts.HOTP
 	if title != r.titleText || sub != r.subText || hotp != r.hotp.Visible() {
 		r.titleText, r.subText = title, sub

@@ -123,8 +123,14 @@ func (l *codeList) TypedRune(r rune) {
 }
 
 func (l *codeList) TypedShortcut(s fyne.Shortcut) {
-	if cs, ok := s.(*desktop.CustomShortcut); ok && l.u != nil {
-		l.u.onShortcut(cs)
+	if l.u == nil {
+		return
+	}
+	switch s := s.(type) {
+	case *desktop.CustomShortcut:
+		l.u.onShortcut(s)
+	case *fyne.ShortcutUndo: // Ctrl+Z: the toast's Undo (a delete)
+		l.u.toasts.act()
 	}
 }
 
