@@ -203,7 +203,7 @@ func TestTooltipOnHover(t *testing.T) {
 	p.rows(2)
 	s.xdo("mousemove", "--window", p.window, "200", "400") // away from the bar first
 	before := p.shot("before-tip")
-	below := image.Rect(200, 42, 480, 80) // under the top bar's buttons, above the rows
+	below := image.Rect(200, 42, 480, 80)                 // under the top bar's buttons, above the rows
 	s.xdo("mousemove", "--window", p.window, "418", "21") // the padlock
 	p.waitTrace("tooltip Lock (Ctrl+L)")
 	var box image.Rectangle
