@@ -106,7 +106,7 @@ func (t *toaster) text() string {
 	if t.cur == nil {
 		return ""
 	}
-	return t.cur.msg.Text
+	return t.cur.msg.Text()
 }
 
 // toast is the notice itself: the message and an optional button on a
@@ -116,12 +116,12 @@ func (t *toaster) text() string {
 type toast struct {
 	widget.BaseWidget
 	t   *toaster
-	msg *widget.Label
+	msg *wrapLabel
 	btn *widget.Button
 }
 
 func newToast(t *toaster, msg string, action *toastAction) *toast {
-	o := &toast{t: t, msg: &widget.Label{Text: msg, Wrapping: wrapMode()}}
+	o := &toast{t: t, msg: wrapped(&widget.Label{Text: msg})}
 	if action != nil {
 		o.btn = &widget.Button{Text: action.label, Icon: action.icon, OnTapped: t.act}
 	}
@@ -133,7 +133,7 @@ func newToast(t *toaster, msg string, action *toastAction) *toast {
 // the label's and the panel's padding, and the button.
 func (o *toast) natural() float32 {
 	th := o.Theme()
-	w := fyne.MeasureText(o.msg.Text, th.Size(theme.SizeNameText), o.msg.TextStyle).Width
+	w := fyne.MeasureText(o.msg.Text(), th.Size(theme.SizeNameText), fyne.TextStyle{}).Width
 	w += 2*th.Size(theme.SizeNameInnerPadding) + 2*th.Size(theme.SizeNamePadding) + 2 // +2: rounding
 	if o.btn != nil {
 		w += o.btn.MinSize().Width + th.Size(theme.SizeNamePadding)
