@@ -51,7 +51,7 @@ type row struct {
 	acct     accounts.Account
 	book     *accounts.Codebook
 	logos    *logos
-	card     bool             // a token card of the wide layout (cards.go), not a list row
+	card     bool              // a token card of the wide layout (cards.go), not a list row
 	bg       *canvas.Rectangle // the card's background; hidden in a row
 	tint     color.Color       // the card's code colour: the account's, where it reads
 	warn     bool

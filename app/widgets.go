@@ -96,7 +96,9 @@ func newCodeList(length func() int, create func() fyne.CanvasObject, update func
 	return l
 }
 
-func (l *codeList) TypedKey(k *fyne.KeyEvent) { listKey(l.u, k, l.shift, l.actOnFocused, l.List.TypedKey) }
+func (l *codeList) TypedKey(k *fyne.KeyEvent) {
+	listKey(l.u, k, l.shift, l.actOnFocused, l.List.TypedKey)
+}
 
 // listKey is the keys of the code list and the wide layout's grid: act on
 // the focused code, or pass the key on to fyne's widget (arrows).
