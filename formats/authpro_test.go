@@ -12,6 +12,7 @@ import (
 // Wrong password and damage, kept apart for both encrypted layouts as
 // docs/formats.md says.
 func TestAuthProWrongPasswordVsDamage(t *testing.T) {
+	t.Parallel() // the app's own Argon2id cost, several times; lowers no cost itself
 	current := readImport(t, "authpro_encrypted.authpro")
 	legacy := readImport(t, "authpro_legacy.authpro")
 	flip := func(b []byte, i int) []byte { b = bytes.Clone(b); b[i] ^= 0x10; return b }
