@@ -337,14 +337,34 @@ func TestPanelSecureCookies(t *testing.T) {
 	}
 }
 
+// TestPanelSessionLimit: anonymous requests store no session, and one user
+// signing in again and again only pushes out their own oldest sessions.
 func TestPanelSessionLimit(t *testing.T) {
 	f := newFixture(t, Options{MaxSessions: 3})
+	if err := f.svc.AddUser("bob", []byte("pw")); err != nil {
+		t.Fatal(err)
+	}
 	p := New(f.svc, Options{MaxSessions: 3})
 	for range 10 {
 		rec := httptest.NewRecorder()
 		p.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	}
-	if n := len(p.sessions); n > 3 {
-		t.Errorf("%d sessions kept, limit 3", n)
+	bob := f.browser()
+	bob.login("bob", "pw", "")
+	var browsers []*browser
+	for range 5 {
+		b := f.browser()
+		b.login("alice", "correct horse", "")
+		b.expect(http.StatusOK, "Signed in as")
+		browsers = append(browsers, b)
 	}
+	if list, err := f.svc.Store().UserSessions("alice", time.Now()); err != nil || len(list) != 3 {
+		t.Errorf("alice has %d sessions (%v), limit 3", len(list), err)
+	}
+	browsers[0].get("/settings")
+	browsers[0].expect(http.StatusOK, `<form id="login"`)
+	browsers[4].get("/settings")
+	browsers[4].expect(http.StatusOK, "Signed in as")
+	bob.get("/settings")
+	bob.expect(http.StatusOK, "Signed in as")
 }
