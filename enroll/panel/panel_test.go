@@ -368,3 +368,50 @@ func TestPanelSessionLimit(t *testing.T) {
 	bob.get("/settings")
 	bob.expect(http.StatusOK, "Signed in as")
 }
+
+// TestPanelSharedSessions: two panels on one store share sessions: signed
+// in on A, the browser goes on on B; signing out on B ends it on A; turning
+// two-step verification off on B ends the user's other sessions everywhere
+// and keeps the browser that did it signed in.
+func TestPanelSharedSessions(t *testing.T) {
+	f := newFixture(t, Options{})
+	srvB := httptest.NewServer(New(f.svc, Options{ErrorLog: log.New(io.Discard, "", 0)}))
+	defer srvB.Close()
+	onB := func(b *browser) *browser { return &browser{f: &fixture{t: t, svc: f.svc, clock: f.clock, srv: srvB}, c: b.c} }
+
+	a := f.browser()
+	a.login("alice", "correct horse", "")
+	a.expect(http.StatusOK, "Signed in as")
+	b := onB(a) // the same browser (cookie jar), the other instance
+	b.get("/settings")
+	b.expect(http.StatusOK, "Signed in as")
+	b.post("/logout", url.Values{})
+	b.expect(http.StatusOK, `<form id="login"`)
+	a.get("/settings")
+	a.expect(http.StatusOK, `<form id="login"`)
+
+	// Enable on A, then a second browser signs in on A; the first turns
+	// 2FA off on B.
+	a.login("alice", "correct horse", "")
+	a.post("/settings/begin", url.Values{})
+	acct := a.scanQR()
+	a.post("/settings/enable", url.Values{"code": {code(t, acct, f.clock.Now())}})
+	a.expect(http.StatusOK, "Two-step verification is on")
+	f.clock.Add(30 * time.Second)
+	other := f.browser()
+	other.login("alice", "correct horse", code(t, acct, f.clock.Now()))
+	other.expect(http.StatusOK, "with a code")
+	f.clock.Add(30 * time.Second)
+	b = onB(a)
+	b.get("/settings")
+	b.post("/settings/disable", url.Values{"code": {code(t, acct, f.clock.Now())}})
+	b.expect(http.StatusOK, `data-enabled="false"`)
+	b.expect(http.StatusOK, "Two-step verification is off.")
+	a.get("/settings")
+	a.expect(http.StatusOK, "Signed in as")
+	if strings.Contains(a.page, "Two-step verification is off.") {
+		t.Error("the one-time message showed twice")
+	}
+	other.get("/settings")
+	other.expect(http.StatusOK, `<form id="login"`)
+}
