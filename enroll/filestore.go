@@ -299,7 +299,9 @@ func (s *FileStore) CreateSession(ns Session, maxPerUser int) error {
 				mine = append(mine, fs)
 			}
 		}
-		slices.SortFunc(mine, func(a, b fileSession) int { return cmp.Or(cmp.Compare(b.Expires, a.Expires), strings.Compare(a.Key, b.Key)) })
+		slices.SortFunc(mine, func(a, b fileSession) int {
+			return cmp.Or(cmp.Compare(b.Expires, a.Expires), strings.Compare(a.Key, b.Key))
+		})
 		for _, fs := range mine[min(len(mine), max(maxPerUser-1, 0)):] {
 			delete(st.sessions, fs.Key)
 		}

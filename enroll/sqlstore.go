@@ -157,7 +157,7 @@ var sqlQueries = map[string]string{
 	"delete": `DELETE FROM nidan_enroll_users WHERE id = $1`,
 	"spend": `UPDATE nidan_enroll_users SET last_step = $3
 		WHERE id = $1 AND active IS NOT NULL AND active_id = $2 AND (last_step IS NULL OR last_step < $3)`,
-	"spent": `SELECT active IS NOT NULL, active_id FROM nidan_enroll_users WHERE id = $1`,
+	"spent":          `SELECT active IS NOT NULL, active_id FROM nidan_enroll_users WHERE id = $1`,
 	"sessionUser":    `SELECT id FROM nidan_enroll_users WHERE id = $1`,
 	"sessionsExpire": `DELETE FROM nidan_enroll_sessions WHERE expires <= $1`,
 	"sessionsCap": `DELETE FROM nidan_enroll_sessions WHERE user_id = $1 AND key NOT IN

@@ -88,8 +88,12 @@ type Options struct {
 	// user's session closest to expiry ends. Default 10. Anonymous visitors
 	// hold none, so they cannot push anyone's out.
 	MaxSessions int
-	// Secret keys the sign-in form's CSRF tokens; panels behind one load
-	// balancer without sticky sessions need the same one. Default random.
+	// Secret, if set, keys the sign-in form's CSRF tokens (then every panel
+	// behind one load balancer needs the same). By default the token is
+	// keyed with the form's own random cookie, which works on every
+	// instance alike and is as strong: what protects the form is that
+	// another site can neither read that cookie nor send it (SameSite);
+	// someone who can plant cookies could plant a pair made by any key.
 	Secret []byte
 	// ClientAddr returns the client's IP address for the per-address
 	// limit; default the connection's remote address. Behind a proxy, take
@@ -147,12 +151,6 @@ func New(svc *enroll.Service, opts Options) *Panel {
 		}
 	}
 	p := &Panel{svc: svc, opts: opts, mux: http.NewServeMux(), secret: opts.Secret}
-	if len(p.secret) == 0 {
-		p.secret = make([]byte, 32)
-		if _, err := rand.Read(p.secret); err != nil {
-			panic("panel: crypto/rand failed: " + err.Error())
-		}
-	}
 	if len(opts.Hosts) > 0 {
 		p.hosts = map[string]bool{}
 		for _, h := range opts.Hosts {
@@ -288,7 +286,11 @@ func (p *Panel) loginForm(w http.ResponseWriter, r *http.Request, status int, id
 }
 
 func (p *Panel) preToken(pre string) string {
-	m := hmac.New(sha256.New, p.secret)
+	key := p.secret
+	if len(key) == 0 {
+		key = []byte(pre)
+	}
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("nidan-panel-login\x00" + pre))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

@@ -369,20 +369,23 @@ func TestPanelSessionLimit(t *testing.T) {
 	bob.expect(http.StatusOK, "Signed in as")
 }
 
-// TestPanelSharedSessions: two panels on one store share sessions: signed
-// in on A, the browser goes on on B; signing out on B ends it on A; turning
+// TestPanelSharedSessions: two panels on one store share sessions: a
+// sign-in form from B posted to A signs in; the browser goes on on B; signing out on B ends it on A; turning
 // two-step verification off on B ends the user's other sessions everywhere
 // and keeps the browser that did it signed in.
 func TestPanelSharedSessions(t *testing.T) {
 	f := newFixture(t, Options{})
 	srvB := httptest.NewServer(New(f.svc, Options{ErrorLog: log.New(io.Discard, "", 0)}))
 	defer srvB.Close()
-	onB := func(b *browser) *browser { return &browser{f: &fixture{t: t, svc: f.svc, clock: f.clock, srv: srvB}, c: b.c} }
+	onB := func(b *browser) *browser {
+		return &browser{f: &fixture{t: t, svc: f.svc, clock: f.clock, srv: srvB}, c: b.c}
+	}
 
 	a := f.browser()
-	a.login("alice", "correct horse", "")
-	a.expect(http.StatusOK, "Signed in as")
 	b := onB(a) // the same browser (cookie jar), the other instance
+	b.get("/")  // the sign-in form from B, posted to A
+	a.post("/login", url.Values{"csrf": {b.find(`name="csrf" value="([^"]*)"`)}, "id": {"alice"}, "password": {"correct horse"}})
+	a.expect(http.StatusOK, "Signed in as")
 	b.get("/settings")
 	b.expect(http.StatusOK, "Signed in as")
 	b.post("/logout", url.Values{})

@@ -262,14 +262,15 @@ func TestTwoPanelsOnePostgres(t *testing.T) {
 
 var userRE = regexp.MustCompile(`id="user">([^<]*)<`)
 
-// sharedSessions: a browser signs in on panel A; the same cookie opens the
-// settings on panel B (no sticky sessions needed); signing out on B ends
-// the session on A too.
+// sharedSessions: a browser signs in on panel A (with the form B gave it);
+// the same cookie opens the settings on panel B (no sticky sessions
+// needed); signing out on B ends the session on A too.
 func sharedSessions(t *testing.T, pa, pb *panelProc, a *accounts.Account) {
-	c := newClient(t, pa.url)
+	c := newClient(t, pb.url)                             // the sign-in form from B…
+	c.base = pa.url                                       // …posted to A: no sticky sessions either
 	next, _ := a.CodeAt(time.Now().Add(30 * time.Second)) // the step after the one spent above
 	if st, err := c.login("alice", "pw", next.Current); err != nil || st != http.StatusSeeOther {
-		t.Fatalf("sign in on A: %d %v", st, err)
+		t.Fatalf("sign in on A with B's form: %d %v", st, err)
 	}
 	var cookie *http.Cookie
 	u, _ := url.Parse(pa.url)
