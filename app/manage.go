@@ -140,7 +140,7 @@ func (u *ui) confirmDanger(title, msg, action string, del func()) {
 		d.Hide()
 		del()
 	}}
-	d = dialog.NewCustomWithoutButtons(title, &widget.Label{Text: msg, Wrapping: wrapMode()}, u.win)
+	d = dialog.NewCustomWithoutButtons(title, wrapped(&widget.Label{Text: msg}), u.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, ok})
 	fitDialog(d, u.win, 420)
 	u.present(d, nil)
@@ -187,7 +187,7 @@ func (u *ui) showQR(id string) {
 	img.SetMinSize(fyne.NewSquareSize(280))
 	body := container.NewVBox(img,
 		&widget.Label{Text: a.Label(), Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}},
-		&widget.Label{Text: lang.L("Scan this with the authenticator app on your phone. Close this window when done."), Wrapping: wrapMode()})
+		wrapped(&widget.Label{Text: lang.L("Scan this with the authenticator app on your phone. Close this window when done.")}))
 	d := dialog.NewCustom(lang.L("Show QR code"), lang.L("Close"), body, u.win)
 	fitDialog(d, u.win, 360)
 	u.present(d, nil)

@@ -16,7 +16,7 @@ func (u *ui) onChangePassword() {
 	old := newKeyEntry(u, true)
 	nw := newKeyEntry(u, true)
 	again := newKeyEntry(u, true)
-	hint := &widget.Label{Wrapping: wrapMode(), Importance: widget.LowImportance}
+	hint := wrapped(&widget.Label{Importance: widget.LowImportance})
 	nw.Validator = func(s string) error {
 		_, h := passwordStrength(s)
 		hint.SetText(h)

@@ -281,25 +281,68 @@ func (s *FileStore) Spend(id, factorID string, step uint64, clearKey string) err
 
 // Attempt implements Store.
 func (s *FileStore) Attempt(key string, now time.Time, p Throttle) (ThrottleInfo, error) {
-	p = p.orDefault(userThrottle)
 	var info ThrottleInfo
 	err := s.with(func(st *fileState) (bool, error) {
-		ms := now.UnixMilli()
-		next, err := p.attempt(st.throttle[key], ms)
-		info = next.info()
-		if err != nil {
+		var err error
+		info, err = st.attempt(key, now, p)
+		return err == nil, err
+	})
+	return info, err
+}
+
+// attempt counts an attempt in the loaded state and forgets idle counters.
+func (st *fileState) attempt(key string, now time.Time, p Throttle) (ThrottleInfo, error) {
+	p = p.orDefault(userThrottle)
+	ms := now.UnixMilli()
+	next, err := p.attempt(st.throttle[key], ms)
+	if err != nil {
+		return next.info(), err
+	}
+	next.Key = key
+	st.throttle[key] = next
+	for k, c := range st.throttle {
+		if c.LockedUntil <= ms && c.Updated+p.Forget.Milliseconds() < ms {
+			delete(st.throttle, k)
+		}
+	}
+	return next.info(), nil
+}
+
+// Verify implements Store: the attempt, the check and the spend under one
+// lock, in one save.
+func (s *FileStore) Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
+	var info ThrottleInfo
+	var outcome error
+	err := s.with(func(st *fileState) (bool, error) {
+		var err error
+		if info, err = st.attempt(key, now, p); err != nil {
 			return false, err
 		}
-		next.Key = key
-		st.throttle[key] = next
-		for k, c := range st.throttle {
-			if c.LockedUntil <= ms && c.Updated+p.Forget.Milliseconds() < ms {
-				delete(st.throttle, k)
-			}
+		u, ok := st.users[id]
+		if !ok {
+			outcome = ErrNoSuchUser
+			return true, nil // the attempt counts
+		}
+		c := u.Clone()
+		c.PasswordHash, c.Pending = "", nil
+		step, err := match(&c)
+		switch {
+		case err != nil:
+			outcome = err
+		case u.Active == nil:
+			outcome = ErrBadCode
+		case u.HasLastStep && step <= u.LastStep:
+			outcome = ErrReplay
+		default:
+			u.LastStep, u.HasLastStep = step, true
+			delete(st.throttle, key)
 		}
 		return true, nil
 	})
-	return info, err
+	if err != nil {
+		return info, err
+	}
+	return info, outcome
 }
 
 // Throttled implements Store.

@@ -610,18 +610,8 @@ func (s *Service) VerifyCode(id, code string) error {
 	if len(code) > MaxCodeLen {
 		return fmt.Errorf("verify code of %q: %w", id, ErrBadCode)
 	}
-	counted, err := s.store.Attempt(userKey(id), now, s.userPolicy())
-	if err != nil {
-		return fmt.Errorf("verify code of %q: %w", id, err)
-	}
-	u, err := s.store.Get(id)
-	if err == nil && u.Active == nil {
-		err = ErrNotEnrolled
-	}
-	if err == nil {
-		_, err = s.secondFactor(&u, code, now)
-	}
-	switch {
+	counted, err := s.verifyCode(id, code, now)
+	switch { // a lockout checked nothing and is no new failure
 	case err == nil:
 	case errors.Is(err, ErrBadCode), errors.Is(err, ErrReplay), errors.Is(err, ErrBadRecoveryCode), errors.Is(err, ErrNoSuchUser):
 		s.failed(id, "", err, counted, now)
@@ -630,6 +620,36 @@ func (s *Service) VerifyCode(id, code string) error {
 		return fmt.Errorf("verify code of %q: %w", id, err)
 	}
 	return nil
+}
+
+// verifyCode counts the attempt and checks the code: a TOTP code with
+// Store.Verify (count, read, check, spend: two round trips or one
+// transaction), a recovery code with Attempt, Get and Update.
+func (s *Service) verifyCode(id, code string, now time.Time) (ThrottleInfo, error) {
+	if _, ok := normalizeRecovery(code); ok {
+		counted, err := s.store.Attempt(userKey(id), now, s.userPolicy())
+		if err != nil {
+			return counted, err
+		}
+		u, err := s.store.Get(id)
+		if err == nil && u.Active == nil {
+			err = ErrNotEnrolled
+		}
+		if err == nil {
+			_, err = s.secondFactor(&u, code, now)
+		}
+		return counted, err
+	}
+	return s.store.Verify(id, userKey(id), now, s.userPolicy(), func(u *User) (uint64, error) {
+		if u.Active == nil {
+			return 0, ErrNotEnrolled
+		}
+		step, ok := s.matchCode(u.Active, code, now)
+		if !ok {
+			return 0, ErrBadCode
+		}
+		return step, nil
+	})
 }
 
 // hashSlot waits for a password-check slot.

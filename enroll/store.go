@@ -122,6 +122,21 @@ type Store interface {
 	// is what clears a user's lockout count.
 	Spend(id, factorID string, step uint64, clearKey string) error
 
+	// Verify is Attempt, Get and Spend as one operation, the path of every
+	// code check: it counts an attempt on key under p at now as Attempt
+	// does (a locked key: a *LockoutError, nothing read, match not
+	// called), then reads the user and calls match with it. match returns
+	// the TOTP step the code is, or why it is not one (ErrNotEnrolled,
+	// ErrBadCode…); a step is spent as Spend(id, u.Active.ID, step, key)
+	// spends it, clearing key. The user match sees is Get's without
+	// PasswordHash and Pending (a code check needs neither). The attempt
+	// counts whatever the outcome: a failed check leaves it counted, and
+	// of many concurrent Verifys of one key at most p.MaxFailures reach
+	// match before the lock. Returns the counter's state after the attempt
+	// and nil (accepted), the *LockoutError, ErrNoSuchUser (counted too),
+	// match's error, or Spend's.
+	Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error)
+
 	// Attempt counts one attempt on key (any string: a user ID, an
 	// address) under policy p at now. If key is locked at now it counts
 	// nothing and returns a *LockoutError. Otherwise the attempt counts

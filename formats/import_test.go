@@ -83,6 +83,9 @@ var importVectors = []struct {
 	{"authy_encrypted.xml", "authy", testPassword}, // Python-made, gen_vectors.py
 	{"freeotp_tokens.xml", "freeotp-xml", ""},
 	{"cxf.json", "cxf", ""},
+	{"freeotp_backup.xml", "freeotp-backup", testPassword},       // Python-made, gen_vectors.py; FreeOTP's 100 000 iterations
+	{"freeotp_backup_fast.xml", "freeotp-backup", testPassword},  // the same, 1000 iterations
+	{"freeotp_backup_prefs.xml", "freeotp-backup", testPassword}, // the same map as SharedPreferences XML
 }
 
 func TestImportVectors(t *testing.T) {

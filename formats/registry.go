@@ -23,6 +23,7 @@ var registry = []Format{
 	duoFormat,
 	andOTPFormat,
 	freeOTPPlusFormat,
+	freeOTP2Format, // before freeotp-xml: its XML form is SharedPreferences too
 	freeOTPXMLFormat,
 	authyFormat,
 	battleNetFormat,

@@ -116,3 +116,107 @@ func TestLockInTheUndoWindow(t *testing.T) {
 		t.Fatalf("after a lock in the undo window the vault lists:\n%s", out)
 	}
 }
+
+// width is the window's width as the X server has it.
+func (p *proc) width() int {
+	p.s.t.Helper()
+	out, err := p.s.xdoOut("getwindowgeometry", "--shell", p.window)
+	if err != nil {
+		p.s.t.Fatalf("getwindowgeometry: %v\n%s", err, out)
+	}
+	for _, l := range strings.Fields(out) {
+		if w, ok := strings.CutPrefix(l, "WIDTH="); ok {
+			n := 0
+			fmt.Sscan(w, &n)
+			return n
+		}
+	}
+	p.s.t.Fatalf("no WIDTH in %q", out)
+	return 0
+}
+
+// wraps are the Japanese labels' lines as the app broke them in the real
+// window, with the real font at the real width ("nidan-trace: wrap a|b").
+func (p *proc) wraps() [][]string {
+	var out [][]string
+	for _, l := range strings.Split(p.out.String(), "\n") {
+		if t, ok := strings.CutPrefix(l, "nidan-trace: wrap "); ok {
+			out = append(out, strings.Split(t, "|"))
+		}
+	}
+	return out
+}
+
+// Japanese wraps by its rules in the real window: no line starts with 。、
+// or ー, バックアップ and ウェブサイト stay whole, and the window keeps its
+// width through the screens with long sentences.
+func TestJapaneseWrapsByItsRules(t *testing.T) {
+	t.Parallel()
+	s := newSession(t, "LANG=ja_JP.UTF-8")
+	p := s.launch()
+	p.waitWindow()
+	w0 := p.width()
+	p.waitTrace("focused")
+	s.typeText(password)
+	s.key("Return")
+	p.waitTrace("unlocked") // an empty vault: the list has no row to focus
+	time.Sleep(time.Second)
+	p.shot("empty-ja") // the empty list's sentence
+	s.key("ctrl+n")
+	p.waitTrace("focused")
+	p.shot("add-ja")
+	s.key("Escape")
+	s.key("ctrl+comma")
+	p.waitTrace("screen settings")
+	time.Sleep(time.Second)
+	p.shot("settings-ja")
+	s.key("Escape")
+	if w := p.width(); w != w0 {
+		t.Errorf("the window grew from %d to %d px wide", w0, w)
+	}
+	broken := 0
+	for _, lines := range p.wraps() {
+		if len(lines) > 1 {
+			broken++
+		}
+		for i, l := range lines {
+			if i > 0 && (strings.HasPrefix(l, "。") || strings.HasPrefix(l, "、") || strings.HasPrefix(l, "ー")) {
+				t.Errorf("line %d starts with %q: %q", i, []rune(l)[0], lines)
+			}
+		}
+		joined, split := strings.Join(lines, ""), strings.Join(lines, "|")
+		for _, word := range []string{"バックアップ", "ウェブサイト", "パスワード", "復元"} {
+			if strings.Count(joined, word) != strings.Count(split, word) {
+				t.Errorf("%s split: %q", word, lines)
+			}
+		}
+	}
+	if broken < 2 {
+		t.Fatalf("only %d Japanese labels wrapped on the lock, list, add and settings screens: %q", broken, p.wraps())
+	}
+}
+
+// Resting the pointer on an icon button shows its tooltip, which does not
+// take the keyboard and goes when the pointer leaves.
+func TestTooltipOnHover(t *testing.T) {
+	s, p := unlocked(t)
+	p.rows(2)
+	s.xdo("mousemove", "--window", p.window, "200", "400") // away from the bar first
+	before := p.shot("before-tip")
+	below := image.Rect(200, 42, 480, 80)                 // under the top bar's buttons, above the rows
+	s.xdo("mousemove", "--window", p.window, "418", "21") // the padlock
+	p.waitTrace("tooltip Lock (Ctrl+L)")
+	var box image.Rectangle
+	img := p.until("tooltip", func(img image.Image) bool {
+		box = changed(before, img, below)
+		return box.Dx() > 40 && box.Dy() > 10
+	}, func() string { return fmt.Sprintf("no tooltip drawn under the padlock (changed %v)", box) })
+	if c := contrast(img, box); c < 4.5 {
+		t.Errorf("tooltip contrast %.2f, want at least 4.5", c)
+	}
+	s.typeText("test") // the keyboard is still the list's
+	p.rows(1)
+	s.xdo("mousemove", "--window", p.window, "200", "400")
+	p.until("tooltip-gone", func(img image.Image) bool { return changed(before, img, below).Empty() },
+		func() string { return "the tooltip stayed after the pointer left" })
+}

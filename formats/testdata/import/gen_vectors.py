@@ -6,6 +6,7 @@ formats: Aegis docs/vault.md (scrypt password slot wrapping a master key,
 AES-256-GCM with nonce and tag stored apart), 2FAS's .2fas backups
 ("ciphertext+tag:salt:iv", PBKDF2-HMAC-SHA256 10 000 iterations, AES-256-GCM),
 and those docs/formats.md describes: Authenticator Pro (current and legacy),
+FreeOTP 2's backup (with its Java serialisation written out here),
 Proton Authenticator, Ente Auth (its
 libsodium secretstream written out here from HChaCha20, ChaCha20 and
 Poly1305) and andOTP (current and old layouts).
@@ -169,6 +170,107 @@ AUTHPRO_BACKUP = {
     ],
     "CustomIcons": [],
 }
+
+def java_modified_utf8(text):
+    """Java's modified UTF-8 (DataOutput.writeUTF): NUL as C0 80, and
+    characters beyond the BMP as two 3-byte UTF-16 surrogates."""
+    out = bytearray()
+    units = text.encode("utf-16-be")
+    for i in range(0, len(units), 2):
+        u = int.from_bytes(units[i:i + 2], "big")
+        if 0 < u < 0x80:
+            out.append(u)
+        elif u < 0x800:
+            out += bytes((0xC0 | u >> 6, 0x80 | u & 0x3F))
+        else:
+            out += bytes((0xE0 | u >> 12, 0x80 | (u >> 6) & 0x3F, 0x80 | u & 0x3F))
+    return bytes(out)
+
+
+def java_serialized_string_map(pairs):
+    """ObjectOutputStream.writeObject(HashMap<String, String>), written out
+    from the Java Object Serialization Specification (chapter 6)."""
+    import math
+    import struct
+    capacity = 16
+    while len(pairs) > capacity * 0.75:
+        capacity *= 2
+    out = bytearray(b"\xac\xed\x00\x05")              # STREAM_MAGIC, STREAM_VERSION
+    out += b"\x73\x72"                                  # TC_OBJECT, TC_CLASSDESC
+    name = b"java.util.HashMap"
+    out += struct.pack(">H", len(name)) + name
+    out += struct.pack(">q", 362498820763181265)         # serialVersionUID
+    out += b"\x03"                                       # SC_WRITE_METHOD | SC_SERIALIZABLE
+    out += struct.pack(">H", 2)
+    for code, field in ((b"F", b"loadFactor"), (b"I", b"threshold")):
+        out += code + struct.pack(">H", len(field)) + field
+    out += b"\x78\x70"                                  # TC_ENDBLOCKDATA, superclass TC_NULL
+    out += struct.pack(">fi", 0.75, int(capacity * 0.75))
+    out += b"\x77\x08" + struct.pack(">ii", capacity, len(pairs))  # TC_BLOCKDATA
+    for k, v in pairs:
+        for text in (k, v):
+            b = java_modified_utf8(text)
+            if len(b) < 0x10000:
+                out += b"\x74" + struct.pack(">H", len(b)) + b    # TC_STRING
+            else:
+                out += b"\x7c" + struct.pack(">Q", len(b)) + b    # TC_LONGSTRING
+    out += b"\x78"                                       # TC_ENDBLOCKDATA
+    return bytes(out)
+
+
+def signed(b):
+    return [x - 256 if x > 127 else x for x in b]
+
+
+def freeotp_encrypted_key(key, plain, token, label):
+    """FreeOTP's EncryptedKey: AES-GCM, mToken as associated data, Java's
+    DER GCM parameters SEQUENCE { OCTET STRING nonce, INTEGER 16 }."""
+    nonce = fixed("freeotp nonce " + label, 12)
+    ct = AESGCM(key).encrypt(nonce, plain, token.encode())
+    params = b"\x30\x11\x04\x0c" + nonce + b"\x02\x01\x10"
+    return {"mCipher": "AES/GCM/NoPadding", "mCipherText": signed(ct), "mParameters": signed(params), "mToken": token}
+
+
+def freeotp_backup_pairs(tokens, iterations):
+    """FreeOTP 2's backup map: masterKey (PBKDF2-HMAC-SHA512 of the password
+    wrapping a random AES key), then per token "id" -> {"key": EncryptedKey
+    JSON} and "id-token" -> the token's settings, and tokenOrder."""
+    salt = fixed("freeotp salt", 32)
+    master = fixed("freeotp master", 32)
+    pw_key = hashlib.pbkdf2_hmac("sha512", PASSWORD, salt, iterations, 32)
+    pairs = [("masterKey", json.dumps({
+        "mAlgorithm": "PBKDF2withHmacSHA512",
+        "mEncryptedKey": freeotp_encrypted_key(pw_key, master, "AES", "master"),
+        "mIterations": iterations, "mSalt": signed(salt)}))]
+    for tid, secret, settings in tokens:
+        algo = "Hmac" + settings.get("algo", "SHA1")
+        pairs.append((tid, json.dumps({"key": json.dumps(freeotp_encrypted_key(master, secret, algo, tid))})))
+        pairs.append((tid + "-token", json.dumps(settings, ensure_ascii=False)))
+    pairs.append(("tokenOrder", json.dumps([t[0] for t in reversed(tokens)], ensure_ascii=False)))
+    return pairs
+
+
+def freeotp_prefs_xml(path, pairs):
+    from xml.sax.saxutils import escape
+    with open(path, "w") as f:
+        f.write("<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n")
+        for k, v in pairs:
+            f.write('    <string name="%s">%s</string>\n' % (escape(k, {'"': "&quot;"}), escape(v, {'"': "&quot;"})))
+        f.write('    <boolean name="nightMode" value="false" />\n</map>\n')
+
+
+FREEOTP_TOKENS = [
+    ("GitHub:alice@example.com", b"Hello!\xde\xad\xbe\xef",
+     {"algo": "SHA1", "digits": 6, "issuerExt": "GitHub", "issuerInt": "GitHub", "label": "alice@example.com",
+      "period": 30, "type": "TOTP"}),
+    ("3f2b9c1e-7d4a-4c8e-9b1f-0a6d5e4c3b2a", b"12345678901234567890",
+     {"algo": "SHA256", "counter": 7, "digits": 8, "issuerExt": "Bank", "label": "bob", "type": "HOTP"}),
+    ("Steam:gaben", b"abcdefghij",
+     {"algo": "SHA1", "digits": 5, "issuerExt": "Steam", "label": "gaben", "period": 30, "type": "TOTP"}),
+    ("Wiki:\U0001F511 grace", b"0123456789",
+     {"digits": 7, "issuerExt": "Wiki", "label": "\U0001F511 grace", "labelAlt": "\U0001F511 grace (home)", "period": 60,
+      "type": "TOTP"}),
+]
 
 AEGIS_CONTENT = {
     "version": 3,
@@ -362,6 +464,11 @@ if __name__ == "__main__":
     twofas("2fas_encrypted.2fas", TWOFAS_SERVICES)
     twofas("2fas_schema2_encrypted.2fas", TWOFAS_SERVICES_V2, schema=2, reference=TWOFAS_REFERENCE)
     proton("proton_encrypted.json", PROTON_ENTRIES)
+    with open("freeotp_backup.xml", "wb") as f:  # FreeOTP's own cost
+        f.write(java_serialized_string_map(freeotp_backup_pairs(FREEOTP_TOKENS, 100000)))
+    with open("freeotp_backup_fast.xml", "wb") as f:
+        f.write(java_serialized_string_map(freeotp_backup_pairs(FREEOTP_TOKENS, 1000)))
+    freeotp_prefs_xml("freeotp_backup_prefs.xml", freeotp_backup_pairs(FREEOTP_TOKENS, 1000))
     authpro_encrypted("authpro_encrypted.authpro", AUTHPRO_BACKUP)
     authpro_legacy("authpro_legacy.authpro", AUTHPRO_BACKUP)
     ente("ente_encrypted.txt", ENTE_TEXT)
