@@ -110,6 +110,7 @@ func (l *logo) setBrand(ic *brandlogo.Icon, res fyne.Resource) {
 	l.letter.Hide()
 	l.image.Resource = res
 	l.image.Show()
+	l.image.Refresh() // an image decodes its resource on refresh, not on draw
 	l.circle.FillColor = ic.Colour()
 	l.Refresh() // the outline depends on the colour: the renderer decides
 }

@@ -265,7 +265,7 @@ func TestBackFromNewAccountAsks(t *testing.T) {
 	backButton := func() *widget.Button {
 		var b *widget.Button
 		walk(u.win.Content(), func(o fyne.CanvasObject) {
-			if w, ok := o.(*widget.Button); ok && w.Icon != nil && w.Icon.Name() == theme.NavigateBackIcon().Name() {
+			if w, ok := anyButton(o); ok && w.Icon != nil && w.Icon.Name() == theme.NavigateBackIcon().Name() {
 				b = w
 			}
 		})
@@ -427,7 +427,7 @@ func TestTickSetsTextWithoutRefresh(t *testing.T) {
 	upd := u.list.list.UpdateItem
 	u.list.list.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) { updates++; upd(id, o) }
 	r := rowFor(t, u, a.ID)
-	if r.countdown.Text != "10" || r.next.Visible() {
+	if r.countdown.Text != "10" || r.next.Visible() || r.ring.EndAngle != 120 || r.ring.FillColor != r.themeColor(theme.ColorNamePrimary) {
 		t.Fatalf("countdown %q at 20 s into the period", r.countdown.Text)
 	}
 	for i := 1; i <= 6; i++ {
@@ -437,7 +437,7 @@ func TestTickSetsTextWithoutRefresh(t *testing.T) {
 		t.Fatalf("ticks re-ran UpdateItem %d times; they must only set text", updates)
 	}
 	warning := r.themeColor(theme.ColorNameWarning)
-	if r.countdown.Text != " 4" || r.countdown.Color != warning {
+	if r.countdown.Text != "4" || r.countdown.Color != warning || r.ring.FillColor != warning || r.ring.EndAngle != 360*4/30. {
 		t.Fatalf("countdown %q colour %v in the last 5 s", r.countdown.Text, r.countdown.Color)
 	}
 	next, _ := u.list.shown[0].CodeAt(testNow)
@@ -542,7 +542,7 @@ func TestLockButtonIsAPadlock(t *testing.T) {
 	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
 	var lockB *widget.Button
 	walk(u.win.Content(), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Icon != nil {
+		if b, ok := anyButton(o); ok && b.Icon != nil {
 			if b.Icon.Name() == theme.LoginIcon().Name() {
 				t.Error("a list button shows the login icon")
 			}

@@ -79,7 +79,7 @@ func (u *ui) onKey(k *fyne.KeyEvent) {
 	case k.Name == fyne.KeyEscape && u.vault != nil && !onList:
 		u.goBack()
 	case onList && (k.Name == fyne.KeyDown || k.Name == fyne.KeyUp):
-		u.win.Canvas().Focus(u.list.list)
+		u.win.Canvas().Focus(u.list.codes())
 	case onList && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter):
 		u.list.onCopyIndex(0) // nothing focused: the top code, as from the search field
 	}
