@@ -179,7 +179,7 @@ func (u *ui) onTexts(texts []string, fail func(string)) {
 // screen is the frame of a secondary screen: a back arrow and title on top,
 // the content in a centred scrolling column.
 func screen(u *ui, title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
-	back := &widget.Button{Icon: theme.NavigateBackIcon(), Importance: widget.LowImportance, OnTapped: u.goBack}
+	back := u.iconButton(theme.NavigateBackIcon(), lang.L("Back (Esc)"), widget.LowImportance, u.goBack)
 	head := container.NewBorder(nil, nil, back, nil,
 		&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
 	body := newKeepFocusVisible(u.win, scrollColumn(440, false, objs...))

@@ -163,6 +163,7 @@ type ui struct {
 
 	screen       fyne.CanvasObject // the screen on show, under the toasts' layer
 	toasts       *toaster
+	tips         *tipper
 	dialogs      []*openDialog  // shown, the top last: Escape and Enter answer the top one
 	back         func()         // what Escape and the back arrow do on this screen; nil: the list
 	clipboard    fyne.Clipboard // the app's; the X clipboard in the phone simulation
@@ -178,6 +179,7 @@ func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
 	u.timers = newTimers(opts.Sync)
 	u.clip = &clipGuard{u: u}
 	u.toasts = newToaster(u)
+	u.tips = newTipper()
 	u.idle = &idleLock{u: u}
 	u.logos = newLogos(opts.Logos, opts.Sync, u.onLogosReady)
 	if opts.Language != "" {
@@ -256,8 +258,10 @@ func (u *ui) show(o fyne.CanvasObject) {
 	u.win.Canvas().Unfocus()
 	u.back = nil
 	u.screen = o
-	// The toasts' layer lies over every screen (toast.go).
-	u.win.SetContent(container.NewStack(o, u.toasts.layer))
+	u.tips.hide(nil)
+	// The toasts' and tooltips' layers lie over every screen (toast.go,
+	// tooltip.go).
+	u.win.SetContent(container.NewStack(o, u.toasts.layer, u.tips.layer))
 }
 
 // unlocked is called once a vault is open: it shows the list and starts the

@@ -265,7 +265,7 @@ func TestBackFromNewAccountAsks(t *testing.T) {
 	backButton := func() *widget.Button {
 		var b *widget.Button
 		walk(u.win.Content(), func(o fyne.CanvasObject) {
-			if w, ok := o.(*widget.Button); ok && w.Icon != nil && w.Icon.Name() == theme.NavigateBackIcon().Name() {
+			if w, ok := anyButton(o); ok && w.Icon != nil && w.Icon.Name() == theme.NavigateBackIcon().Name() {
 				b = w
 			}
 		})
@@ -542,7 +542,7 @@ func TestLockButtonIsAPadlock(t *testing.T) {
 	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
 	var lockB *widget.Button
 	walk(u.win.Content(), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Icon != nil {
+		if b, ok := anyButton(o); ok && b.Icon != nil {
 			if b.Icon.Name() == theme.LoginIcon().Name() {
 				t.Error("a list button shows the login icon")
 			}

@@ -153,6 +153,18 @@ func mustShow(t *testing.T, u *ui, s string) {
 	}
 }
 
+// anyButton is a plain button or the button of an icon button with a
+// tooltip.
+func anyButton(o fyne.CanvasObject) (*widget.Button, bool) {
+	switch b := o.(type) {
+	case *widget.Button:
+		return b, true
+	case *tipButton:
+		return &b.Button, true
+	}
+	return nil, false
+}
+
 // button finds a visible button by its text.
 func button(t *testing.T, u *ui, text string) *widget.Button {
 	t.Helper()

@@ -92,9 +92,9 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.grid.Hide()
 	l.both = container.New(&wideSwitch{l: l}, l.list, l.grid)
 
-	add := &widget.Button{Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
-	lockB := &widget.Button{Icon: lockIcon(), Importance: widget.LowImportance, OnTapped: u.lock}
-	menu := &widget.Button{Icon: theme.MenuIcon(), Importance: widget.LowImportance}
+	add := u.iconButton(theme.ContentAddIcon(), lang.L("Add account (Ctrl+N)"), widget.HighImportance, u.onAdd)
+	lockB := u.iconButton(lockIcon(), lang.L("Lock (Ctrl+L)"), widget.LowImportance, u.lock)
+	menu := u.iconButton(theme.MenuIcon(), lang.L("Menu"), widget.LowImportance, nil)
 	menu.OnTapped = func() { l.onMenu(menu) }
 	filters := container.NewGridWithColumns(2, l.sortBy, l.group)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(add, lockB, menu), l.search), filters)

@@ -150,41 +150,46 @@ func (o *toast) Tapped(*fyne.PointEvent) {
 }
 
 func (o *toast) CreateRenderer() fyne.WidgetRenderer {
-	bg := &canvas.Rectangle{StrokeWidth: 1}
 	var content fyne.CanvasObject = o.msg
 	if o.btn != nil {
 		content = container.NewBorder(nil, nil, nil, container.NewCenter(o.btn), o.msg)
 	}
-	r := &toastRenderer{o: o, bg: bg, content: content}
-	r.Refresh()
-	return r
+	return newPanelRenderer(o, content)
 }
 
-type toastRenderer struct {
-	o       *toast
+// panelRenderer draws content on a rounded panel in the theme's overlay
+// colour with a border, for toasts and tooltips.
+type panelRenderer struct {
+	w       fyne.Widget
 	bg      *canvas.Rectangle
 	content fyne.CanvasObject
 }
 
-func (r *toastRenderer) pad() float32 { return r.o.Theme().Size(theme.SizeNamePadding) }
+func newPanelRenderer(w fyne.Widget, content fyne.CanvasObject) *panelRenderer {
+	r := &panelRenderer{w: w, bg: &canvas.Rectangle{StrokeWidth: 1}, content: content}
+	r.Refresh()
+	return r
+}
 
-func (r *toastRenderer) Layout(s fyne.Size) {
+func (r *panelRenderer) pad() float32 { return theme.SizeForWidget(theme.SizeNamePadding, r.w) }
+
+func (r *panelRenderer) Layout(s fyne.Size) {
 	r.bg.Resize(s)
 	p := r.pad()
 	r.content.Move(fyne.NewPos(p, p))
 	r.content.Resize(s.SubtractWidthHeight(2*p, 2*p))
 }
 
-func (r *toastRenderer) MinSize() fyne.Size {
+func (r *panelRenderer) MinSize() fyne.Size {
 	p := r.pad()
 	return r.content.MinSize().AddWidthHeight(2*p, 2*p)
 }
 
-// Refresh reads the theme again, so a light/dark switch while a toast is
+// Refresh reads the theme again, so a light/dark switch while a panel is
 // up redraws it in the new colours.
-func (r *toastRenderer) Refresh() {
-	th := r.o.Theme()
+func (r *panelRenderer) Refresh() {
 	v := fyne.CurrentApp().Settings().ThemeVariant()
+	th := fyne.CurrentApp().Settings().Theme()
 	r.bg.FillColor = th.Color(theme.ColorNameOverlayBackground, v)
 	r.bg.StrokeColor = th.Color(theme.ColorNameInputBorder, v)
 	r.bg.CornerRadius = th.Size(theme.SizeNameInputRadius)
@@ -192,8 +197,8 @@ func (r *toastRenderer) Refresh() {
 	r.content.Refresh()
 }
 
-func (r *toastRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.content} }
-func (r *toastRenderer) Destroy()                     {}
+func (r *panelRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.content} }
+func (r *panelRenderer) Destroy()                     {}
 
 // toastLayout puts the one toast at the bottom middle, as wide as its text
 // needs up to toastMaxWidth and the window's width, its height measured at

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/nidan-auth/nidan/accounts"
@@ -149,5 +150,50 @@ func TestCtrlZUndoesDelete(t *testing.T) {
 	var back accounts.Account = u.vault.Accounts()[0]
 	if !back.SameKey(&a) {
 		t.Fatal("Ctrl+Z brought back another key")
+	}
+}
+
+// An icon button's tooltip shows after the pointer rests on it, leaves the
+// keyboard alone, and goes when the pointer leaves or clicks.
+func TestTooltip(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	var lock *tipButton
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*tipButton); ok && b.tip == "Lock (Ctrl+L)" {
+			lock = b
+		}
+	})
+	if lock == nil {
+		t.Fatal("the lock button has no tooltip")
+	}
+	u.win.Canvas().Focus(u.list.search)
+	lock.MouseIn(&desktop.MouseEvent{})
+	if u.tips.text() != "" {
+		t.Fatal("the tip showed before the pointer rested")
+	}
+	u.timers.fire(timerTip)
+	if got := u.tips.text(); got != "Lock (Ctrl+L)" {
+		t.Fatalf("tip %q after resting on the lock button", got)
+	}
+	if !shows(u, "Lock (Ctrl+L)") {
+		t.Fatal("the tip is not drawn in the window")
+	}
+	tip := u.tips.layer.Objects[0]
+	if p, s := tip.Position(), u.tips.layer.Size(); p.X < 0 || p.X+tip.Size().Width > s.Width+0.5 || p.Y < 0 {
+		t.Fatalf("tip at %v size %v outside the window %v", p, tip.Size(), s)
+	}
+	if u.win.Canvas().Focused() != u.list.search {
+		t.Fatal("the tip took the focus")
+	}
+	lock.MouseOut()
+	if u.tips.text() != "" {
+		t.Fatal("the tip stayed after the pointer left")
+	}
+	lock.MouseIn(&desktop.MouseEvent{})
+	u.timers.fire(timerTip)
+	test.Tap(lock) // locks
+	if u.tips.text() != "" {
+		t.Fatal("the tip stayed after a click")
 	}
 }

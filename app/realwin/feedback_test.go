@@ -195,3 +195,28 @@ func TestJapaneseWrapsByItsRules(t *testing.T) {
 		t.Fatalf("only %d Japanese labels wrapped on the lock, list, add and settings screens: %q", broken, p.wraps())
 	}
 }
+
+// Resting the pointer on an icon button shows its tooltip, which does not
+// take the keyboard and goes when the pointer leaves.
+func TestTooltipOnHover(t *testing.T) {
+	s, p := unlocked(t)
+	p.rows(2)
+	s.xdo("mousemove", "--window", p.window, "200", "400") // away from the bar first
+	before := p.shot("before-tip")
+	below := image.Rect(200, 42, 480, 80)                 // under the top bar's buttons, above the rows
+	s.xdo("mousemove", "--window", p.window, "418", "21") // the padlock
+	p.waitTrace("tooltip Lock (Ctrl+L)")
+	var box image.Rectangle
+	img := p.until("tooltip", func(img image.Image) bool {
+		box = changed(before, img, below)
+		return box.Dx() > 40 && box.Dy() > 10
+	}, func() string { return fmt.Sprintf("no tooltip drawn under the padlock (changed %v)", box) })
+	if c := contrast(img, box); c < 4.5 {
+		t.Errorf("tooltip contrast %.2f, want at least 4.5", c)
+	}
+	s.typeText("test") // the keyboard is still the list's
+	p.rows(1)
+	s.xdo("mousemove", "--window", p.window, "200", "400")
+	p.until("tooltip-gone", func(img image.Image) bool { return changed(before, img, below).Empty() },
+		func() string { return "the tooltip stayed after the pointer left" })
+}
