@@ -7,7 +7,10 @@
 #      for windows/amd64 (`go test -c`) and run by Wine; tests that skip say
 #      why, and the summary lists every one by name
 #   2. dist/nidan.exe used the way a Windows user would (scripts/wine-user.sh)
-#   3. the NSIS installer installed, started and uninstalled silently
+#   3. the desktop app opened, unlocked, copying a code, raised by a second
+#      launch and quit (scripts/wine-gui.sh)
+#   4. the NSIS installer installed, started and uninstalled silently
+#      (PARTS=installer, make test-windows-installer)
 #
 # Logs and the GUI screenshot go to $LOGDIR (build/test-windows).
 #
@@ -57,9 +60,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# PARTS picks what runs (default go user): go (the Go tests), user
-# (nidan.exe), installer (the NSIS installer; make test-windows-installer).
-PARTS=${PARTS:-go user}
+# PARTS picks what runs (default go user gui): go (the Go tests), user
+# (nidan.exe's commands), gui (the desktop app), installer (the NSIS
+# installer; make test-windows-installer).
+PARTS=${PARTS:-go user gui}
 want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 step() { echo "== $*"; }
@@ -157,6 +161,10 @@ fi
 # --- nidan.exe as a user ------------------------------------------------------
 if want user; then
 	scripts/wine-user.sh "$work" || fail "nidan.exe under Wine (logs in $LOGDIR)"
+fi
+
+if want gui; then
+	scripts/wine-gui.sh "$work" || fail "the desktop app under Wine (logs and screenshots in $LOGDIR)"
 fi
 
 if want installer; then

@@ -1,20 +1,17 @@
 package syncfolder
 
 import (
-	"bufio"
 	"encoding/base32"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/crashtest"
 	"github.com/nidan-auth/nidan/vault"
 )
 
@@ -65,33 +62,8 @@ func TestCrashDuringSync(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), crashEnvVault+"="+a.v.Path(), crashEnvDir+"="+dir, fmt.Sprintf("NIDAN_TEST_ROUND=%d", round))
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string, 1024)
-		go func() {
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		if l := <-lines; l != "ready" {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("round %d: child did not start: %q", round, l)
-		}
-		time.Sleep(time.Duration(rand.IntN(60000)) * time.Microsecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		for l := range lines {
+		env := []string{crashEnvVault + "=" + a.v.Path(), crashEnvDir + "=" + dir, fmt.Sprintf("NIDAN_TEST_ROUND=%d", round)}
+		for _, l := range crashtest.KillChild(t, env, 60*time.Millisecond) {
 			if s, ok := strings.CutPrefix(l, "saved "); ok {
 				want[s] = true
 				childSaved++

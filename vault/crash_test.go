@@ -1,18 +1,16 @@
 package vault
 
 import (
-	"bufio"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nidan-auth/nidan/internal/crashtest"
 )
 
 // TestCrashSafeSave proves the save path: a child process saves in a loop
@@ -47,33 +45,7 @@ func TestCrashSafeSave(t *testing.T) {
 	saved := 0 // the generation the vault is known to hold
 	kills := map[string]int{}
 	for round := range rounds {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string, 1024)
-		go func() {
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		if l, ok := <-lines; !ok || l != "ready" {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("round %d: child did not start: %q", round, l)
-		}
-		time.Sleep(time.Duration(rand.IntN(8000)) * time.Microsecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		for l := range lines {
+		for _, l := range crashtest.KillChild(t, []string{crashChildEnv + "=" + path}, 8*time.Millisecond) {
 			if n, ok := strings.CutPrefix(l, "saved "); ok {
 				saved, _ = strconv.Atoi(n)
 			}
