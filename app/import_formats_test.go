@@ -28,6 +28,17 @@ func TestImportOtherAppsFiles(t *testing.T) {
 		{"authpro_db.db3", false, 4},
 		{"freeotp_backup_fast.xml", true, 4},
 		{"freeotp_backup_prefs.xml", true, 4},
+		// gen_apps.py's: the counts are the good entries; the bad ones are listed apart
+		{"duo.json", false, 2},
+		{"battlenet.xml", false, 1},
+		{"winauth.txt", false, 4},
+		{"totpauth.xml", false, 3},
+		{"totpauth_backup.encrypt", true, 3},
+		{"totpauth_backup_default.encrypt", false, 3}, // the app's built-in password: not asked
+		{"raivo.zip", true, 3},
+		{"raivo_zipcrypto.zip", true, 3},
+		{"authplus.zip", true, 2},
+		{"authplus_backup.db", true, 3},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("..", "formats", "testdata", "import", tt.file))

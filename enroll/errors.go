@@ -34,6 +34,8 @@ var (
 	ErrNotEnrolled = errors.New("two-step verification is not enabled")
 	// ErrNoPending: Confirm without a pending enrollment (call Begin).
 	ErrNoPending = errors.New("no pending enrollment")
+	// ErrNoSession: the session does not exist, expired or was revoked.
+	ErrNoSession = errors.New("no such session")
 	// ErrWrongKey: the store file does not open with this key (AEAD
 	// failure): another store's key file, or a tampered file.
 	ErrWrongKey = errors.New("store key does not match the store file")

@@ -267,16 +267,28 @@ func (s *Service) AddUser(id string, password []byte) error {
 	return nil
 }
 
-// SetPassword replaces a user's password.
+// SetPassword replaces a user's password and ends their sessions.
 func (s *Service) SetPassword(id string, password []byte) error {
 	hash, err := hashPassword(password, s.opts.Password)
 	if err != nil {
 		return fmt.Errorf("set password of %q: %w", id, err)
 	}
-	return s.update("set password of", id, func(u *User) error {
+	if err := s.update("set password of", id, func(u *User) error {
 		u.PasswordHash = hash
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	return s.EndSessions(id)
+}
+
+// EndSessions signs the user out everywhere: every session of theirs in
+// the store ends, on every instance. SetPassword, Reset and Disable call it.
+func (s *Service) EndSessions(id string) error {
+	if err := s.store.DeleteSessions(id); err != nil {
+		return fmt.Errorf("end sessions of %q: %w", id, err)
+	}
+	return nil
 }
 
 // DeleteUser removes a user and their second factor.
@@ -395,6 +407,7 @@ func (s *Service) confirm(id, code string, recovery bool) ([]string, error) {
 // Reset removes the second factor (active and pending), the recovery codes,
 // the replay guard and any lockout: the admin's answer to a lost phone. The
 // user logs in with the password alone (ErrNotEnrolled) until enrolled again.
+// Every session of the user ends.
 func (s *Service) Reset(id string) error {
 	if err := s.update("reset second factor of", id, func(u *User) error {
 		u.Active, u.Pending, u.Recovery = nil, nil, nil
@@ -406,13 +419,17 @@ func (s *Service) Reset(id string) error {
 	if err := s.store.Clear(userKey(id)); err != nil {
 		return fmt.Errorf("reset second factor of %q: %w", id, err)
 	}
+	if err := s.EndSessions(id); err != nil {
+		return err
+	}
 	s.audit(AuditEvent{Event: "reset", User: id})
 	return nil
 }
 
 // Disable turns two-step verification off at the user's own request,
 // proven with a current code (or a recovery code), which counts like a
-// login attempt.
+// login attempt. Every session of the user ends (the caller may start a
+// new one for the browser that asked).
 func (s *Service) Disable(id, code string) error {
 	if err := s.VerifyCode(id, code); err != nil {
 		return fmt.Errorf("disable two-step verification of %q: %w", id, err)
@@ -421,6 +438,9 @@ func (s *Service) Disable(id, code string) error {
 		u.Active, u.Pending, u.Recovery = nil, nil, nil
 		return nil
 	}); err != nil {
+		return err
+	}
+	if err := s.EndSessions(id); err != nil {
 		return err
 	}
 	s.audit(AuditEvent{Event: "disable", User: id})

@@ -87,6 +87,17 @@ func migrations(d dialect) [][]string {
 			lockouts INTEGER NOT NULL,
 			locked_until BIGINT NOT NULL,
 			updated BIGINT NOT NULL)`,
+	}, {
+		// Version 2: signed-in sessions, shared by every instance.
+		`CREATE TABLE nidan_enroll_sessions (
+			key TEXT PRIMARY KEY,
+			user_id TEXT NOT NULL REFERENCES nidan_enroll_users (id) ON DELETE CASCADE,
+			with_code INTEGER NOT NULL,
+			data ` + d.blob + `,
+			created BIGINT NOT NULL,
+			expires BIGINT NOT NULL)`,
+		`CREATE INDEX nidan_enroll_sessions_user ON nidan_enroll_sessions (user_id)`,
+		`CREATE INDEX nidan_enroll_sessions_expires ON nidan_enroll_sessions (expires)`,
 	}}
 }
 
@@ -146,7 +157,19 @@ var sqlQueries = map[string]string{
 	"delete": `DELETE FROM nidan_enroll_users WHERE id = $1`,
 	"spend": `UPDATE nidan_enroll_users SET last_step = $3
 		WHERE id = $1 AND active IS NOT NULL AND active_id = $2 AND (last_step IS NULL OR last_step < $3)`,
-	"spent": `SELECT active IS NOT NULL, active_id FROM nidan_enroll_users WHERE id = $1`,
+	"spent":          `SELECT active IS NOT NULL, active_id FROM nidan_enroll_users WHERE id = $1`,
+	"sessionUser":    `SELECT id FROM nidan_enroll_users WHERE id = $1`,
+	"sessionsExpire": `DELETE FROM nidan_enroll_sessions WHERE expires <= $1`,
+	"sessionsCap": `DELETE FROM nidan_enroll_sessions WHERE user_id = $1 AND key NOT IN
+		(SELECT key FROM nidan_enroll_sessions WHERE user_id = $1 ORDER BY expires DESC, key LIMIT $2)`,
+	"sessionCreate": `INSERT INTO nidan_enroll_sessions (key, user_id, with_code, data, created, expires)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+	"session":        `SELECT user_id, with_code, data, created, expires FROM nidan_enroll_sessions WHERE key = $1 AND expires > $2`,
+	"sessionSave":    `UPDATE nidan_enroll_sessions SET data = $2, expires = $3 WHERE key = $1 AND expires > $4`,
+	"sessionDelete":  `DELETE FROM nidan_enroll_sessions WHERE key = $1`,
+	"sessionsDelete": `DELETE FROM nidan_enroll_sessions WHERE user_id = $1`,
+	"userSessions": `SELECT key, with_code, data, created, expires FROM nidan_enroll_sessions
+		WHERE user_id = $1 AND expires > $2 ORDER BY created, key`,
 	// getCode is get without what a code check does not need.
 	"getCode": `SELECT ` + codeColumns + ` FROM nidan_enroll_users WHERE id = $1`,
 }
@@ -209,6 +232,7 @@ func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
 		s.queries[k] = d.rebind(q)
 	}
 	s.queries["getForUpdate"] = s.queries["get"] + d.forUpdate
+	s.queries["sessionUser"] += d.forUpdate
 	if d.spendAndClear != "" {
 		s.queries["spendAndClear"] = d.spendAndClear
 	}

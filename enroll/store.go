@@ -1,6 +1,8 @@
 package enroll
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
@@ -149,6 +151,50 @@ type Store interface {
 	// Clear forgets key's counter: the attempts succeeded.
 	Clear(key string) error
 
+	// CreateSession stores a new signed-in session for s.User (ErrNoSuchUser
+	// if there is none). In the same write it forgets every session expired
+	// at s.Created and, so that one user never holds more than maxPerUser,
+	// that user's sessions closest to expiry. Only a successful sign-in
+	// should call it: nothing else can then add or push out sessions.
+	CreateSession(s Session, maxPerUser int) error
+	// Session returns the session key names if it has not expired at now,
+	// or ErrNoSession.
+	Session(key string, now time.Time) (Session, error)
+	// SaveSession stores s.Expires and s.Data for the session s.Key if it
+	// is still live at now; ErrNoSession if it ended or was revoked
+	// meanwhile (a revoked session never comes back).
+	SaveSession(s Session, now time.Time) error
+	// DeleteSession ends one session (no error if there is none).
+	DeleteSession(key string) error
+	// DeleteSessions ends every session of the user: the answer to a
+	// password change, a reset or a disabled second factor. Delete does it
+	// too.
+	DeleteSessions(user string) error
+	// UserSessions returns the user's sessions live at now, oldest first.
+	UserSessions(user string, now time.Time) ([]Session, error)
+
 	// Close releases the store's files or connections.
 	Close() error
+}
+
+// Session is one signed-in browser as a store keeps it, shared by every
+// panel instance on the store. The browser holds a random token; the store
+// holds only SessionKey(token), so that reading the store does not let
+// anyone sign in.
+type Session struct {
+	Key      string // SessionKey of the token
+	User     string
+	WithCode bool // signed in with a second factor
+	// Data is the application's (the panel keeps a one-time message and
+	// recovery codes waiting to be shown in it); stores seal it at rest.
+	Data    []byte
+	Created time.Time
+	Expires time.Time
+}
+
+// SessionKey is what a store keeps of a session token: hex SHA-256 of
+// "nidan-session/v1" NUL token.
+func SessionKey(token string) string {
+	h := sha256.Sum256([]byte("nidan-session/v1\x00" + token))
+	return hex.EncodeToString(h[:])
 }

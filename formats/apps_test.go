@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/pbkdf2"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -27,12 +30,14 @@ var appVectors = []struct {
 }{
 	{"duo.json", "duo", "", []string{"entry 3", "entry 4"}, []error{ErrUnsupportedOTP, accounts.ErrInvalidSecret}},
 	{"battlenet.xml", "battlenet", "", nil, nil},
+	{"battlenet_bma.xml", "battlenet", "", nil, nil},
 	{"winauth.txt", "winauth", "", []string{"line 5"}, []error{accounts.ErrInvalidSecret}},
 	{"totpauth.xml", "totp-authenticator", "", []string{"entry 4"}, []error{errTOTPAuthBase}},
 	{"totpauth_backup.encrypt", "totp-authenticator", testPassword, []string{"entry 4"}, []error{errTOTPAuthBase}},
 	{"raivo.zip", "raivo", testPassword, []string{"entry 4"}, []error{accounts.ErrUnknownAlgorithm}},           // 7-Zip, WinZip AES-256
 	{"raivo_zipcrypto.zip", "raivo", testPassword, []string{"entry 4"}, []error{accounts.ErrUnknownAlgorithm}}, // Info-ZIP, ZipCrypto
 	{"authplus.zip", "authplus", testPassword, []string{"line 3"}, []error{accounts.ErrInvalidSecret}},
+	{"authplus_backup.db", "authplus-db", testPassword, []string{"row 4"}, []error{ErrUnsupportedOTP}},           // Debian's sqlcipher 3.4.1
 	{"totpauth_backup_default.encrypt", "totp-authenticator", "", []string{"entry 4"}, []error{errTOTPAuthBase}}, // the app's built-in password: not asked
 }
 
@@ -242,4 +247,56 @@ func TestZipExportsWrongPasswordVsDamage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Authenticator Plus's database: a wrong password fails SQLCipher's first
+// page, damage on a later page is named as such, no password is asked for.
+func TestAuthPlusDBWrongPasswordVsDamage(t *testing.T) {
+	data := readImport(t, "authplus_backup.db")
+	if accts, err := Import(data, "", pw("not the password")); !errors.Is(err, accounts.ErrWrongPassword) || errors.Is(err, accounts.ErrMalformed) || accts != nil {
+		t.Errorf("wrong password: %d accounts, %v", len(accts), err)
+	}
+	if _, err := Import(data, "", nil); !errors.Is(err, ErrPasswordNeeded) {
+		t.Errorf("no password: %v", err)
+	}
+	damaged := bytes.Clone(data)
+	damaged[len(damaged)-600] ^= 1
+	if accts, err := Import(damaged, "", pw(testPassword)); !errors.Is(err, accounts.ErrMalformed) || errors.Is(err, accounts.ErrWrongPassword) || accts != nil {
+		t.Errorf("damaged last page: %d accounts, %v", len(accts), err)
+	}
+	// An andOTP backup that happens to be whole 1024-byte pages is still
+	// read as andOTP, whichever of the two detection picks.
+	plain := []byte(`[{"secret":"JBSWY3DPEHPK3PXP","label":"pages","type":"TOTP","digits":6,"period":30,"algorithm":"SHA1","pad":"`)
+	plain = append(plain, bytes.Repeat([]byte("x"), 2048-4-12-12-16-len(plain)-3)...)
+	plain = append(plain, `"}]`...)
+	enc := andOTPSealForTest(t, plain)
+	if len(enc) != 2048 {
+		t.Fatalf("andOTP test file is %d bytes", len(enc))
+	}
+	accts, err := Import(enc, "", pw(testPassword))
+	if err != nil || len(accts) != 1 || accts[0].Name != "pages" {
+		t.Errorf("andOTP backup of whole pages: %s %v", render(accts), err)
+	}
+}
+
+// andOTPSealForTest writes andOTP's current layout (docs/formats.md) under
+// testPassword with 1000 iterations.
+func andOTPSealForTest(t *testing.T, plain []byte) []byte {
+	t.Helper()
+	salt, nonce := bytes.Repeat([]byte{1}, 12), bytes.Repeat([]byte{2}, 12)
+	key, err := pbkdf2.Key(sha1.New, testPassword, salt, 1000, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := binary.BigEndian.AppendUint32(nil, 1000)
+	out = append(append(out, salt...), nonce...)
+	return gcm.Seal(out, nonce, plain, nil)
 }

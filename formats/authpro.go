@@ -3,7 +3,6 @@ package formats
 import (
 	"bytes"
 	"crypto/aes"
-	"crypto/cipher"
 	"crypto/pbkdf2"
 	"crypto/sha1"
 	"database/sql"
@@ -176,7 +175,7 @@ func readAuthProEncrypted(data []byte, password func() ([]byte, error), c *colle
 	if err != nil {
 		return err
 	}
-	return readAuthPro(plain, c)
+	return readAuthPro(trimBOM(plain), c)
 }
 
 // decryptAuthPro opens the current layout: salt ‖ IV ‖ GCM ciphertext ‖ tag.
@@ -204,24 +203,20 @@ func decryptAuthProLegacy(body, password []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(key)
+	plain, padded, err := cbcOpenPKCS7(key, iv, ct)
 	if err != nil {
 		return nil, err
 	}
-	plain := make([]byte, len(ct))
-	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, ct)
 	// Without a MAC, the plaintext itself tells: the right key on a
 	// damaged file leaves the opening '{' (and most of the text) intact,
 	// a wrong key leaves nothing.
-	looksRight := plain[0] == '{'
-	n := int(plain[len(plain)-1])
-	if n == 0 || n > aes.BlockSize || !bytes.Equal(plain[len(plain)-n:], bytes.Repeat([]byte{byte(n)}, n)) {
+	looksRight := len(plain) > 0 && plain[0] == '{'
+	if !padded {
 		if looksRight {
 			return nil, fmt.Errorf("%w: the legacy backup's padding is damaged", accounts.ErrMalformed)
 		}
 		return nil, accounts.ErrWrongPassword
 	}
-	plain = plain[:len(plain)-n]
 	if !json.Valid(plain) {
 		if looksRight {
 			return nil, fmt.Errorf("%w: the decrypted legacy backup is not JSON (damaged)", accounts.ErrMalformed)

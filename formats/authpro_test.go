@@ -2,6 +2,10 @@ package formats
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/pbkdf2"
+	"crypto/sha1"
 	"errors"
 	"strings"
 	"testing"
@@ -12,6 +16,7 @@ import (
 // Wrong password and damage, kept apart for both encrypted layouts as
 // docs/formats.md says.
 func TestAuthProWrongPasswordVsDamage(t *testing.T) {
+	t.Parallel() // the app's own Argon2id cost, several times; lowers no cost itself
 	current := readImport(t, "authpro_encrypted.authpro")
 	legacy := readImport(t, "authpro_legacy.authpro")
 	flip := func(b []byte, i int) []byte { b = bytes.Clone(b); b[i] ^= 0x10; return b }
@@ -67,5 +72,21 @@ func TestAuthProDBBadRows(t *testing.T) {
 	}
 	if len(accts) != 1 || accts[0].Issuer != "Fine" {
 		t.Errorf("imported %v", render(accts))
+	}
+}
+
+// A legacy backup whose plaintext is only padding is damage, not a crash.
+func TestAuthProLegacyEmptyPlaintext(t *testing.T) {
+	salt, iv := bytes.Repeat([]byte{1}, authProLegacySalt), bytes.Repeat([]byte{2}, 16)
+	key, err := pbkdf2.Key(sha1.New, testPassword, salt, authProLegacyIter, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := aes.NewCipher(key)
+	ct := make([]byte, 16)
+	cipher.NewCBCEncrypter(block, iv).CryptBlocks(ct, bytes.Repeat([]byte{16}, 16))
+	data := append(append(append([]byte(authProLegacyHeader), salt...), iv...), ct...)
+	if _, err := Import(data, "", pw(testPassword)); !errors.Is(err, accounts.ErrWrongPassword) {
+		t.Fatalf("err = %v", err) // nothing in it can show it is the right key
 	}
 }

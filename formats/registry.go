@@ -36,6 +36,7 @@ var registry = []Format{
 	winAuthFormat, // before uris: the same lines, with WinAuth's own parameters
 	urisFormat,
 	totpAuthFormat,        // base64 text: after every text format
+	authPlusDBFormat,      // SQLCipher has no magic: binary whole pages
 	andOTPEncryptedFormat, // last of the readers: it claims binary files nothing else did
 	qrFormat,
 }

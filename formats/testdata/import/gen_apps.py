@@ -61,6 +61,17 @@ def battlenet():
 """ % (bnet_mask("US-1234-5678-9012"), bnet_mask(secret)))
 
 
+def battlenet_bma():
+    # the older Battle.net Mobile Authenticator: key (hex) and serial in one masked string
+    key = bytes(range(0x21, 0x35)).hex()
+    write("battlenet_bma.xml", """<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
+<map>
+<long name="com.blizzard.bma.AUTH_STORE.CLOCK_OFFSET" value="-1234" />
+<string name="com.blizzard.bma.AUTH_STORE.HASH">%s</string>
+</map>
+""" % bnet_mask(key + "EU-2345-6789-0123"))
+
+
 def winauth():
     lines = [
         # plain TOTP, issuer in the label and the parameter, a form-encoded space
@@ -157,12 +168,36 @@ def authplus_zip():
         os.replace(os.path.join(tmp, "authplus.zip"), "authplus.zip")
 
 
+def authplus_db():
+    # Authenticator Plus's backup: SQLCipher 3 defaults, made by Debian's sqlcipher
+    sql = """
+CREATE TABLE android_metadata (locale TEXT);
+INSERT INTO android_metadata VALUES ('en_US');
+CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT NOT NULL, secret TEXT NOT NULL,
+  counter INTEGER DEFAULT 0, type INTEGER, provider INTEGER, issuer TEXT DEFAULT NULL,
+  original_name TEXT, position INTEGER, category TEXT);
+CREATE TABLE category (_id INTEGER PRIMARY KEY, name TEXT, position INTEGER);
+INSERT INTO category (name, position) VALUES ('All Accounts', 0), ('Work', 1);
+INSERT INTO accounts (email, secret, counter, type, provider, issuer, original_name, position, category) VALUES
+  ('alice@example.com', 'JBSWY3DPEHPK3PXP', 0, 0, 0, 'Google', 'Google:alice@example.com', 2, 'Work'),
+  ('bob', 'MFRGGZDFMZTWQ2LK', 5, 1, 0, NULL, 'Example:bob', 1, 'All Accounts'),
+  ('carol@example.org', 'GEZDGNBVGY3TQOJQ', 0, 0, 0, '', 'carol@example.org', 3, 'All Accounts'),
+  ('broken', 'JBSWY3DPEHPK3PXP', 0, 7, 0, 'Odd', '', 4, 'All Accounts');
+"""
+    if os.path.exists("authplus_backup.db"):
+        os.remove("authplus_backup.db")
+    subprocess.run(["sqlcipher", "authplus_backup.db"], input=("PRAGMA key = '%s';" % PASSWORD + sql).encode(),
+                   check=True, stdout=subprocess.DEVNULL)
+
+
 if __name__ == "__main__":
     duo()
     battlenet()
+    battlenet_bma()
     winauth()
     totpauth_prefs()
     totpauth_backup("totpauth_backup.encrypt", PASSWORD)
     totpauth_backup("totpauth_backup_default.encrypt", "TotpAuthenticator")  # no password set in the app
     raivo()
     authplus_zip()
+    authplus_db()
