@@ -51,7 +51,7 @@ func checkFuzzedImport(t *testing.T, accts []accounts.Account, err error, asked 
 }
 
 func FuzzDuo(f *testing.F)       { fuzzReader(f, "duo", "duo.json") }
-func FuzzBattleNet(f *testing.F) { fuzzReader(f, "battlenet", "battlenet.xml") }
+func FuzzBattleNet(f *testing.F) { fuzzReader(f, "battlenet", "battlenet.xml", "battlenet_bma.xml") }
 func FuzzWinAuth(f *testing.F)   { fuzzReader(f, "winauth", "winauth.txt", "uris.txt") }
 func FuzzTOTPAuth(f *testing.F) {
 	fuzzReader(f, "totp-authenticator", "totpauth.xml", "totpauth_backup.encrypt", "totpauth_backup_default.encrypt")

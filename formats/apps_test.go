@@ -30,6 +30,7 @@ var appVectors = []struct {
 }{
 	{"duo.json", "duo", "", []string{"entry 3", "entry 4"}, []error{ErrUnsupportedOTP, accounts.ErrInvalidSecret}},
 	{"battlenet.xml", "battlenet", "", nil, nil},
+	{"battlenet_bma.xml", "battlenet", "", nil, nil},
 	{"winauth.txt", "winauth", "", []string{"line 5"}, []error{accounts.ErrInvalidSecret}},
 	{"totpauth.xml", "totp-authenticator", "", []string{"entry 4"}, []error{errTOTPAuthBase}},
 	{"totpauth_backup.encrypt", "totp-authenticator", testPassword, []string{"entry 4"}, []error{errTOTPAuthBase}},

@@ -61,6 +61,17 @@ def battlenet():
 """ % (bnet_mask("US-1234-5678-9012"), bnet_mask(secret)))
 
 
+def battlenet_bma():
+    # the older Battle.net Mobile Authenticator: key (hex) and serial in one masked string
+    key = bytes(range(0x21, 0x35)).hex()
+    write("battlenet_bma.xml", """<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
+<map>
+<long name="com.blizzard.bma.AUTH_STORE.CLOCK_OFFSET" value="-1234" />
+<string name="com.blizzard.bma.AUTH_STORE.HASH">%s</string>
+</map>
+""" % bnet_mask(key + "EU-2345-6789-0123"))
+
+
 def winauth():
     lines = [
         # plain TOTP, issuer in the label and the parameter, a form-encoded space
@@ -182,6 +193,7 @@ INSERT INTO accounts (email, secret, counter, type, provider, issuer, original_n
 if __name__ == "__main__":
     duo()
     battlenet()
+    battlenet_bma()
     winauth()
     totpauth_prefs()
     totpauth_backup("totpauth_backup.encrypt", PASSWORD)
