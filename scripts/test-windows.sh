@@ -62,7 +62,8 @@ trap 'exit 130' INT TERM
 
 # PARTS picks what runs (default go user gui): go (the Go tests), user
 # (nidan.exe's commands), gui (the desktop app), installer (the NSIS
-# installer; make test-windows-installer).
+# installer; make test-windows-installer). PKGS narrows the go part to
+# some packages while iterating (PKGS=./scanner/ PARTS=go).
 PARTS=${PARTS:-go user gui}
 want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -116,7 +117,7 @@ printf '{"Replace":{"%s":"%s"}}\n' "$atw" "$overlay/at_windows.go" >"$overlay/ov
 # Every package with tests that does not import Fyne (app/ and main need a
 # GL driver and are covered by the GUI run below).
 pkgs=$(GOOS=windows CGO_ENABLED=0 go list -e \
-	-f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}|{{.Dir}}|{{range .Deps}}{{if eq . "fyne.io/fyne/v2"}}fyne{{end}}{{end}}{{end}}' ./... |
+	-f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}|{{.Dir}}|{{range .Deps}}{{if eq . "fyne.io/fyne/v2"}}fyne{{end}}{{end}}{{end}}' ${PKGS:-./...} |
 	grep -v '|fyne$' | grep .)
 mkdir -p "$work/bin"
 failed="" skipped="$LOGDIR/skipped.txt"
