@@ -3,7 +3,8 @@
 // Package win32 declares, once, the user32 and kernel32 calls that
 // golang.org/x/sys/windows does not wrap and that several Windows-only
 // files need: the clipboard reader (scanner) and writer (winclipboard),
-// the console attach of main and the single-instance window hand-over.
+// the console attach of main, the single-instance window hand-over and the
+// console harness of the Wine tests (internal/tools/wincon).
 // The procedures load lazily, on first call, from the system folder only.
 package win32
 
@@ -33,6 +34,24 @@ var (
 	GlobalUnlock = kernel32.NewProc("GlobalUnlock")
 	GlobalSize   = kernel32.NewProc("GlobalSize")
 )
+
+// The console (kernel32). A GUI-subsystem program has none of its own.
+var (
+	AllocConsole               = kernel32.NewProc("AllocConsole")
+	FreeConsole                = kernel32.NewProc("FreeConsole")
+	AttachConsole              = kernel32.NewProc("AttachConsole")
+	ReadConsoleOutputCharacter = kernel32.NewProc("ReadConsoleOutputCharacterW")
+)
+
+// ATTACH_PARENT_PROCESS is AttachConsole's (DWORD)-1: the parent's console.
+const ATTACH_PARENT_PROCESS = ^uint32(0)
+
+// AllowSetForegroundWindow (user32) lets another process take the
+// foreground, which Windows otherwise refuses to a program in the
+// background; ASFW_ANY allows any process.
+var AllowSetForegroundWindow = user32.NewProc("AllowSetForegroundWindow")
+
+const ASFW_ANY = ^uint32(0)
 
 // GMEM_MOVEABLE: the clipboard requires movable global memory.
 const GMEM_MOVEABLE = 0x0002
