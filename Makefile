@@ -56,7 +56,8 @@ test-enroll-load:
 	scripts/deps.sh build test
 	$(GO) test -tags load -count=1 -v -timeout 15m ./internal/enrollload/
 
-# Code-only verification per store (checks/s), PostgreSQL started by the benchmark.
+# Code-only verification per store, 1 and 16 workers (checks/s and CPU per check,
+# docs/enroll-store.md), PostgreSQL started by the benchmark; about a minute.
 bench-enroll:
 	scripts/deps.sh test
 	$(GO) test -run '^$$' -bench VerifyCode -benchtime 3s ./enroll/
@@ -215,3 +216,16 @@ soak-sync:
 	NIDAN_SOAK_OPS=$${SOAK_OPS:-1000} $(GO) test -tags syncthing,$(TAGS) -count=1 -timeout 60m -v -run '^TestSoakThroughSyncthing$$' ./syncfolder/
 	NIDAN_MERGE_SEEDS=$${MERGE_SEEDS:-2000} $(GO) test -count=1 -run '^TestReplicasConverge$$' -v ./replica/
 	NIDAN_CRASH_ROUNDS=$${CRASH_ROUNDS:-500} $(GO) test -count=1 -run '^TestCrashDuringSync$$' -v -timeout 30m ./syncfolder/
+
+# Brand logos (docs/brand-logos.md): the pinned simple-icons npm package,
+# fetched with npm into a temporary directory, turned by genlogos into the
+# committed internal/brandlogo/simple-icons.json.gz and its provenance
+# note. Only this target needs npm; building never does.
+SIMPLE_ICONS_VERSION ?= 16.37.0
+.PHONY: logos
+logos:
+	@command -v npm >/dev/null || { echo "make logos needs npm (apt-get install npm)"; exit 1; }
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	npm pack --silent --pack-destination "$$tmp" simple-icons@$(SIMPLE_ICONS_VERSION) >/dev/null && \
+	tar -xzf "$$tmp"/simple-icons-$(SIMPLE_ICONS_VERSION).tgz -C "$$tmp" && \
+	$(GO) run ./internal/tools/genlogos -pkg "$$tmp/package" -out internal/brandlogo

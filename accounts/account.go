@@ -51,6 +51,7 @@ type Account struct {
 
 	Nickname string    `json:"nickname,omitempty"`
 	Color    string    `json:"color,omitempty"` // "#rrggbb" theme colour for the generic logo
+	Logo     string    `json:"logo,omitempty"`  // "simple-icons:SLUG", "generic", or empty: from the issuer (docs/brand-logos.md)
 	Group    string    `json:"group,omitempty"`
 	Order    int       `json:"order,omitempty"`
 	Created  time.Time `json:"created"`

@@ -23,11 +23,11 @@ import (
 // the key by hand. Every image route ends in onTexts.
 type addScreen struct {
 	u       *ui
-	message *widget.Label
+	message *wrapLabel
 }
 
 func (s *addScreen) build() fyne.CanvasObject {
-	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
+	s.message = wrapped(&widget.Label{Importance: widget.DangerImportance})
 	s.message.Hide()
 	if isMobile() {
 		return s.buildPhone()
@@ -36,13 +36,13 @@ func (s *addScreen) build() fyne.CanvasObject {
 		return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
 	}
 	return screen(s.u, lang.L("Add account"),
-		&widget.Label{Text: lang.L("Show the QR code the website gives you, or type its key."), Wrapping: wrapMode()},
+		wrapped(&widget.Label{Text: lang.L("Show the QR code the website gives you, or type its key.")}),
 		btn(lang.L("Scan the screen"), theme.ComputerIcon(), s.onScanScreen),
 		btn(lang.L("Open an image…"), theme.FileImageIcon(), s.onOpenImage),
 		btn(lang.L("Paste an image"), theme.ContentPasteIcon(), s.onPaste),
 		btn(lang.L("Use the camera"), theme.MediaPhotoIcon(), s.onCamera),
 		btn(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
-		&widget.Label{Text: lang.L("You can also drop an image file onto this window."), Wrapping: wrapMode(), Importance: widget.LowImportance},
+		wrapped(&widget.Label{Text: lang.L("You can also drop an image file onto this window."), Importance: widget.LowImportance}),
 		s.message)
 }
 
@@ -179,7 +179,7 @@ func (u *ui) onTexts(texts []string, fail func(string)) {
 // screen is the frame of a secondary screen: a back arrow and title on top,
 // the content in a centred scrolling column.
 func screen(u *ui, title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
-	back := &widget.Button{Icon: theme.NavigateBackIcon(), Importance: widget.LowImportance, OnTapped: u.goBack}
+	back := u.iconButton(theme.NavigateBackIcon(), lang.L("Back (Esc)"), widget.LowImportance, u.goBack)
 	head := container.NewBorder(nil, nil, back, nil,
 		&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
 	body := newKeepFocusVisible(u.win, scrollColumn(440, false, objs...))

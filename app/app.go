@@ -18,11 +18,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/assets"
+	"github.com/nidan-auth/nidan/internal/brandlogo"
 	"github.com/nidan-auth/nidan/internal/single"
 	"github.com/nidan-auth/nidan/scanner"
 	"github.com/nidan-auth/nidan/vault"
@@ -49,6 +51,9 @@ type Options struct {
 	// Camera opens the camera's frame source; nil = the V4L2 device
 	// (scanner.OpenCamera). Tests play recorded frames through it.
 	Camera func() (scanner.FrameSource, error)
+	// Logos is the brand-logo catalogue; nil = the built-in one. Tests
+	// share one, so that each window does not decode it again.
+	Logos *brandlogo.Catalog
 }
 
 // ErrNoDisplay is returned by Run where no window can be shown.
@@ -156,12 +161,16 @@ type ui struct {
 	hidden bool // hidden to the tray: the ticker is stopped
 	trayOn bool
 
+	screen       fyne.CanvasObject // the screen on show, under the toasts' layer
+	toasts       *toaster
+	tips         *tipper
 	dialogs      []*openDialog  // shown, the top last: Escape and Enter answer the top one
 	back         func()         // what Escape and the back arrow do on this screen; nil: the list
 	clipboard    fyne.Clipboard // the app's; the X clipboard in the phone simulation
 	inBackground bool           // a phone app in the background (mobile.go)
 	pickers      int            // system pickers open, which background the app
 	fsync        *folderSync    // the sync folder's watch and status (sync.go)
+	logos        *logos         // brand logos (avatar.go)
 }
 
 func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
@@ -169,7 +178,10 @@ func newUI(a fyne.App, w fyne.Window, opts Options) (*ui, error) {
 	u.prefs = settings{p: a.Preferences()}
 	u.timers = newTimers(opts.Sync)
 	u.clip = &clipGuard{u: u}
+	u.toasts = newToaster(u)
+	u.tips = newTipper()
 	u.idle = &idleLock{u: u}
+	u.logos = newLogos(opts.Logos, opts.Sync, u.onLogosReady)
 	if opts.Language != "" {
 		applyLanguage(opts.Language)
 	} else {
@@ -245,7 +257,11 @@ func (u *ui) show(o fyne.CanvasObject) {
 	// animating (repainting the window) for as long as the app runs.
 	u.win.Canvas().Unfocus()
 	u.back = nil
-	u.win.SetContent(o)
+	u.screen = o
+	u.tips.hide(nil)
+	// The toasts' and tooltips' layers lie over every screen (toast.go,
+	// tooltip.go).
+	u.win.SetContent(container.NewStack(o, u.toasts.layer, u.tips.layer))
 }
 
 // unlocked is called once a vault is open: it shows the list and starts the
@@ -310,6 +326,7 @@ func (u *ui) lock() {
 		ovs.Remove(top)
 	}
 	u.dialogs = nil
+	u.toasts.hide() // an Undo must not outlive the vault it would write to
 	u.showLocked(false)
 	u.updateTray()
 	trace("locked")

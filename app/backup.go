@@ -61,11 +61,11 @@ func (s *backupScreen) build() fyne.CanvasObject {
 			widget.NewLabel(label)))
 	}
 	if len(infos) == 0 {
-		list.Add(&widget.Label{Text: lang.L("No automatic backups yet. Nidan makes one after every change."), Wrapping: wrapMode(), Importance: widget.LowImportance})
+		list.Add(wrapped(&widget.Label{Text: lang.L("No automatic backups yet. Nidan makes one after every change."), Importance: widget.LowImportance}))
 	}
 	return screen(u, lang.L("Backups"),
-		&widget.Label{Text: onDevice(lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."),
-			lang.L("A backup is encrypted with your backup password. Keep a copy away from this phone: save one to your files or cloud storage.")), Wrapping: wrapMode()},
+		wrapped(&widget.Label{Text: onDevice(lang.L("A backup is encrypted with your backup password. Keep a copy away from this computer."),
+			lang.L("A backup is encrypted with your backup password. Keep a copy away from this phone: save one to your files or cloud storage."))}),
 		save,
 		widget.NewSeparator(),
 		&widget.Label{Text: lang.L("Automatic backups"), TextStyle: fyne.TextStyle{Bold: true}},
@@ -92,7 +92,7 @@ func (s *backupScreen) onSave() {
 			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
-		u.showMessage(lang.L("Backups"), lang.L("The backup was saved."))
+		u.toasts.show(lang.L("The backup was saved."), nil)
 	}, u.win)
 	d.SetFileName("nidan-backup.nidan")
 	d.Show()
@@ -231,7 +231,7 @@ func (u *ui) onExport() {
 	choice := widget.NewRadioGroup(labels, nil)
 	choice.Required = true
 	choice.SetSelected(labels[0])
-	warn := &widget.Label{Text: lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."), Wrapping: wrapMode(), Importance: widget.WarningImportance}
+	warn := wrapped(&widget.Label{Text: lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."), Importance: widget.WarningImportance})
 	d := dialog.NewCustomConfirm(lang.L("Export"), lang.L("Export…"), lang.L("Cancel"), container.NewVBox(choice, warn), func(ok bool) {
 		if !ok {
 			return
@@ -269,7 +269,7 @@ func (u *ui) saveExport(name string, write func(io.Writer) error) {
 			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
-		u.showMessage(lang.L("Export"), lang.L("The accounts were exported."))
+		u.toasts.show(lang.L("The accounts were exported."), nil)
 	}, u.win)
 	d.SetFileName(name)
 	d.Show()

@@ -185,7 +185,7 @@ type cameraScreen struct {
 	add      *addScreen
 	preview  *canvas.Image
 	guide    *canvas.Rectangle
-	hint     *widget.Label
+	hint     *wrapLabel
 	progress *widget.Label
 	useNow   *widget.Button
 	texts    []string // collected so far, as of the last frame shown
@@ -199,7 +199,7 @@ func (s *cameraScreen) build() fyne.CanvasObject {
 	s.preview.SetMinSize(fyne.NewSize(400, 300))
 	s.guide = &canvas.Rectangle{StrokeColor: theme.Color(theme.ColorNamePrimary), StrokeWidth: 3,
 		CornerRadius: theme.Size(theme.SizeNameInputRadius)}
-	s.hint = &widget.Label{Text: hintText(hintAim), Wrapping: wrapMode(), Alignment: fyne.TextAlignCenter}
+	s.hint = wrapped(&widget.Label{Text: hintText(hintAim), Alignment: fyne.TextAlignCenter})
 	s.progress = &widget.Label{Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}}
 	s.progress.Hide()
 	s.useNow = &widget.Button{Text: lang.L("Add the parts scanned so far"), OnTapped: s.onUseNow}
@@ -234,7 +234,7 @@ func (s *cameraScreen) onFrame(ctx context.Context, frame image.Image, p camProg
 	if ctx.Err() != nil {
 		return
 	}
-	if s.u.win.Content() != s.content { // the user went elsewhere (locked, back)
+	if s.u.screen != s.content { // the user went elsewhere (locked, back)
 		s.cancel()
 		return
 	}
@@ -271,7 +271,7 @@ func (s *cameraScreen) flash() {
 // finish ends the scan: hands what was collected to onTexts, or says why
 // the camera stopped.
 func (s *cameraScreen) finish(ctx context.Context, err error) {
-	if ctx.Err() != nil || s.u.win.Content() != s.content {
+	if ctx.Err() != nil || s.u.screen != s.content {
 		return // cancelled, or the user left
 	}
 	s.cancel()

@@ -49,12 +49,12 @@ func (s *checklistScreen) build() fyne.CanvasObject {
 	all := &widget.Button{Text: lang.L("Select all"), Importance: widget.LowImportance, OnTapped: func() { s.setAll(true) }}
 	none := &widget.Button{Text: lang.L("Select none"), Importance: widget.LowImportance, OnTapped: func() { s.setAll(false) }}
 	intro := lang.X("checklist.found", "Found {{.N}} accounts. Choose the ones to add.", map[string]any{"N": len(s.accts)})
-	objs := []fyne.CanvasObject{&widget.Label{Text: intro, Wrapping: wrapMode()}}
+	objs := []fyne.CanvasObject{wrapped(&widget.Label{Text: intro})}
 	if s.summary != "" {
-		objs = append(objs, &widget.Label{Text: s.summary, Wrapping: wrapMode()})
+		objs = append(objs, wrapped(&widget.Label{Text: s.summary}))
 	}
 	if s.note != "" {
-		objs = append(objs, &widget.Label{Text: s.note, Wrapping: wrapMode(), Importance: widget.WarningImportance})
+		objs = append(objs, wrapped(&widget.Label{Text: s.note, Importance: widget.WarningImportance}))
 	}
 	objs = append(objs, container.NewHBox(all, none), list, s.add)
 	return screen(s.u, lang.L("Choose accounts"), objs...)
@@ -84,6 +84,7 @@ func (s *checklistScreen) onAdd() {
 	for i, c := range s.checks {
 		if c.Checked {
 			pick = append(pick, s.accts[i])
+			s.u.suggestLogo(&pick[len(pick)-1]) // imported and scanned accounts get their brand's logo
 		}
 	}
 	rep, err := s.u.vault.Add(pick...)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/brandlogo"
 )
 
 // detailsScreen is the last step of adding, and the edit screen: nickname,
@@ -26,6 +27,7 @@ type detailsScreen struct {
 	group    *widget.SelectEntry
 	preview  *logo
 	swatches []*swatch
+	logos    *logoSearch
 }
 
 func (s *detailsScreen) build() fyne.CanvasObject {
@@ -49,7 +51,12 @@ func (s *detailsScreen) build() fyne.CanvasObject {
 	if a.Color == "" {
 		a.Color = colorHex(accountColor("", colourKey(a))) // what the list would show anyway
 	}
-	s.onColour(a.Color)
+	if s.isNew {
+		s.u.suggestLogo(a)
+	}
+	s.logos = newLogoSearch(s.u, a.Issuer, strings.TrimPrefix(a.Logo, brandlogo.Prefix), s.onLogo)
+	s.markColour()
+	s.onPreview()
 
 	items := []*widget.FormItem{}
 	if !s.isNew {
@@ -57,7 +64,8 @@ func (s *detailsScreen) build() fyne.CanvasObject {
 	}
 	items = append(items,
 		widget.NewFormItem(lang.L("Nickname"), s.nickname),
-		widget.NewFormItem(lang.L("Colour"), container.NewHScroll(colours)),
+		widget.NewFormItem(lang.L("Logo"), s.logos.content()),
+		&widget.FormItem{Text: lang.L("Colour"), Widget: container.NewHScroll(colours), HintText: lang.L("Or the first letter on a colour")},
 		widget.NewFormItem(lang.L("Group"), s.group))
 	form := phoneForm(items...)
 	save := &widget.Button{Text: lang.L("Save"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: s.onSave}
@@ -93,19 +101,33 @@ func containsString(ss []string, s string) bool {
 	return false
 }
 
+// onColour chooses the generic logo (the letter) on a colour.
 func (s *detailsScreen) onColour(hex string) {
-	s.acct.Color = hex
-	for _, sw := range s.swatches {
-		sw.setSelected(sw.hex == hex)
-	}
+	s.acct.Color, s.acct.Logo = hex, brandlogo.Generic
+	s.logos.choose("")
+	s.markColour()
 	s.onPreview()
+}
+
+// onLogo chooses a brand logo from the search.
+func (s *detailsScreen) onLogo(slug string) {
+	s.acct.Logo = brandlogo.Prefix + slug
+	s.markColour()
+	s.onPreview()
+}
+
+// markColour rings the chosen colour while the letter is what shows.
+func (s *detailsScreen) markColour() {
+	letter := s.u.logos.forAccount(&s.acct) == nil
+	for _, sw := range s.swatches {
+		sw.setSelected(letter && sw.hex == s.acct.Color)
+	}
 }
 
 func (s *detailsScreen) onPreview() {
 	a := s.acct
 	a.Issuer, a.Name, a.Nickname = s.issuer.Text, s.name.Text, s.nickname.Text
-	title, _ := rowNames(&a)
-	s.preview.set(title, a.Color, colourKey(&a))
+	s.preview.show(&a, s.u.logos)
 }
 
 func (s *detailsScreen) onSave() {

@@ -28,7 +28,7 @@ func (u *ui) present(d dialog.Dialog, enter func()) {
 	u.dialogs = append(u.dialogs, od)
 	d.SetOnClosed(func() {
 		u.dialogs = slices.DeleteFunc(u.dialogs, func(o *openDialog) bool { return o == od })
-		if len(u.dialogs) == 0 && u.list != nil && u.win.Content() == u.list.content {
+		if len(u.dialogs) == 0 && u.list != nil && u.screen == u.list.content {
 			u.list.focus()
 		}
 	})
@@ -59,7 +59,7 @@ func (u *ui) dialogKey(k fyne.KeyName) bool {
 // showMessage is an information dialog with a wrapped text; Enter or
 // Escape closes it.
 func (u *ui) showMessage(title, msg string) {
-	l := &widget.Label{Text: msg, Wrapping: wrapMode()}
+	l := wrapped(&widget.Label{Text: msg})
 	d := dialog.NewCustom(title, lang.L("OK"), l, u.win)
 	fitDialog(d, u.win, 420)
 	u.present(d, nil)
@@ -79,7 +79,7 @@ func (u *ui) askPassword(title, why string, done func([]byte)) *dialog.FormDialo
 		return nil
 	}
 	items := phoneItems([]*widget.FormItem{
-		widget.NewFormItem("", &widget.Label{Text: why, Wrapping: wrapMode()}),
+		widget.NewFormItem("", wrapped(&widget.Label{Text: why})),
 		{Text: lang.L("Password"), Widget: pw},
 	})
 	d := dialog.NewForm(title, lang.L("OK"), lang.L("Cancel"), items, func(ok bool) {

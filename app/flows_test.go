@@ -265,7 +265,7 @@ func TestBackFromNewAccountAsks(t *testing.T) {
 	backButton := func() *widget.Button {
 		var b *widget.Button
 		walk(u.win.Content(), func(o fyne.CanvasObject) {
-			if w, ok := o.(*widget.Button); ok && w.Icon != nil && w.Icon.Name() == theme.NavigateBackIcon().Name() {
+			if w, ok := anyButton(o); ok && w.Icon != nil && w.Icon.Name() == theme.NavigateBackIcon().Name() {
 				b = w
 			}
 		})
@@ -427,7 +427,7 @@ func TestTickSetsTextWithoutRefresh(t *testing.T) {
 	upd := u.list.list.UpdateItem
 	u.list.list.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) { updates++; upd(id, o) }
 	r := rowFor(t, u, a.ID)
-	if r.countdown.Text != "10" || r.next.Visible() {
+	if r.countdown.Text != "10" || r.next.Visible() || r.ring.EndAngle != 120 || r.ring.FillColor != r.themeColor(theme.ColorNamePrimary) {
 		t.Fatalf("countdown %q at 20 s into the period", r.countdown.Text)
 	}
 	for i := 1; i <= 6; i++ {
@@ -437,7 +437,7 @@ func TestTickSetsTextWithoutRefresh(t *testing.T) {
 		t.Fatalf("ticks re-ran UpdateItem %d times; they must only set text", updates)
 	}
 	warning := r.themeColor(theme.ColorNameWarning)
-	if r.countdown.Text != " 4" || r.countdown.Color != warning {
+	if r.countdown.Text != "4" || r.countdown.Color != warning || r.ring.FillColor != warning || r.ring.EndAngle != 360*4/30. {
 		t.Fatalf("countdown %q colour %v in the last 5 s", r.countdown.Text, r.countdown.Color)
 	}
 	next, _ := u.list.shown[0].CodeAt(testNow)
@@ -469,7 +469,7 @@ func TestDeleteConfirmed(t *testing.T) {
 	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
 	u, _ := newUnlockedUI(t, a)
 	u.onDelete(a.ID)
-	mustShow(t, u, "This cannot be undone")
+	mustShow(t, u, "You can undo this")
 	// The dialog is the message and two buttons: no faded question mark
 	// behind the text, and no tick on the destructive button.
 	for _, o := range u.win.Canvas().Overlays().List() {
@@ -483,7 +483,7 @@ func TestDeleteConfirmed(t *testing.T) {
 	// and no empty band between the message and the buttons
 	drv := fyne.CurrentApp().Driver()
 	walk(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "cannot be undone") {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "You can undo this") {
 			bottom := drv.AbsolutePositionForObject(l).Y + l.MinSize().Height
 			if gap := drv.AbsolutePositionForObject(del).Y - bottom; gap > 4*theme.Padding() {
 				t.Errorf("%.0f px of empty space between the message and the buttons", gap)
@@ -542,7 +542,7 @@ func TestLockButtonIsAPadlock(t *testing.T) {
 	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
 	var lockB *widget.Button
 	walk(u.win.Content(), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Icon != nil {
+		if b, ok := anyButton(o); ok && b.Icon != nil {
 			if b.Icon.Name() == theme.LoginIcon().Name() {
 				t.Error("a list button shows the login icon")
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/brandlogo"
 	"github.com/nidan-auth/nidan/vault"
 )
 
@@ -39,6 +40,10 @@ func TestMain(m *testing.M) {
 
 // newTestUI starts the app on a test window over a fresh vault path. The
 // clock is a variable so tests can move it.
+// testLogos is the brand-logo catalogue every test window shares: decoded
+// once per test binary, not once per window.
+var testLogos = brandlogo.New()
+
 func newTestUI(t *testing.T) (*ui, *time.Time) {
 	t.Helper()
 	a := test.NewTempApp(t)
@@ -52,6 +57,7 @@ func newTestUI(t *testing.T) (*ui, *time.Time) {
 		Sync:      true,
 		Language:  testLanguage,
 		Now:       func() time.Time { return now },
+		Logos:     testLogos,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -145,6 +151,18 @@ func mustShow(t *testing.T, u *ui, s string) {
 	if !shows(u, s) {
 		t.Fatalf("window does not show %q; it shows %q", s, texts(u.win.Content()))
 	}
+}
+
+// anyButton is a plain button or the button of an icon button with a
+// tooltip.
+func anyButton(o fyne.CanvasObject) (*widget.Button, bool) {
+	switch b := o.(type) {
+	case *widget.Button:
+		return b, true
+	case *tipButton:
+		return &b.Button, true
+	}
+	return nil, false
 }
 
 // button finds a visible button by its text.

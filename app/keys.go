@@ -9,7 +9,7 @@ import (
 )
 
 // The keyboard: Ctrl+F search, Ctrl+N add, Ctrl+L lock, Ctrl+, settings,
-// Ctrl+Q quit; arrows move in the list, Enter copies, Delete asks to
+// Ctrl+Q quit, Ctrl+Z undo a delete; arrows move in the list, Enter copies, Delete asks to
 // delete, Menu or Shift+F10 opens the row's menu (codeList); typing anywhere
 // starts a search; Escape closes a dialog, else goes back to the list.
 var (
@@ -27,6 +27,9 @@ func (u *ui) setupWindow() {
 	for _, s := range []*desktop.CustomShortcut{keySearch, keyAdd, keyLock, keySettings, keyQuit} {
 		c.AddShortcut(s, func(fs fyne.Shortcut) { u.onShortcut(fs.(*desktop.CustomShortcut)) })
 	}
+	// Ctrl+Z with nothing focused: the toast's Undo (a focused entry keeps
+	// its own undo of typing).
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.toasts.act() })
 	c.SetOnTypedRune(u.typeToSearch)
 	c.SetOnTypedKey(u.onKey)
 	u.win.SetOnDropped(u.onDropped)
@@ -71,12 +74,12 @@ func (u *ui) onKey(k *fyne.KeyEvent) {
 	if u.dialogKey(k.Name) {
 		return
 	}
-	onList := u.list != nil && u.win.Content() == u.list.content
+	onList := u.list != nil && u.screen == u.list.content
 	switch {
 	case k.Name == fyne.KeyEscape && u.vault != nil && !onList:
 		u.goBack()
 	case onList && (k.Name == fyne.KeyDown || k.Name == fyne.KeyUp):
-		u.win.Canvas().Focus(u.list.list)
+		u.win.Canvas().Focus(u.list.codes())
 	case onList && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter):
 		u.list.onCopyIndex(0) // nothing focused: the top code, as from the search field
 	}
@@ -95,7 +98,7 @@ func (u *ui) goBack() {
 // on show and nothing else has the focus.
 func (u *ui) typeToSearch(r rune) {
 	u.idle.touch()
-	if u.list == nil || u.win.Content() != u.list.content || !unicode.IsPrint(r) || len(u.dialogs) > 0 {
+	if u.list == nil || u.screen != u.list.content || !unicode.IsPrint(r) || len(u.dialogs) > 0 {
 		return
 	}
 	u.win.Canvas().Focus(u.list.search)

@@ -16,21 +16,22 @@ import (
 )
 
 // listScreen is the main window: search, sort and group on top, the
-// accounts, a notice line at the bottom. It keeps the rows the list creates
+// accounts; notices are toasts (toast.go). It keeps the rows the list creates
 // so that the ticker can update them in place.
 type listScreen struct {
 	u       *ui
 	book    *accounts.Codebook // codes per time step, so a tick rarely computes one
 	content fyne.CanvasObject
 
-	search  *searchEntry
-	sortBy  *widget.Select
-	group   *widget.Select
-	list    *codeList
-	body    *fyne.Container // list, or the empty state
-	empty   *fyne.Container
-	notice  *widget.Label
-	hideNot func()
+	search *searchEntry
+	sortBy *widget.Select
+	group  *widget.Select
+	list   *codeList
+	grid   *codeGrid       // the wide layout's cards (cards.go)
+	wide   bool            // the grid is shown, not the list
+	both   *fyne.Container // list and grid, one of them shown
+	body   *fyne.Container // list and grid, or the empty state
+	empty  *fyne.Container
 
 	all   []accounts.Account // in vault order
 	shown []accounts.Account // after search, group and sort
@@ -57,7 +58,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.list = newCodeList(
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
-			r := newRow(l.book, l.u.copyCode, l.onHOTP, l.onRowMenu)
+			r := newRow(l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
 			l.rows = append(l.rows, r)
 			return r
 		},
@@ -69,22 +70,31 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.list.u = u
 	l.list.OnSelected = func(id widget.ListItemID) {
 		l.list.UnselectAll()
-		if id < 0 || id >= len(l.shown) {
-			return
-		}
-		switch l.list.action {
-		case actionDelete:
-			u.onDelete(l.shown[id].ID)
-		case actionMenu:
-			l.onRowMenu(l.shown[id].ID, l.rowMenuPos(l.shown[id].ID))
-		default:
-			l.onCopyIndex(id)
-		}
+		l.onSelected(id, l.list.action)
 	}
+	l.grid = newCodeGrid(
+		func() int { return len(l.shown) },
+		func() fyne.CanvasObject {
+			r := newCard(l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
+			l.rows = append(l.rows, r)
+			return r
+		},
+		func(id widget.GridWrapItemID, o fyne.CanvasObject) {
+			if id < len(l.shown) {
+				o.(*row).show(l.shown[id], u.now())
+			}
+		})
+	l.grid.u = u
+	l.grid.OnSelected = func(id widget.GridWrapItemID) {
+		l.grid.UnselectAll()
+		l.onSelected(id, l.grid.action)
+	}
+	l.grid.Hide()
+	l.both = container.New(&wideSwitch{l: l}, l.list, l.grid)
 
-	add := &widget.Button{Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
-	lockB := &widget.Button{Icon: lockIcon(), Importance: widget.LowImportance, OnTapped: u.lock}
-	menu := &widget.Button{Icon: theme.MenuIcon(), Importance: widget.LowImportance}
+	add := u.iconButton(theme.ContentAddIcon(), lang.L("Add account (Ctrl+N)"), widget.HighImportance, u.onAdd)
+	lockB := u.iconButton(lockIcon(), lang.L("Lock (Ctrl+L)"), widget.LowImportance, u.lock)
+	menu := u.iconButton(theme.MenuIcon(), lang.L("Menu"), widget.LowImportance, nil)
 	menu.OnTapped = func() { l.onMenu(menu) }
 	filters := container.NewGridWithColumns(2, l.sortBy, l.group)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(add, lockB, menu), l.search), filters)
@@ -92,13 +102,11 @@ func (l *listScreen) build() fyne.CanvasObject {
 	addFirst := &widget.Button{Text: lang.L("Add account"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
 	l.empty = container.New(&column{w: 400, middle: true}, container.NewVBox(
 		&widget.Label{Text: lang.L("No accounts yet"), Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameSubHeadingText},
-		&widget.Label{Text: lang.L("Add the QR code or key a website shows when you turn on two-step verification."), Alignment: fyne.TextAlignCenter, Wrapping: wrapMode()},
+		wrapped(&widget.Label{Text: lang.L("Add the QR code or key a website shows when you turn on two-step verification."), Alignment: fyne.TextAlignCenter}),
 		container.NewCenter(addFirst)))
-	l.body = container.NewStack(l.list)
-	l.notice = &widget.Label{Wrapping: wrapMode(), Importance: widget.SuccessImportance}
-	l.notice.Hide()
+	l.body = container.NewStack(l.both)
 
-	l.content = newActivity(u, container.NewBorder(top, container.NewVBox(l.notice, u.syncBar()), nil, nil, l.body))
+	l.content = newActivity(u, container.NewBorder(top, u.syncBar(), nil, nil, l.body))
 	l.reload()
 	return l.content
 }
@@ -153,11 +161,30 @@ func (l *listScreen) onFilter() {
 		slices.SortStableFunc(l.shown, func(a, b accounts.Account) int { return b.LastUsed.Compare(a.LastUsed) })
 	}
 	l.showBody()
-	l.list.Refresh()
+	if l.wide {
+		l.grid.Refresh()
+	} else {
+		l.list.Refresh()
+	}
+}
+
+// onSelected runs the action a key or a click chose on the code at id.
+func (l *listScreen) onSelected(id int, action listAction) {
+	if id < 0 || id >= len(l.shown) {
+		return
+	}
+	switch action {
+	case actionDelete:
+		l.u.onDelete(l.shown[id].ID)
+	case actionMenu:
+		l.onRowMenu(l.shown[id].ID, l.rowMenuPos(l.shown[id].ID))
+	default:
+		l.onCopyIndex(id)
+	}
 }
 
 func (l *listScreen) showBody() {
-	var want fyne.CanvasObject = l.list
+	var want fyne.CanvasObject = l.both
 	if len(l.all) == 0 {
 		want = l.empty
 	}
@@ -200,7 +227,7 @@ func (l *listScreen) clear() {
 // animates, which repaints the window many times a second while idle.
 func (l *listScreen) focus() {
 	if len(l.all) > 0 {
-		l.u.focusSoon(l.list)
+		l.u.focusSoon(l.codes())
 	}
 }
 
@@ -229,15 +256,8 @@ func (l *listScreen) onHOTP(id string) {
 	})
 }
 
-// showNotice puts a short message at the bottom for a few seconds.
-func (l *listScreen) showNotice(msg string) {
-	l.notice.SetText(msg)
-	l.notice.Show()
-	if l.hideNot != nil {
-		l.hideNot()
-	}
-	l.hideNot = l.u.timers.after(timerNotice, 4*time.Second, func() { l.notice.Hide() })
-}
+// showNotice puts a short message up for a few seconds, as a toast.
+func (l *listScreen) showNotice(msg string) { l.u.toasts.show(msg, nil) }
 
 func (l *listScreen) onMenu(at fyne.CanvasObject) {
 	u := l.u
@@ -268,11 +288,11 @@ func (l *listScreen) onMenu(at fyne.CanvasObject) {
 func (l *listScreen) rowMenuPos(id string) fyne.Position {
 	d := fyne.CurrentApp().Driver()
 	for _, r := range l.rows {
-		if r.acct.ID == id && r.Visible() && d.CanvasForObject(r) != nil {
+		if r.acct.ID == id && r.card == l.wide && r.Visible() && d.CanvasForObject(r) != nil {
 			return d.AbsolutePositionForObject(r).AddXY(r.Size().Height, r.Size().Height*3/4)
 		}
 	}
-	return d.AbsolutePositionForObject(l.list)
+	return d.AbsolutePositionForObject(l.codes().(fyne.CanvasObject))
 }
 
 func (l *listScreen) onRowMenu(id string, at fyne.Position) {

@@ -2,6 +2,8 @@ package app
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -11,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/formats"
 	"github.com/nidan-auth/nidan/vault"
 )
@@ -30,17 +33,93 @@ func (u *ui) onDelete(id string) {
 	if !ok {
 		return
 	}
-	msg := lang.X("delete.confirm", "Delete {{.Name}}? Make sure two-step verification is turned off on the website first, or that you have another way to sign in. This cannot be undone, except from a backup.", map[string]any{"Name": a.Label()})
-	u.confirmDelete(lang.L("Delete account"), msg, func() {
-		if u.vault == nil {
-			return
-		}
-		if err := u.vault.Delete(id); err != nil {
+	msg := lang.X("delete.confirm", "Delete {{.Name}}? Make sure two-step verification is turned off on the website first, or that you have another way to sign in. You can undo this for a few seconds, and later from a backup.", map[string]any{"Name": a.Label()})
+	u.confirmDelete(lang.L("Delete account"), msg, func() { u.deleteAccount(id) })
+}
+
+// deleteAccount deletes at once and offers Undo on a toast for a few
+// seconds. The vault on disk always matches the list: nothing waits to be
+// written, so quitting, locking or a crash during the undo window leaves
+// the account deleted as the person confirmed, never half done. Undo adds
+// the same account back (its key, counter, colour and place), from a copy
+// that is wiped when the toast goes.
+func (u *ui) deleteAccount(id string) {
+	v := u.vault
+	if v == nil {
+		return
+	}
+	a, ok := v.Account(id)
+	if !ok {
+		return
+	}
+	kept := a.Clone()
+	var order []string
+	for _, o := range v.Accounts() {
+		order = append(order, o.ID)
+	}
+	var err error
+	u.background(func() { err = v.Delete(id) }, func() {
+		if err != nil {
+			clear(kept.Secret)
 			u.showError("Could not delete the account", err, vaultHint(err))
 			return
 		}
+		if u.vault != v { // locked meanwhile: nothing to undo into
+			clear(kept.Secret)
+			return
+		}
 		u.showList()
-		u.list.showNotice(lang.X("notice.deleted", "Deleted {{.Name}}.", map[string]any{"Name": a.Label()}))
+		u.toasts.show(lang.X("notice.deleted", "Deleted {{.Name}}.", map[string]any{"Name": kept.Label()}), &toastAction{
+			label:  lang.L("Undo"),
+			icon:   theme.ContentUndoIcon(),
+			do:     func() { u.undoDelete(v, kept, order) },
+			expire: func() { clear(kept.Secret) },
+		})
+		trace("deleted")
+	})
+}
+
+// undoDelete puts a deleted account back where it was. The vault gives it
+// a new ID (the old one has a tombstone, so that the delete reached every
+// synced device); Reorder then restores its place.
+func (u *ui) undoDelete(v *vault.Vault, a accounts.Account, order []string) {
+	if u.vault != v {
+		clear(a.Secret)
+		return
+	}
+	var err error
+	u.background(func() {
+		defer clear(a.Secret)
+		if _, err = v.Add(a); err != nil {
+			return
+		}
+		back := slices.IndexFunc(v.Accounts(), func(o accounts.Account) bool { return o.SameKey(&a) })
+		if back < 0 {
+			err = fmt.Errorf("undo delete: %w", vault.ErrNoAccount)
+			return
+		}
+		newID := v.Accounts()[back].ID
+		// Accounts deleted meanwhile (a sync) drop out of the order.
+		ids := slices.DeleteFunc(slices.Clone(order), func(id string) bool {
+			_, there := v.Account(id)
+			return !there && id != a.ID
+		})
+		for i, id := range ids {
+			if id == a.ID {
+				ids[i] = newID
+			}
+		}
+		err = v.Reorder(ids)
+	}, func() {
+		if err != nil {
+			u.showError("Could not restore the account", err, vaultHint(err))
+			return
+		}
+		if u.vault == v {
+			u.showList()
+			u.toasts.show(lang.X("notice.restored", "Restored {{.Name}}.", map[string]any{"Name": a.Label()}), nil)
+		}
+		trace("restored")
 	})
 }
 
@@ -61,7 +140,7 @@ func (u *ui) confirmDanger(title, msg, action string, del func()) {
 		d.Hide()
 		del()
 	}}
-	d = dialog.NewCustomWithoutButtons(title, &widget.Label{Text: msg, Wrapping: wrapMode()}, u.win)
+	d = dialog.NewCustomWithoutButtons(title, wrapped(&widget.Label{Text: msg}), u.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, ok})
 	fitDialog(d, u.win, 420)
 	u.present(d, nil)
@@ -108,7 +187,7 @@ func (u *ui) showQR(id string) {
 	img.SetMinSize(fyne.NewSquareSize(280))
 	body := container.NewVBox(img,
 		&widget.Label{Text: a.Label(), Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}},
-		&widget.Label{Text: lang.L("Scan this with the authenticator app on your phone. Close this window when done."), Wrapping: wrapMode()})
+		wrapped(&widget.Label{Text: lang.L("Scan this with the authenticator app on your phone. Close this window when done.")}))
 	d := dialog.NewCustom(lang.L("Show QR code"), lang.L("Close"), body, u.win)
 	fitDialog(d, u.win, 360)
 	u.present(d, nil)

@@ -28,7 +28,7 @@ type manualScreen struct {
 	period  *widget.Entry
 	algo    *widget.Select
 	next    *widget.Button
-	message *widget.Label
+	message *wrapLabel
 }
 
 var accountTypes = []accounts.Type{accounts.TOTP, accounts.HOTP, accounts.Steam}
@@ -53,7 +53,7 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.algo = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
 	s.algo.SetSelected("SHA1")
 	s.next = &widget.Button{Text: lang.L("Next"), Importance: widget.HighImportance, OnTapped: s.onNext}
-	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
+	s.message = wrapped(&widget.Label{Importance: widget.DangerImportance})
 	s.message.Hide()
 	for _, e := range []*widget.Entry{s.issuer, s.name, s.key, s.period} {
 		e.OnChanged = func(string) { s.onChanged() }
@@ -65,7 +65,7 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.form = phoneForm(
 		widget.NewFormItem(lang.L("Issuer"), s.issuer),
 		widget.NewFormItem(lang.L("Account"), s.name),
-		&widget.FormItem{Text: lang.L("Key"), Widget: container.NewVBox(s.key, s.keyView), HintText: lang.L("The letters and digits shown under the QR code; spaces do not matter.")},
+		&widget.FormItem{Text: lang.L("Key"), Widget: hinted(container.NewVBox(s.key, s.keyView), lang.L("The letters and digits shown under the QR code; spaces do not matter."))},
 	)
 	advanced := phoneForm(
 		widget.NewFormItem(lang.L("Type"), s.typ),

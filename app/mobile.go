@@ -66,10 +66,10 @@ func (s *addScreen) buildPhone() fyne.CanvasObject {
 		return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
 	}
 	return screen(s.u, lang.L("Add account"),
-		&widget.Label{Text: lang.L("Choose a photo or screenshot of the QR code the website shows you, or type its key."), Wrapping: wrapMode()},
+		wrapped(&widget.Label{Text: lang.L("Choose a photo or screenshot of the QR code the website shows you, or type its key.")}),
 		btn(lang.L("Choose a photo…"), theme.FileImageIcon(), s.onPhoto),
 		btn(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
-		&widget.Label{Text: lang.L("To scan a code on another screen, take a photo of it with the camera app, then choose that photo."), Wrapping: wrapMode(), Importance: widget.LowImportance},
+		wrapped(&widget.Label{Text: lang.L("To scan a code on another screen, take a photo of it with the camera app, then choose that photo."), Importance: widget.LowImportance}),
 		s.message)
 }
 

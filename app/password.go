@@ -16,7 +16,7 @@ func (u *ui) onChangePassword() {
 	old := newKeyEntry(u, true)
 	nw := newKeyEntry(u, true)
 	again := newKeyEntry(u, true)
-	hint := &widget.Label{Wrapping: wrapMode(), Importance: widget.LowImportance}
+	hint := wrapped(&widget.Label{Importance: widget.LowImportance})
 	nw.Validator = func(s string) error {
 		_, h := passwordStrength(s)
 		hint.SetText(h)
@@ -54,7 +54,7 @@ func (u *ui) onChangePassword() {
 				u.showError("Could not change the password", err, vaultHint(err))
 				return
 			}
-			u.showMessage(lang.L("Change password"), lang.L("The password was changed. Backups made from now on use the new password."))
+			u.toasts.show(lang.L("The password was changed. Backups made from now on use the new password."), nil)
 		})
 	}, u.win)
 	fitDialog(d, u.win, 440)

@@ -37,7 +37,9 @@ type row struct {
 	title     *canvas.Text
 	sub       *canvas.Text
 	code      *canvas.Text
-	countdown *canvas.Text
+	countdown *canvas.Text   // the seconds left, inside the ring
+	ring      *canvas.Arc    // the time left of the period, draining clockwise
+	track     *canvas.Circle // the ring's empty part
 	next      *canvas.Text
 	hotp      *widget.Button
 	menu      *widget.Button
@@ -48,6 +50,10 @@ type row struct {
 
 	acct     accounts.Account
 	book     *accounts.Codebook
+	logos    *logos
+	card     bool              // a token card of the wide layout (cards.go), not a list row
+	bg       *canvas.Rectangle // the card's background; hidden in a row
+	tint     color.Color       // the card's code colour: the account's, where it reads
 	warn     bool
 	nextWord string
 	onTap    func(id string)
@@ -63,14 +69,17 @@ var (
 	_ fyne.SecondaryTappable = (*row)(nil)
 )
 
-func newRow(book *accounts.Codebook, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
+func newRow(book *accounts.Codebook, ls *logos, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
 	r := &row{
 		book:      book,
+		logos:     ls,
 		logo:      newLogo(),
 		title:     &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}},
 		sub:       &canvas.Text{},
 		code:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Alignment: fyne.TextAlignTrailing},
-		countdown: &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
+		countdown: &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignCenter},
+		ring:      &canvas.Arc{CutoutRatio: ringCutout},
+		track:     &canvas.Circle{},
 		next:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
 		onTap:     onTap,
 		onHOTP:    onHOTP,
@@ -81,6 +90,8 @@ func newRow(book *accounts.Codebook, onTap, onHOTP func(string), onMenu func(str
 		d := fyne.CurrentApp().Driver()
 		r.openMenu(d.AbsolutePositionForObject(r.menu).AddXY(0, r.menu.Size().Height))
 	}}
+	r.bg = &canvas.Rectangle{}
+	r.bg.Hide()
 	r.next.Hide()
 	r.hotp.Hide()
 	if !isMobile() {
@@ -93,7 +104,7 @@ func newRow(book *accounts.Codebook, onTap, onHOTP func(string), onMenu func(str
 
 func (r *row) CreateRenderer() fyne.WidgetRenderer {
 	r.rend = &rowRenderer{r: r, titleW: -1, subW: -1, objects: []fyne.CanvasObject{
-		r.logo, r.title, r.sub, r.code, r.countdown, r.next, r.hotp, r.menu}}
+		r.bg, r.logo, r.title, r.sub, r.code, r.track, r.ring, r.countdown, r.next, r.hotp, r.menu}}
 	return r.rend
 }
 
@@ -108,7 +119,8 @@ func (r *row) themeColor(n fyne.ThemeColorName) color.Color {
 func (r *row) applyTheme() {
 	th := r.Theme()
 	text := th.Size(theme.SizeNameText)
-	r.title.TextSize, r.sub.TextSize, r.countdown.TextSize, r.next.TextSize = text, text, text, text
+	r.title.TextSize, r.sub.TextSize, r.next.TextSize = text, text, text
+	r.countdown.TextSize = th.Size(theme.SizeNameCaptionText) // it sits inside the ring
 	r.code.TextSize = th.Size(theme.SizeNameHeadingText)
 	if isMobile() {
 		// A phone's row is narrow: a smaller next code leaves the names
@@ -117,8 +129,13 @@ func (r *row) applyTheme() {
 	}
 	fg := r.themeColor(theme.ColorNameForeground)
 	r.title.Color, r.sub.Color, r.code.Color = fg, fg, fg
+	if r.card {
+		r.applyCardTheme()
+	}
 	r.next.Color = r.themeColor(theme.ColorNameDisabled)
 	r.countdown.Color = r.countdownColor()
+	r.ring.FillColor = r.ringColor()
+	r.track.StrokeColor = r.themeColor(theme.ColorNameInputBorder)
 }
 
 func (r *row) countdownColor() color.Color {
@@ -127,6 +144,18 @@ func (r *row) countdownColor() color.Color {
 	}
 	return r.themeColor(theme.ColorNameForeground)
 }
+
+// ringColor is the theme's primary colour, the warning colour in the last
+// seconds.
+func (r *row) ringColor() color.Color {
+	if r.warn {
+		return r.themeColor(theme.ColorNameWarning)
+	}
+	return r.themeColor(theme.ColorNamePrimary)
+}
+
+// ringCutout is the ring's hole: the inner diameter over the outer one.
+const ringCutout = 0.78
 
 // set changes a text only when it differs, and then refreshes that object
 // alone (no widget refresh, no layout): the ticker calls this for every
@@ -168,7 +197,7 @@ type rowMetrics struct {
 	pad, inner   float32
 	textH, codeH float32 // a name line; the code
 	statusH      float32 // countdown and next code (monospace)
-	countW       float32 // the countdown: always two characters wide
+	countW       float32 // the countdown ring's diameter
 	logoW        float32
 	ellipsis     float32
 }
@@ -182,7 +211,7 @@ func (rr *rowRenderer) metrics() rowMetrics {
 		textH:    fyne.MeasureText("0", r.sub.TextSize, r.sub.TextStyle).Height,
 		codeH:    fyne.MeasureText("0", r.code.TextSize, r.code.TextStyle).Height,
 		statusH:  fyne.MeasureText("0", r.countdown.TextSize, r.countdown.TextStyle).Height,
-		countW:   fyne.MeasureText("00", r.countdown.TextSize, r.countdown.TextStyle).Width,
+		countW:   fyne.MeasureText("0", r.next.TextSize, r.next.TextStyle).Height + 2*th.Size(theme.SizeNameInnerPadding) - th.Size(theme.SizeNamePadding),
 		logoW:    r.logo.MinSize().Width,
 		ellipsis: fyne.MeasureText("…", r.sub.TextSize, fyne.TextStyle{}).Width,
 	}
@@ -215,6 +244,9 @@ func (rr *rowRenderer) rightWidth(m rowMetrics) (w, codesW float32) {
 }
 
 func (rr *rowRenderer) MinSize() fyne.Size {
+	if rr.r.card {
+		return rr.cardMinSize()
+	}
 	m := rr.metrics()
 	r := rr.r
 	names := 2*(m.textH+2*m.inner) + m.pad
@@ -227,13 +259,19 @@ func (rr *rowRenderer) MinSize() fyne.Size {
 		r.next.Hidden = saved
 	}
 	h := max(r.logo.MinSize().Height, names, codes)
-	return fyne.NewSize(m.logoW+m.pad+m.ellipsis+2*m.inner+m.pad+right, h)
+	return fyne.NewSize(m.inner+m.logoW+m.pad+m.ellipsis+2*m.inner+m.pad+right, h)
 }
 
 func (rr *rowRenderer) Layout(s fyne.Size) {
+	if rr.r.card {
+		rr.layoutCard(s)
+		return
+	}
 	r := rr.r
 	m := rr.metrics()
-	r.logo.Move(fyne.NewPos(0, 0))
+	// The logo sits inside the same inner padding as the texts, not
+	// against the row's edge.
+	r.logo.Move(fyne.NewPos(m.inner, 0))
 	r.logo.Resize(fyne.NewSize(m.logoW, s.Height))
 
 	right, codesW := rr.rightWidth(m)
@@ -248,8 +286,16 @@ func (rr *rowRenderer) Layout(s fyne.Size) {
 	if !r.countdown.Visible() {
 		cw = -2*m.inner - m.pad
 	}
-	r.countdown.Move(fyne.NewPos(s.Width-right+codesW-m.inner-cw, statusY))
-	r.countdown.Resize(fyne.NewSize(cw, m.statusH))
+	cx := s.Width - right + codesW - m.inner - cw
+	ringY := statusY + (m.statusH-cw)/2
+	r.ring.Move(fyne.NewPos(cx, ringY))
+	r.ring.Resize(fyne.NewSquareSize(max(cw, 0)))
+	r.track.Move(fyne.NewPos(cx, ringY))
+	r.track.Resize(fyne.NewSquareSize(max(cw, 0)))
+	r.track.StrokeWidth = cw * (1 - ringCutout) / 2
+	ch := r.countdown.MinSize().Height
+	r.countdown.Move(fyne.NewPos(cx, ringY+(cw-ch)/2))
+	r.countdown.Resize(fyne.NewSize(cw, ch))
 	nw := r.next.MinSize().Width
 	r.next.Move(fyne.NewPos(s.Width-right+codesW-m.inner-cw-2*m.inner-m.pad-nw, statusY))
 	r.next.Resize(fyne.NewSize(nw, m.statusH))
@@ -263,19 +309,25 @@ func (rr *rowRenderer) Layout(s fyne.Size) {
 		}
 	}
 
-	nameX := m.logoW + m.pad + m.inner
+	nameX := m.inner + m.logoW + m.pad + m.inner
 	nameW := max(0, x-m.pad-m.inner-nameX)
 	r.title.Move(fyne.NewPos(nameX, m.inner))
 	r.title.Resize(fyne.NewSize(nameW, m.textH))
 	r.sub.Move(fyne.NewPos(nameX, m.textH+2*m.inner+m.pad+m.inner))
 	r.sub.Resize(fyne.NewSize(nameW, m.textH))
-	if nameW != rr.titleW {
-		rr.titleW = nameW
-		set(r.title, ellipsize(r.titleText, nameW, r.title))
+	rr.cutNames(nameW)
+}
+
+// cutNames truncates the two name lines to width w, when w changed.
+func (rr *rowRenderer) cutNames(w float32) {
+	r := rr.r
+	if w != rr.titleW {
+		rr.titleW = w
+		set(r.title, ellipsize(r.titleText, w, r.title))
 	}
-	if nameW != rr.subW {
-		rr.subW = nameW
-		set(r.sub, ellipsize(r.subText, nameW, r.sub))
+	if w != rr.subW {
+		rr.subW = w
+		set(r.sub, ellipsize(r.subText, w, r.sub))
 	}
 }
 
@@ -314,11 +366,14 @@ func (r *row) relayout() {
 func (r *row) show(a accounts.Account, now time.Time) {
 	r.acct = a
 	title, sub := rowNames(&a)
-	r.logo.set(title, a.Color, colourKey(&a))
+	r.logo.show(&a, r.logos)
+	if r.card {
+		r.setTint()
+	}
 	hotp := a.Type == accounts.HOTP
 	if title != r.titleText || sub != r.subText || hotp != r.hotp.Visible() {
 		r.titleText, r.subText = title, sub
-		r.hotp.Hidden, r.countdown.Hidden = !hotp, hotp
+		r.hotp.Hidden, r.countdown.Hidden, r.ring.Hidden, r.track.Hidden = !hotp, hotp, hotp, hotp
 		if r.rend != nil {
 			r.rend.titleW, r.rend.subW = -1, -1
 		}
@@ -376,8 +431,11 @@ func (r *row) tick(now time.Time) {
 		r.warn = warn
 		r.countdown.Color = r.countdownColor()
 		r.countdown.Text = "" // so that set refreshes it just below
+		r.ring.FillColor = r.ringColor()
+		r.ring.EndAngle = -1 // refreshed just below
 	}
 	set(r.countdown, countdownText(left))
+	r.setRing(left)
 	if warn {
 		set(r.next, r.nextPrefix()+accounts.GroupCode(c.Next))
 	}
@@ -387,6 +445,17 @@ func (r *row) tick(now time.Time) {
 		r.next.Hidden = !warn
 		r.relayout()
 		r.next.Refresh()
+	}
+}
+
+// setRing drains the ring to the seconds left of the period; the arc is
+// refreshed alone, and only when its angle changes (once a second).
+func (r *row) setRing(left int) {
+	period := max(r.acct.Period, 1)
+	end := 360 * float32(min(left, period)) / float32(period)
+	if r.ring.EndAngle != end {
+		r.ring.EndAngle = end
+		r.ring.Refresh()
 	}
 }
 
@@ -453,12 +522,6 @@ func (r *row) openMenu(at fyne.Position) {
 	}
 }
 
-// countdownText pads the seconds to a fixed width (the label is monospace),
-// so that going from 10 to 9 does not change the row's size and cost a
-// second layout pass and frame.
-func countdownText(n int) string {
-	if n >= 0 && n < 10 {
-		return " " + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
-}
+// countdownText is the seconds left, centred in the ring (whose size does
+// not depend on the text, so 10 → 9 costs no layout).
+func countdownText(n int) string { return strconv.Itoa(n) }

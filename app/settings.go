@@ -83,9 +83,9 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Theme"), th),
 		&widget.FormItem{Text: lang.L("Language"), Widget: lg},
-		&widget.FormItem{Text: lang.L("Clear clipboard"), Widget: clip, HintText: lang.L("After copying a code, if the clipboard still holds it.")},
-		&widget.FormItem{Text: lang.L("Lock after"), Widget: lock, HintText: lang.L("Minutes without use.")},
-		widget.NewFormItem("", s.keyring),
+		&widget.FormItem{Text: lang.L("Clear clipboard"), Widget: hinted(clip, lang.L("After copying a code, if the clipboard still holds it."))},
+		&widget.FormItem{Text: lang.L("Lock after"), Widget: hinted(lock, lang.L("Minutes without use."))},
+		widget.NewFormItem("", wrappedCheck(s.keyring)),
 		&widget.FormItem{Text: lang.L("Backups"), Widget: container.NewVBox(s.backupDir, choose)},
 		s.syncSettings(),
 	)

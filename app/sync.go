@@ -278,7 +278,7 @@ func (s *folderSync) askNewPassword() {
 // one, and a button to stop.
 func (s *settingsScreen) syncSettings() *widget.FormItem {
 	u := s.u
-	status := &widget.Label{Wrapping: fyne.TextWrapBreak, Importance: widget.LowImportance}
+	status := wrapped(&widget.Label{Importance: widget.LowImportance}) // a path, or a sentence
 	stop := &widget.Button{Text: lang.L("Stop syncing")}
 	show := func() {
 		if dir := u.vault.SyncDir(); dir != "" {
@@ -315,6 +315,6 @@ func (s *settingsScreen) syncSettings() *widget.FormItem {
 		show()
 	}
 	show()
-	return &widget.FormItem{Text: lang.L("Sync"), Widget: container.NewVBox(status, container.NewHBox(choose, stop)),
-		HintText: lang.L("Only encrypted files go into the folder.")}
+	return &widget.FormItem{Text: lang.L("Sync"), Widget: hinted(container.NewVBox(status, container.NewHBox(choose, stop)),
+		lang.L("Only encrypted files go into the folder."))}
 }

@@ -20,7 +20,7 @@ type unlockScreen struct {
 	u        *ui
 	password *widget.Entry
 	unlockB  *widget.Button
-	message  *widget.Label
+	message  *wrapLabel
 	busy     *widget.Label
 	spinner  *widget.Activity // turns only while the key is derived
 	keyring  bool             // the vault has a keyring slot
@@ -31,7 +31,7 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 	s.password.SetPlaceHolder(lang.L("Backup password"))
 	s.password.OnSubmitted = func(string) { s.onUnlock() }
 	s.unlockB = &widget.Button{Text: lang.L("Unlock"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onUnlock}
-	s.message = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: wrapMode(), Importance: widget.DangerImportance}
+	s.message = wrapped(&widget.Label{Alignment: fyne.TextAlignCenter, Importance: widget.DangerImportance})
 	s.message.Hide()
 	// A static label, not an infinite progress bar: that one restarts its
 	// animation when its renderer is made, which can outlive the screen.
@@ -42,7 +42,7 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 
 	box := container.NewVBox(
 		&widget.Label{Text: "Nidan", Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
-		&widget.Label{Text: lang.L("Nidan is locked. Enter your backup password to see your codes."), Alignment: fyne.TextAlignCenter, Wrapping: wrapMode()},
+		wrapped(&widget.Label{Text: lang.L("Nidan is locked. Enter your backup password to see your codes."), Alignment: fyne.TextAlignCenter}),
 		s.password, s.unlockB, s.message, s.spinner, s.busy)
 	s.keyring = s.u.vaultHasKeyring()
 	if s.keyring {

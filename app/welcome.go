@@ -21,19 +21,19 @@ type welcomeScreen struct {
 	u        *ui
 	password *widget.Entry
 	confirm  *widget.Entry
-	strength *widget.Label
+	strength *wrapLabel
 	meter    *strengthMeter
 	create   *widget.Button
-	message  *widget.Label
+	message  *wrapLabel
 }
 
 func (s *welcomeScreen) build() fyne.CanvasObject {
 	start := &widget.Button{Text: lang.L("Get started"), Importance: widget.HighImportance, OnTapped: s.onStart}
 	return s.u.page(
 		&widget.Label{Text: lang.L("Welcome to Nidan"), SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter},
-		&widget.Label{Text: lang.L("Nidan shows the six-digit codes that websites ask for when you sign in with two-step verification."), Wrapping: wrapMode()},
-		&widget.Label{Text: onDevice(lang.L("Your accounts are kept encrypted on this computer, locked with a backup password you choose now."),
-			lang.L("Your accounts are kept encrypted on this phone, locked with a backup password you choose now.")), Wrapping: wrapMode()},
+		wrapped(&widget.Label{Text: lang.L("Nidan shows the six-digit codes that websites ask for when you sign in with two-step verification.")}),
+		wrapped(&widget.Label{Text: onDevice(lang.L("Your accounts are kept encrypted on this computer, locked with a backup password you choose now."),
+			lang.L("Your accounts are kept encrypted on this phone, locked with a backup password you choose now."))}),
 		start)
 }
 
@@ -52,17 +52,17 @@ func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
 	s.confirm.OnChanged = func(string) { s.onChanged() }
 	s.confirm.OnSubmitted = func(string) { s.onCreate() }
 	s.meter = newStrengthMeter()
-	s.strength = &widget.Label{Wrapping: wrapMode()}
+	s.strength = wrapped(&widget.Label{})
 	s.create = &widget.Button{Text: lang.L("Create vault"), Importance: widget.HighImportance, OnTapped: s.onCreate}
-	s.message = &widget.Label{Wrapping: wrapMode(), Importance: widget.DangerImportance}
+	s.message = wrapped(&widget.Label{Importance: widget.DangerImportance})
 	s.message.Hide()
 	s.onChanged()
-	warning := widget.NewCard("", "", &widget.Label{Wrapping: wrapMode(), Importance: widget.WarningImportance,
+	warning := widget.NewCard("", "", wrapped(&widget.Label{Importance: widget.WarningImportance,
 		Text: onDevice(lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this computer, your accounts are lost."),
-			lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this phone, your accounts are lost."))})
+			lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this phone, your accounts are lost."))}))
 	return s.u.page(
 		&widget.Label{Text: lang.L("Choose a backup password"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
-		&widget.Label{Text: lang.L("It unlocks Nidan and your backups."), Wrapping: wrapMode()},
+		wrapped(&widget.Label{Text: lang.L("It unlocks Nidan and your backups.")}),
 		s.password, s.meter, s.strength, s.confirm, warning, s.message, s.create)
 }
 
@@ -71,7 +71,7 @@ func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
 func (s *welcomeScreen) onChanged() {
 	score, hint := passwordStrength(s.password.Text)
 	s.meter.set(score)
-	s.strength.Importance = widget.MediumImportance
+	s.strength.l.Importance = widget.MediumImportance
 	s.strength.SetText(hint)
 	switch {
 	case len([]rune(s.password.Text)) < minPassword:
@@ -82,7 +82,7 @@ func (s *welcomeScreen) onChanged() {
 		// as long as the first: a prefix is still being typed.
 		if s.confirm.Text != "" && !strings.HasPrefix(s.password.Text, s.confirm.Text) {
 			s.strength.SetText(lang.L("The two passwords are not the same."))
-			s.strength.Importance = widget.DangerImportance
+			s.strength.l.Importance = widget.DangerImportance
 			s.strength.Refresh()
 			return
 		}
@@ -126,7 +126,7 @@ func (s *welcomeScreen) buildKeyring() fyne.CanvasObject {
 	no := &widget.Button{Text: lang.L("Not now"), OnTapped: func() { s.onKeyring(false) }}
 	return s.u.page(
 		&widget.Label{Text: lang.L("Unlock with this computer's keyring?"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
-		&widget.Label{Text: lang.L("Nidan can keep a key in the keyring of your user account, so that it opens without the password while you are signed in to this computer. You can change this later in Settings."), Wrapping: wrapMode()},
+		wrapped(&widget.Label{Text: lang.L("Nidan can keep a key in the keyring of your user account, so that it opens without the password while you are signed in to this computer. You can change this later in Settings.")}),
 		yes, no)
 }
 

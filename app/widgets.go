@@ -97,20 +97,26 @@ func newCodeList(length func() int, create func() fyne.CanvasObject, update func
 }
 
 func (l *codeList) TypedKey(k *fyne.KeyEvent) {
-	if l.u != nil {
-		l.u.idle.touch()
+	listKey(l.u, k, l.shift, l.actOnFocused, l.List.TypedKey)
+}
+
+// listKey is the keys of the code list and the wide layout's grid: act on
+// the focused code, or pass the key on to fyne's widget (arrows).
+func listKey(u *ui, k *fyne.KeyEvent, shift bool, act func(listAction), pass func(*fyne.KeyEvent)) {
+	if u != nil {
+		u.idle.touch()
 	}
 	switch {
 	case k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter:
-		l.actOnFocused(actionCopy)
+		act(actionCopy)
 	case k.Name == fyne.KeyDelete:
-		l.actOnFocused(actionDelete)
-	case k.Name == desktop.KeyMenu || (k.Name == fyne.KeyF10 && l.shift):
-		l.actOnFocused(actionMenu)
-	case k.Name == fyne.KeyEscape && l.u != nil:
-		l.u.onKey(k) // a dialog above, if any
+		act(actionDelete)
+	case k.Name == desktop.KeyMenu || (k.Name == fyne.KeyF10 && shift):
+		act(actionMenu)
+	case k.Name == fyne.KeyEscape && u != nil:
+		u.onKey(k) // a dialog above, if any
 	default:
-		l.List.TypedKey(k)
+		pass(k)
 	}
 }
 
@@ -122,9 +128,18 @@ func (l *codeList) TypedRune(r rune) {
 	}
 }
 
-func (l *codeList) TypedShortcut(s fyne.Shortcut) {
-	if cs, ok := s.(*desktop.CustomShortcut); ok && l.u != nil {
-		l.u.onShortcut(cs)
+func (l *codeList) TypedShortcut(s fyne.Shortcut) { listShortcut(l.u, s) }
+
+// listShortcut is the shortcuts of the code list and grid.
+func listShortcut(u *ui, s fyne.Shortcut) {
+	if u == nil {
+		return
+	}
+	switch s := s.(type) {
+	case *desktop.CustomShortcut:
+		u.onShortcut(s)
+	case *fyne.ShortcutUndo: // Ctrl+Z: the toast's Undo (a delete)
+		u.toasts.act()
 	}
 }
 

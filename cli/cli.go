@@ -163,6 +163,10 @@ commands:
 
 file formats (import detects them; --format picks one):
 `)
+	width := 0 // names now run past ten characters (andotp-encrypted)
+	for _, f := range formats.All() {
+		width = max(width, len(f.Name))
+	}
 	for _, f := range formats.All() {
 		var can []string
 		if f.CanRead() {
@@ -171,7 +175,7 @@ file formats (import detects them; --format picks one):
 		if f.CanWrite() {
 			can = append(can, "export")
 		}
-		fmt.Fprintf(w, "  %-10s %-15s %s\n", f.Name, strings.Join(can, ", "), f.App)
+		fmt.Fprintf(w, "  %-*s %-15s %s\n", width, f.Name, strings.Join(can, ", "), f.App)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -270,6 +271,119 @@ func TestStoreSpend(t *testing.T) {
 		}
 		if err := st.Spend("alice", "f1", 200, ""); !errors.Is(err, ErrBadCode) {
 			t.Errorf("Spend without a factor = %v, want ErrBadCode", err)
+		}
+	})
+}
+
+// TestStoreVerify checks Verify: the attempt counted whatever the
+// outcome, the spend as Spend's, a locked key left unchecked, and the
+// concurrent bounds.
+func TestStoreVerify(t *testing.T) {
+	p := Throttle{MaxFailures: 3, Lockout: time.Minute, MaxLockout: time.Minute, Forget: time.Hour}
+	forEachStore(t, func(t *testing.T, st Store, reopen func() Store) {
+		u := sampleUser("alice")
+		u.HasLastStep, u.LastStep = false, 0
+		if err := st.Create(u); err != nil {
+			t.Fatal(err)
+		}
+		step := func(n uint64, err error) func(*User) (uint64, error) {
+			return func(got *User) (uint64, error) {
+				if got.ID != "alice" || got.Active == nil || got.Active.ID != "f1" || !bytes.Equal(got.Active.Secret, u.Active.Secret) ||
+					got.Pending != nil || got.PasswordHash != "" || len(got.Recovery) != 2 {
+					t.Errorf("match got %+v", got)
+				}
+				return n, err
+			}
+		}
+		verify := func(id string, match func(*User) (uint64, error)) (ThrottleInfo, error) {
+			return st.Verify(id, "user:"+id, t0, p, match)
+		}
+		if info, err := verify("alice", step(7, nil)); err != nil || info.Failures != 1 {
+			t.Fatalf("good code: %+v, %v", info, err)
+		}
+		if info, _ := st.Throttled("user:alice"); info != (ThrottleInfo{}) {
+			t.Errorf("accepted code left the counter: %+v", info)
+		}
+		if got, _ := reopen().Get("alice"); !got.HasLastStep || got.LastStep != 7 || got.Pending == nil {
+			t.Errorf("after Verify: last step %v %d, pending %v", got.HasLastStep, got.LastStep, got.Pending)
+		}
+		if info, err := verify("alice", step(7, nil)); !errors.Is(err, ErrReplay) || info.Failures != 1 {
+			t.Errorf("replay: %+v, %v", info, err)
+		}
+		if info, err := verify("alice", step(0, ErrBadCode)); !errors.Is(err, ErrBadCode) || info.Failures != 2 {
+			t.Errorf("bad code: %+v, %v", info, err)
+		}
+		if got, _ := reopen().Throttled("user:alice"); got.Failures != 2 {
+			t.Errorf("refused codes not counted durably: %+v", got)
+		}
+		// The third failure locks; then match is not even called.
+		if info, err := verify("alice", step(0, ErrBadCode)); !errors.Is(err, ErrBadCode) || !info.LockedUntil.After(t0) {
+			t.Errorf("locking attempt: %+v, %v", info, err)
+		}
+		var le *LockoutError
+		if _, err := verify("alice", func(*User) (uint64, error) { t.Error("match called while locked"); return 8, nil }); !errors.As(err, &le) ||
+			!le.Until.Equal(t0.Add(time.Minute).Truncate(time.Millisecond)) {
+			t.Errorf("locked: %v", err)
+		}
+		if got, _ := st.Get("alice"); got.LastStep != 7 {
+			t.Errorf("a locked Verify spent a step: %d", got.LastStep)
+		}
+		// Unknown users are counted like real ones.
+		if info, err := verify("nobody", func(*User) (uint64, error) { t.Error("match called for nobody"); return 1, nil }); !errors.Is(err, ErrNoSuchUser) || info.Failures != 1 {
+			t.Errorf("unknown user: %+v, %v", info, err)
+		}
+		// A factor without a step to spend, then a user without a factor.
+		if err := st.Update("alice", func(u *User) error { u.Active = nil; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Clear("user:alice"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := verify("alice", func(got *User) (uint64, error) {
+			if got.Active != nil {
+				t.Error("removed factor seen")
+			}
+			return 0, ErrNotEnrolled
+		}); !errors.Is(err, ErrNotEnrolled) {
+			t.Errorf("no factor: %v", err)
+		}
+		if _, err := verify("alice", func(*User) (uint64, error) { return 9, nil }); !errors.Is(err, ErrBadCode) {
+			t.Errorf("a step without a factor: %v, want ErrBadCode", err)
+		}
+		if err := st.Update("alice", func(u *User) error { u.Active = sampleUser("alice").Active; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		// Many concurrent checks of one good code: one accepted.
+		lax := Throttle{MaxFailures: 1000, Lockout: time.Minute, MaxLockout: time.Minute, Forget: time.Hour}
+		got := concurrently(t, 40, func() error {
+			_, err := st.Verify("alice", "user:alice", t0, lax, func(*User) (uint64, error) { return 100, nil })
+			return err
+		}, ErrReplay)
+		if got[nil] != 1 || got[ErrReplay] != 39 {
+			t.Errorf("40 concurrent checks of one code: %d accepted, %d replays; want 1 and 39", got[nil], got[ErrReplay])
+		}
+		// Many concurrent wrong guesses: only MaxFailures reach match.
+		if err := st.Clear("user:alice"); err != nil {
+			t.Fatal(err)
+		}
+		var checked atomic.Int64
+		got = concurrently(t, 30, func() error {
+			_, err := st.Verify("alice", "user:alice", t0, p, func(*User) (uint64, error) { checked.Add(1); return 0, ErrBadCode })
+			return err
+		}, ErrBadCode, ErrLockedOut)
+		if checked.Load() != int64(p.MaxFailures) || got[ErrBadCode] != p.MaxFailures || got[ErrLockedOut] != 30-p.MaxFailures {
+			t.Errorf("30 concurrent guesses: %d checked, outcomes %v; want %d checked", checked.Load(), got, p.MaxFailures)
+		}
+		// A failure long after the last one (past Forget) counts as the first.
+		if err := st.Clear("user:alice"); err != nil {
+			t.Fatal(err)
+		}
+		bad := func(*User) (uint64, error) { return 0, ErrBadCode }
+		if info, _ := st.Verify("alice", "user:alice", t0, p, bad); info.Failures != 1 {
+			t.Errorf("first failure: %+v", info)
+		}
+		if info, _ := st.Verify("alice", "user:alice", t0.Add(p.Forget+time.Second), p, bad); info.Failures != 1 {
+			t.Errorf("a failure after Forget: %+v, want 1 failure", info)
 		}
 	})
 }

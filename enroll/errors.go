@@ -38,6 +38,8 @@ var (
 	// has held the file store's lock for longer than a save takes;
 	// nothing changed.
 	ErrStoreInUse = errors.New("the enroll store is in use by another process")
+	// ErrNoSession: the session does not exist, expired or was revoked.
+	ErrNoSession = errors.New("no such session")
 	// ErrWrongKey: the store file does not open with this key (AEAD
 	// failure): another store's key file, or a tampered file.
 	ErrWrongKey = errors.New("store key does not match the store file")

@@ -52,6 +52,17 @@ type envelope struct {
 type payload struct {
 	Users    []fileUser      `json:"users"`
 	Throttle []throttleState `json:"throttle,omitempty"`
+	Sessions []fileSession   `json:"sessions,omitempty"`
+}
+
+// fileSession is a Session as the file keeps it (times in Unix ms).
+type fileSession struct {
+	Key      string `json:"key"`
+	User     string `json:"user"`
+	WithCode bool   `json:"with_code,omitempty"`
+	Data     []byte `json:"data,omitempty"`
+	Created  int64  `json:"created"`
+	Expires  int64  `json:"expires"`
 }
 
 // fileUser is a User as the file keeps it; format 1 kept the user's
@@ -66,6 +77,7 @@ type fileUser struct {
 type fileState struct {
 	users    map[string]*User
 	throttle map[string]throttleState
+	sessions map[string]fileSession
 	gen      uint64 // generation of the file as read (0: no file yet)
 	known    uint64 // generation the PATH.gen file remembers
 }
@@ -264,8 +276,113 @@ func (s *FileStore) Delete(id string) error {
 			return false, ErrNoSuchUser
 		}
 		delete(st.users, id)
+		for k, fs := range st.sessions {
+			if fs.User == id {
+				delete(st.sessions, k)
+			}
+		}
 		return true, nil
 	})
+}
+
+func (fs fileSession) session() Session {
+	return Session{Key: fs.Key, User: fs.User, WithCode: fs.WithCode, Data: slices.Clone(fs.Data),
+		Created: time.UnixMilli(fs.Created).UTC(), Expires: time.UnixMilli(fs.Expires).UTC()}
+}
+
+// CreateSession implements Store.
+func (s *FileStore) CreateSession(ns Session, maxPerUser int) error {
+	return s.with(func(st *fileState) (bool, error) {
+		if st.users[ns.User] == nil {
+			return false, ErrNoSuchUser
+		}
+		now := ns.Created.UnixMilli()
+		var mine []fileSession
+		for k, fs := range st.sessions {
+			switch {
+			case fs.Expires <= now:
+				delete(st.sessions, k)
+			case fs.User == ns.User:
+				mine = append(mine, fs)
+			}
+		}
+		slices.SortFunc(mine, func(a, b fileSession) int {
+			return cmp.Or(cmp.Compare(b.Expires, a.Expires), strings.Compare(a.Key, b.Key))
+		})
+		for _, fs := range mine[min(len(mine), max(maxPerUser-1, 0)):] {
+			delete(st.sessions, fs.Key)
+		}
+		st.sessions[ns.Key] = fileSession{Key: ns.Key, User: ns.User, WithCode: ns.WithCode, Data: slices.Clone(ns.Data),
+			Created: now, Expires: ns.Expires.UnixMilli()}
+		return true, nil
+	})
+}
+
+// Session implements Store.
+func (s *FileStore) Session(key string, now time.Time) (Session, error) {
+	var out Session
+	err := s.with(func(st *fileState) (bool, error) {
+		fs, ok := st.sessions[key]
+		if !ok || fs.Expires <= now.UnixMilli() {
+			return false, ErrNoSession
+		}
+		out = fs.session()
+		return false, nil
+	})
+	return out, err
+}
+
+// SaveSession implements Store.
+func (s *FileStore) SaveSession(ns Session, now time.Time) error {
+	return s.with(func(st *fileState) (bool, error) {
+		fs, ok := st.sessions[ns.Key]
+		if !ok || fs.Expires <= now.UnixMilli() {
+			return false, ErrNoSession
+		}
+		fs.Data, fs.Expires = slices.Clone(ns.Data), ns.Expires.UnixMilli()
+		st.sessions[ns.Key] = fs
+		return true, nil
+	})
+}
+
+// DeleteSession implements Store.
+func (s *FileStore) DeleteSession(key string) error {
+	return s.with(func(st *fileState) (bool, error) {
+		if _, ok := st.sessions[key]; !ok {
+			return false, nil
+		}
+		delete(st.sessions, key)
+		return true, nil
+	})
+}
+
+// DeleteSessions implements Store.
+func (s *FileStore) DeleteSessions(user string) error {
+	return s.with(func(st *fileState) (bool, error) {
+		changed := false
+		for k, fs := range st.sessions {
+			if fs.User == user {
+				delete(st.sessions, k)
+				changed = true
+			}
+		}
+		return changed, nil
+	})
+}
+
+// UserSessions implements Store.
+func (s *FileStore) UserSessions(user string, now time.Time) ([]Session, error) {
+	var out []Session
+	err := s.with(func(st *fileState) (bool, error) {
+		for _, fs := range st.sessions {
+			if fs.User == user && fs.Expires > now.UnixMilli() {
+				out = append(out, fs.session())
+			}
+		}
+		return false, nil
+	})
+	slices.SortFunc(out, func(a, b Session) int { return cmp.Or(a.Created.Compare(b.Created), strings.Compare(a.Key, b.Key)) })
+	return out, err
 }
 
 // Spend implements Store.
@@ -288,25 +405,68 @@ func (s *FileStore) Spend(id, factorID string, step uint64, clearKey string) err
 
 // Attempt implements Store.
 func (s *FileStore) Attempt(key string, now time.Time, p Throttle) (ThrottleInfo, error) {
-	p = p.orDefault(userThrottle)
 	var info ThrottleInfo
 	err := s.with(func(st *fileState) (bool, error) {
-		ms := now.UnixMilli()
-		next, err := p.attempt(st.throttle[key], ms)
-		info = next.info()
-		if err != nil {
+		var err error
+		info, err = st.attempt(key, now, p)
+		return err == nil, err
+	})
+	return info, err
+}
+
+// attempt counts an attempt in the loaded state and forgets idle counters.
+func (st *fileState) attempt(key string, now time.Time, p Throttle) (ThrottleInfo, error) {
+	p = p.orDefault(userThrottle)
+	ms := now.UnixMilli()
+	next, err := p.attempt(st.throttle[key], ms)
+	if err != nil {
+		return next.info(), err
+	}
+	next.Key = key
+	st.throttle[key] = next
+	for k, c := range st.throttle {
+		if c.LockedUntil <= ms && c.Updated+p.Forget.Milliseconds() < ms {
+			delete(st.throttle, k)
+		}
+	}
+	return next.info(), nil
+}
+
+// Verify implements Store: the attempt, the check and the spend under one
+// lock, in one save.
+func (s *FileStore) Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
+	var info ThrottleInfo
+	var outcome error
+	err := s.with(func(st *fileState) (bool, error) {
+		var err error
+		if info, err = st.attempt(key, now, p); err != nil {
 			return false, err
 		}
-		next.Key = key
-		st.throttle[key] = next
-		for k, c := range st.throttle {
-			if c.LockedUntil <= ms && c.Updated+p.Forget.Milliseconds() < ms {
-				delete(st.throttle, k)
-			}
+		u, ok := st.users[id]
+		if !ok {
+			outcome = ErrNoSuchUser
+			return true, nil // the attempt counts
+		}
+		c := u.Clone()
+		c.PasswordHash, c.Pending = "", nil
+		step, err := match(&c)
+		switch {
+		case err != nil:
+			outcome = err
+		case u.Active == nil:
+			outcome = ErrBadCode
+		case u.HasLastStep && step <= u.LastStep:
+			outcome = ErrReplay
+		default:
+			u.LastStep, u.HasLastStep = step, true
+			delete(st.throttle, key)
 		}
 		return true, nil
 	})
-	return info, err
+	if err != nil {
+		return info, err
+	}
+	return info, outcome
 }
 
 // Throttled implements Store.
@@ -359,7 +519,7 @@ func (s *FileStore) load() (*fileState, error) {
 
 // read decrypts the store file; a missing file is an empty store.
 func (s *FileStore) read() (*fileState, error) {
-	st := &fileState{users: map[string]*User{}, throttle: map[string]throttleState{}}
+	st := &fileState{users: map[string]*User{}, throttle: map[string]throttleState{}, sessions: map[string]fileSession{}}
 	known, err := readGeneration(s.genPath())
 	if err != nil {
 		return nil, fmt.Errorf("read enroll store: %w", err)
@@ -424,6 +584,12 @@ func (s *FileStore) read() (*fileState, error) {
 		}
 		st.throttle[c.Key] = c
 	}
+	for _, fs := range p.Sessions {
+		if fs.Key == "" || st.users[fs.User] == nil {
+			return nil, fmt.Errorf("read enroll store %s: bad session: %w", s.path, ErrCorrupt)
+		}
+		st.sessions[fs.Key] = fs
+	}
 	st.gen = env.Generation
 	return st, nil
 }
@@ -465,6 +631,10 @@ func (s *FileStore) writeStore(st *fileState, gen uint64) error {
 		p.Throttle = p.Throttle[:maxFileCounter]
 	}
 	slices.SortFunc(p.Throttle, func(a, b throttleState) int { return strings.Compare(a.Key, b.Key) })
+	for _, fs := range st.sessions {
+		p.Sessions = append(p.Sessions, fs)
+	}
+	slices.SortFunc(p.Sessions, func(a, b fileSession) int { return strings.Compare(a.Key, b.Key) })
 	plain, err := json.Marshal(p)
 	if err != nil {
 		return err

@@ -15,8 +15,10 @@ var postgresDialect = dialect{
 	lockSchema: "SELECT pg_advisory_xact_lock(7306812517745016)",
 	rebind:     func(q string) string { return q },
 	spendAndClear: `WITH spent AS (` + sqlQueries["spend"] + ` RETURNING 1),
-		cleared AS (DELETE FROM nidan_enroll_throttle WHERE key = $4 AND EXISTS (SELECT 1 FROM spent))
+		cleared AS (UPDATE nidan_enroll_throttle SET failures = 0, lockouts = 0, locked_until = 0, updated = CAST($5 AS BIGINT)
+			WHERE key = $4 AND EXISTS (SELECT 1 FROM spent))
 		SELECT count(*) FROM spent`,
+	attemptAndGet: true,
 }
 
 // OpenPostgres connects to the PostgreSQL database at url (a postgres://

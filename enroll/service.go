@@ -267,16 +267,28 @@ func (s *Service) AddUser(id string, password []byte) error {
 	return nil
 }
 
-// SetPassword replaces a user's password.
+// SetPassword replaces a user's password and ends their sessions.
 func (s *Service) SetPassword(id string, password []byte) error {
 	hash, err := hashPassword(password, s.opts.Password)
 	if err != nil {
 		return fmt.Errorf("set password of %q: %w", id, err)
 	}
-	return s.update("set password of", id, func(u *User) error {
+	if err := s.update("set password of", id, func(u *User) error {
 		u.PasswordHash = hash
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	return s.EndSessions(id)
+}
+
+// EndSessions signs the user out everywhere: every session of theirs in
+// the store ends, on every instance. SetPassword, Reset and Disable call it.
+func (s *Service) EndSessions(id string) error {
+	if err := s.store.DeleteSessions(id); err != nil {
+		return fmt.Errorf("end sessions of %q: %w", id, err)
+	}
+	return nil
 }
 
 // DeleteUser removes a user and their second factor.
@@ -395,6 +407,7 @@ func (s *Service) confirm(id, code string, recovery bool) ([]string, error) {
 // Reset removes the second factor (active and pending), the recovery codes,
 // the replay guard and any lockout: the admin's answer to a lost phone. The
 // user logs in with the password alone (ErrNotEnrolled) until enrolled again.
+// Every session of the user ends.
 func (s *Service) Reset(id string) error {
 	if err := s.update("reset second factor of", id, func(u *User) error {
 		u.Active, u.Pending, u.Recovery = nil, nil, nil
@@ -406,13 +419,17 @@ func (s *Service) Reset(id string) error {
 	if err := s.store.Clear(userKey(id)); err != nil {
 		return fmt.Errorf("reset second factor of %q: %w", id, err)
 	}
+	if err := s.EndSessions(id); err != nil {
+		return err
+	}
 	s.audit(AuditEvent{Event: "reset", User: id})
 	return nil
 }
 
 // Disable turns two-step verification off at the user's own request,
 // proven with a current code (or a recovery code), which counts like a
-// login attempt.
+// login attempt. Every session of the user ends (the caller may start a
+// new one for the browser that asked).
 func (s *Service) Disable(id, code string) error {
 	if err := s.VerifyCode(id, code); err != nil {
 		return fmt.Errorf("disable two-step verification of %q: %w", id, err)
@@ -421,6 +438,9 @@ func (s *Service) Disable(id, code string) error {
 		u.Active, u.Pending, u.Recovery = nil, nil, nil
 		return nil
 	}); err != nil {
+		return err
+	}
+	if err := s.EndSessions(id); err != nil {
 		return err
 	}
 	s.audit(AuditEvent{Event: "disable", User: id})
@@ -610,18 +630,8 @@ func (s *Service) VerifyCode(id, code string) error {
 	if len(code) > MaxCodeLen {
 		return fmt.Errorf("verify code of %q: %w", id, ErrBadCode)
 	}
-	counted, err := s.store.Attempt(userKey(id), now, s.userPolicy())
-	if err != nil {
-		return fmt.Errorf("verify code of %q: %w", id, err)
-	}
-	u, err := s.store.Get(id)
-	if err == nil && u.Active == nil {
-		err = ErrNotEnrolled
-	}
-	if err == nil {
-		_, err = s.secondFactor(&u, code, now)
-	}
-	switch {
+	counted, err := s.verifyCode(id, code, now)
+	switch { // a lockout checked nothing and is no new failure
 	case err == nil:
 	case errors.Is(err, ErrBadCode), errors.Is(err, ErrReplay), errors.Is(err, ErrBadRecoveryCode), errors.Is(err, ErrNoSuchUser):
 		s.failed(id, "", err, counted, now)
@@ -630,6 +640,36 @@ func (s *Service) VerifyCode(id, code string) error {
 		return fmt.Errorf("verify code of %q: %w", id, err)
 	}
 	return nil
+}
+
+// verifyCode counts the attempt and checks the code: a TOTP code with
+// Store.Verify (count, read, check, spend: two round trips or one
+// transaction), a recovery code with Attempt, Get and Update.
+func (s *Service) verifyCode(id, code string, now time.Time) (ThrottleInfo, error) {
+	if _, ok := normalizeRecovery(code); ok {
+		counted, err := s.store.Attempt(userKey(id), now, s.userPolicy())
+		if err != nil {
+			return counted, err
+		}
+		u, err := s.store.Get(id)
+		if err == nil && u.Active == nil {
+			err = ErrNotEnrolled
+		}
+		if err == nil {
+			_, err = s.secondFactor(&u, code, now)
+		}
+		return counted, err
+	}
+	return s.store.Verify(id, userKey(id), now, s.userPolicy(), func(u *User) (uint64, error) {
+		if u.Active == nil {
+			return 0, ErrNotEnrolled
+		}
+		step, ok := s.matchCode(u.Active, code, now)
+		if !ok {
+			return 0, ErrBadCode
+		}
+		return step, nil
+	})
 }
 
 // hashSlot waits for a password-check slot.

@@ -57,6 +57,11 @@ type dialect struct {
 	// spendAndClear, if set, is Spend and Clear as one statement returning
 	// the number of users updated (one round trip, one commit).
 	spendAndClear string
+	// attemptAndGet, if set, makes Verify two statements, each its own
+	// transaction (attemptAndGetSQL on the counters' pool, then
+	// spendAndClear); else Verify is one transaction on the one
+	// connection (SQLite: one commit, and nobody else to wait for).
+	attemptAndGet bool
 }
 
 var dollarN = regexp.MustCompile(`\$(\d+)`)
@@ -82,6 +87,17 @@ func migrations(d dialect) [][]string {
 			lockouts INTEGER NOT NULL,
 			locked_until BIGINT NOT NULL,
 			updated BIGINT NOT NULL)`,
+	}, {
+		// Version 2: signed-in sessions, shared by every instance.
+		`CREATE TABLE nidan_enroll_sessions (
+			key TEXT PRIMARY KEY,
+			user_id TEXT NOT NULL REFERENCES nidan_enroll_users (id) ON DELETE CASCADE,
+			with_code INTEGER NOT NULL,
+			data ` + d.blob + `,
+			created BIGINT NOT NULL,
+			expires BIGINT NOT NULL)`,
+		`CREATE INDEX nidan_enroll_sessions_user ON nidan_enroll_sessions (user_id)`,
+		`CREATE INDEX nidan_enroll_sessions_expires ON nidan_enroll_sessions (expires)`,
 	}}
 }
 
@@ -116,7 +132,7 @@ RETURNING failures, lockouts, locked_until`
 }()
 
 // counterQueries run on SQLStore.counters.
-var counterQueries = map[string]bool{"attempt": true, "throttled": true, "clear": true, "sweep": true}
+var counterQueries = map[string]bool{"attempt": true, "throttled": true, "clear": true, "sweep": true, "attemptAndGet": true, "quickAttemptAndGet": true}
 
 const userColumns = `id, password_hash, active, active_id, pending, last_step, recovery, created, modified`
 
@@ -124,9 +140,16 @@ var sqlQueries = map[string]string{
 	"attempt":   attemptSQL,
 	"throttled": `SELECT failures, lockouts, locked_until FROM nidan_enroll_throttle WHERE key = $1`,
 	"clear":     `DELETE FROM nidan_enroll_throttle WHERE key = $1`,
-	"sweep":     `DELETE FROM nidan_enroll_throttle WHERE locked_until <= $1 AND updated < $2`,
-	"ids":       `SELECT id FROM nidan_enroll_users ORDER BY id`,
-	"get":       `SELECT ` + userColumns + ` FROM nidan_enroll_users WHERE id = $1`,
+	// zero is clear for the hot path of an accepted code: a counter with
+	// no failures, lockouts or lock counts exactly like none (attemptSQL,
+	// Throttled), whatever its updated time ($2, which only dates it for
+	// the sweep), and updating it in place (in PostgreSQL a HOT update)
+	// spares deleting the row here and inserting it again at the next
+	// attempt, which can then take the quick path (quickAttemptAndGetSQL).
+	"zero":  zeroSQL,
+	"sweep": `DELETE FROM nidan_enroll_throttle WHERE locked_until <= $1 AND updated < $2`,
+	"ids":   `SELECT id FROM nidan_enroll_users ORDER BY id`,
+	"get":   `SELECT ` + userColumns + ` FROM nidan_enroll_users WHERE id = $1`,
 	"create": `INSERT INTO nidan_enroll_users (` + userColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO NOTHING`,
 	"update": `UPDATE nidan_enroll_users SET password_hash = $2, active = $3, active_id = $4, pending = $5,
@@ -134,8 +157,51 @@ var sqlQueries = map[string]string{
 	"delete": `DELETE FROM nidan_enroll_users WHERE id = $1`,
 	"spend": `UPDATE nidan_enroll_users SET last_step = $3
 		WHERE id = $1 AND active IS NOT NULL AND active_id = $2 AND (last_step IS NULL OR last_step < $3)`,
-	"spent": `SELECT active IS NOT NULL, active_id FROM nidan_enroll_users WHERE id = $1`,
+	"spent":          `SELECT active IS NOT NULL, active_id FROM nidan_enroll_users WHERE id = $1`,
+	"sessionUser":    `SELECT id FROM nidan_enroll_users WHERE id = $1`,
+	"sessionsExpire": `DELETE FROM nidan_enroll_sessions WHERE expires <= $1`,
+	"sessionsCap": `DELETE FROM nidan_enroll_sessions WHERE user_id = $1 AND key NOT IN
+		(SELECT key FROM nidan_enroll_sessions WHERE user_id = $1 ORDER BY expires DESC, key LIMIT $2)`,
+	"sessionCreate": `INSERT INTO nidan_enroll_sessions (key, user_id, with_code, data, created, expires)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+	"session":        `SELECT user_id, with_code, data, created, expires FROM nidan_enroll_sessions WHERE key = $1 AND expires > $2`,
+	"sessionSave":    `UPDATE nidan_enroll_sessions SET data = $2, expires = $3 WHERE key = $1 AND expires > $4`,
+	"sessionDelete":  `DELETE FROM nidan_enroll_sessions WHERE key = $1`,
+	"sessionsDelete": `DELETE FROM nidan_enroll_sessions WHERE user_id = $1`,
+	"userSessions": `SELECT key, with_code, data, created, expires FROM nidan_enroll_sessions
+		WHERE user_id = $1 AND expires > $2 ORDER BY created, key`,
+	// getCode is get without what a code check does not need.
+	"getCode": `SELECT ` + codeColumns + ` FROM nidan_enroll_users WHERE id = $1`,
 }
+
+const zeroSQL = `UPDATE nidan_enroll_throttle SET failures = 0, lockouts = 0, locked_until = 0, updated = $2 WHERE key = $1`
+
+const codeColumns = `id, active, active_id, last_step, recovery, created, modified`
+
+// attemptAndGetSQL is attemptSQL and getCode in one statement ($7 the user
+// ID), one round trip: the counter's columns are NULL when the key is
+// locked, and the user's are NULL then or when there is no such user. The
+// user is read from the snapshot the statement starts with, so the attempt
+// is counted (in the same statement, committed with it) before the code
+// is checked.
+var attemptAndGetSQL = `WITH a AS (` + attemptSQL + `)
+SELECT a.failures, a.lockouts, a.locked_until, u.id, u.active, u.active_id, u.last_step, u.recovery, u.created, u.modified
+FROM (SELECT 1) AS one LEFT JOIN a ON true LEFT JOIN nidan_enroll_users AS u ON a.failures IS NOT NULL AND u.id = $7`
+
+// quickAttemptAndGetSQL is attemptAndGetSQL for the common case, a
+// counter that exists, is not locked, not stale and not about to lock: then
+// attemptSQL only adds a failure and dates it, which this does with a
+// fraction of the expression (PostgreSQL builds attemptSQL's anew for every
+// execution). Its WHERE is checked on the row under its lock, so a
+// concurrent attempt cannot slip past it. Otherwise no row changes, the
+// counter's columns come back NULL and Verify runs attemptAndGetSQL. $1
+// key, $2 now (ms), $3 max failures, $4 forget (ms), $5 the user ID.
+const quickAttemptAndGetSQL = `WITH a AS (UPDATE nidan_enroll_throttle SET failures = failures + 1, updated = CAST($2 AS BIGINT)
+	WHERE key = $1 AND locked_until <= CAST($2 AS BIGINT) AND failures + 1 < CAST($3 AS INTEGER)
+		AND NOT (updated > 0 AND CAST($2 AS BIGINT) > updated + CAST($4 AS BIGINT))
+	RETURNING failures, lockouts, locked_until)
+SELECT a.failures, a.lockouts, a.locked_until, u.id, u.active, u.active_id, u.last_step, u.recovery, u.created, u.modified
+FROM (SELECT 1) AS one LEFT JOIN a ON true LEFT JOIN nidan_enroll_users AS u ON a.failures IS NOT NULL AND u.id = $5`
 
 // openSQL finishes opening a store: pool limits, migrations, key check.
 func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
@@ -166,8 +232,13 @@ func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
 		s.queries[k] = d.rebind(q)
 	}
 	s.queries["getForUpdate"] = s.queries["get"] + d.forUpdate
+	s.queries["sessionUser"] += d.forUpdate
 	if d.spendAndClear != "" {
 		s.queries["spendAndClear"] = d.spendAndClear
+	}
+	if d.attemptAndGet {
+		s.queries["attemptAndGet"] = d.rebind(attemptAndGetSQL)
+		s.queries["quickAttemptAndGet"] = d.rebind(quickAttemptAndGetSQL)
 	}
 	if err := s.migrate(); err != nil {
 		closeAll()
@@ -437,19 +508,27 @@ func (s *SQLStore) Delete(id string) error {
 }
 
 // Spend implements Store with one conditional UPDATE, and the counter's
-// DELETE in the same transaction (PostgreSQL: the same statement).
+// zeroing in the same transaction (PostgreSQL: the same statement).
 func (s *SQLStore) Spend(id, factorID string, step uint64, clearKey string) error {
-	n, err := s.spend(id, factorID, int64(step), clearKey)
+	return s.spendAt(id, factorID, step, clearKey, time.Now())
+}
+
+func (s *SQLStore) spendAt(id, factorID string, step uint64, clearKey string, now time.Time) error {
+	n, err := s.spend(id, factorID, int64(step), clearKey, now)
 	if err != nil {
 		return fmt.Errorf("spend code: %w", err)
 	}
 	if n == 1 {
 		return nil
 	}
-	// Nothing changed: say why.
+	return spendRefused(s.stmts["spent"].QueryRow(id), factorID)
+}
+
+// spendRefused says why a spend changed nothing, from the "spent" query.
+func spendRefused(r rowScanner, factorID string) error {
 	var has bool
 	var active string
-	switch err := s.stmts["spent"].QueryRow(id).Scan(&has, &active); {
+	switch err := r.Scan(&has, &active); {
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrNoSuchUser
 	case err != nil:
@@ -460,10 +539,10 @@ func (s *SQLStore) Spend(id, factorID string, step uint64, clearKey string) erro
 	return ErrReplay
 }
 
-func (s *SQLStore) spend(id, factorID string, step int64, clearKey string) (int64, error) {
+func (s *SQLStore) spend(id, factorID string, step int64, clearKey string, now time.Time) (int64, error) {
 	if s.d.spendAndClear != "" {
 		var n int64
-		err := s.stmts["spendAndClear"].QueryRow(id, factorID, step, clearKey).Scan(&n)
+		err := s.stmts["spendAndClear"].QueryRow(id, factorID, step, clearKey, now.UnixMilli()).Scan(&n)
 		return n, err
 	}
 	tx, err := s.db.Begin()
@@ -479,36 +558,171 @@ func (s *SQLStore) spend(id, factorID string, step int64, clearKey string) (int6
 	if err != nil || n != 1 {
 		return n, err
 	}
-	if _, err := tx.Stmt(s.stmts["clear"]).Exec(clearKey); err != nil {
+	if _, err := tx.Stmt(s.stmts["zero"]).Exec(clearKey, now.UnixMilli()); err != nil {
 		return 0, err
 	}
 	return n, tx.Commit()
 }
 
+// attemptArgs are attemptSQL's parameters.
+func attemptArgs(key string, now time.Time, p Throttle) []any {
+	return []any{key, now.UnixMilli(), p.MaxFailures, p.Lockout.Milliseconds(), p.MaxLockout.Milliseconds(), p.Forget.Milliseconds()}
+}
+
 // Attempt implements Store with one upsert (attemptSQL).
 func (s *SQLStore) Attempt(key string, now time.Time, p Throttle) (ThrottleInfo, error) {
 	p = p.orDefault(userThrottle)
-	ms := now.UnixMilli()
 	var st throttleState
-	err := s.stmts["attempt"].QueryRow(key, ms, p.MaxFailures, p.Lockout.Milliseconds(),
-		p.MaxLockout.Milliseconds(), p.Forget.Milliseconds()).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
+	err := s.stmts["attempt"].QueryRow(attemptArgs(key, now, p)...).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Locked: the upsert's WHERE refused the row.
-		info, err := s.Throttled(key)
-		if err != nil {
-			return info, err
-		}
-		return info, &LockoutError{Until: info.LockedUntil}
+		return s.locked(key)
 	}
 	if err != nil {
 		return ThrottleInfo{}, fmt.Errorf("count attempt: %w", err)
 	}
+	s.sweep(now, p)
+	return st.info(), nil
+}
+
+// locked is the answer to an attempt on a locked key.
+func (s *SQLStore) locked(key string) (ThrottleInfo, error) {
+	info, err := s.Throttled(key)
+	if err != nil {
+		return info, err
+	}
+	return info, &LockoutError{Until: info.LockedUntil}
+}
+
+// sweep forgets idle counters every 1024th attempt so that sprayed names
+// do not pile up; a failure here loses nothing.
+func (s *SQLStore) sweep(now time.Time, p Throttle) {
 	if s.sweeps.Add(1)%1024 == 0 {
-		// Forget idle counters now and then so that sprayed names do not
-		// pile up; a failure here loses nothing.
+		ms := now.UnixMilli()
 		_, _ = s.stmts["sweep"].Exec(ms, ms-p.Forget.Milliseconds())
 	}
-	return st.info(), nil
+}
+
+// scanCodeUser reads codeColumns (which may all be NULL: no such user).
+func (s *SQLStore) scanCodeUser(id sql.NullString, active []byte, activeID, recov sql.NullString, last, created, modified sql.NullInt64) (User, error) {
+	if !id.Valid {
+		return User{}, ErrNoSuchUser
+	}
+	u := User{ID: id.String, Recovery: strings.Fields(recov.String)}
+	var err error
+	if u.Active, err = s.open(u.ID, "active", active); err != nil {
+		return User{}, err
+	}
+	if last.Valid {
+		u.LastStep, u.HasLastStep = uint64(last.Int64), true
+	}
+	u.Created, u.Modified = time.Unix(0, created.Int64).UTC(), time.Unix(0, modified.Int64).UTC()
+	return u, nil
+}
+
+// Verify implements Store. PostgreSQL: two statements, two round trips
+// (the attempt and the read in one, on the counters' pool; the spend and
+// the clearing in one, committed durably). SQLite: one IMMEDIATE
+// transaction, one commit.
+func (s *SQLStore) Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
+	p = p.orDefault(userThrottle)
+	if s.d.attemptAndGet {
+		return s.verifyTwoStatements(id, key, now, p, match)
+	}
+	return s.verifyOneTx(id, key, now, p, match)
+}
+
+func (s *SQLStore) verifyTwoStatements(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
+	var (
+		failures, lockouts, lockedUntil, last, created, modified sql.NullInt64
+		uid, activeID, recov                                     sql.NullString
+		active                                                   []byte
+	)
+	ms := now.UnixMilli()
+	dest := []any{&failures, &lockouts, &lockedUntil, &uid, &active, &activeID, &last, &recov, &created, &modified}
+	err := s.stmts["quickAttemptAndGet"].QueryRow(key, ms, p.MaxFailures, p.Forget.Milliseconds(), id).Scan(dest...)
+	if err == nil && !failures.Valid {
+		err = s.stmts["attemptAndGet"].QueryRow(append(attemptArgs(key, now, p), id)...).Scan(dest...)
+	}
+	if err != nil {
+		return ThrottleInfo{}, fmt.Errorf("verify code: %w", err)
+	}
+	if !failures.Valid {
+		return s.locked(key)
+	}
+	s.sweep(now, p)
+	info := throttleState{Failures: int(failures.Int64), Lockouts: int(lockouts.Int64), LockedUntil: lockedUntil.Int64}.info()
+	u, err := s.scanCodeUser(uid, active, activeID, recov, last, created, modified)
+	if err != nil {
+		return info, err
+	}
+	step, err := match(&u)
+	if err != nil {
+		return info, err
+	}
+	if u.Active == nil {
+		return info, ErrBadCode
+	}
+	return info, s.spendAt(id, u.Active.ID, step, key, now)
+}
+
+func (s *SQLStore) verifyOneTx(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return ThrottleInfo{}, fmt.Errorf("verify code: %w", err)
+	}
+	defer tx.Rollback()
+	var st throttleState
+	err = tx.Stmt(s.stmts["attempt"]).QueryRow(attemptArgs(key, now, p)...).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
+	if errors.Is(err, sql.ErrNoRows) {
+		tx.Rollback() // frees the connection for the look-up
+		return s.locked(key)
+	}
+	if err != nil {
+		return ThrottleInfo{}, fmt.Errorf("count attempt: %w", err)
+	}
+	info := st.info()
+	outcome := func() error {
+		var (
+			last, created, modified sql.NullInt64
+			uid, activeID, recov    sql.NullString
+			active                  []byte
+		)
+		err := tx.Stmt(s.stmts["getCode"]).QueryRow(id).Scan(&uid, &active, &activeID, &last, &recov, &created, &modified)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("verify code: %w", err)
+		}
+		u, err := s.scanCodeUser(uid, active, activeID, recov, last, created, modified)
+		if err != nil {
+			return err
+		}
+		step, err := match(&u)
+		if err != nil {
+			return err
+		}
+		if u.Active == nil {
+			return ErrBadCode
+		}
+		res, err := tx.Stmt(s.stmts["spend"]).Exec(id, u.Active.ID, int64(step))
+		if err != nil {
+			return fmt.Errorf("spend code: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("spend code: %w", err)
+		} else if n != 1 {
+			return spendRefused(tx.Stmt(s.stmts["spent"]).QueryRow(id), u.Active.ID)
+		}
+		if _, err := tx.Stmt(s.stmts["zero"]).Exec(key, now.UnixMilli()); err != nil {
+			return fmt.Errorf("spend code: %w", err)
+		}
+		return nil
+	}()
+	// The attempt counts whatever the outcome: commit it in every case.
+	if err := tx.Commit(); err != nil {
+		return info, fmt.Errorf("verify code: %w", err)
+	}
+	s.sweep(now, p)
+	return info, outcome
 }
 
 // Throttled implements Store.

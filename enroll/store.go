@@ -1,6 +1,8 @@
 package enroll
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
@@ -122,6 +124,21 @@ type Store interface {
 	// is what clears a user's lockout count.
 	Spend(id, factorID string, step uint64, clearKey string) error
 
+	// Verify is Attempt, Get and Spend as one operation, the path of every
+	// code check: it counts an attempt on key under p at now as Attempt
+	// does (a locked key: a *LockoutError, nothing read, match not
+	// called), then reads the user and calls match with it. match returns
+	// the TOTP step the code is, or why it is not one (ErrNotEnrolled,
+	// ErrBadCode…); a step is spent as Spend(id, u.Active.ID, step, key)
+	// spends it, clearing key. The user match sees is Get's without
+	// PasswordHash and Pending (a code check needs neither). The attempt
+	// counts whatever the outcome: a failed check leaves it counted, and
+	// of many concurrent Verifys of one key at most p.MaxFailures reach
+	// match before the lock. Returns the counter's state after the attempt
+	// and nil (accepted), the *LockoutError, ErrNoSuchUser (counted too),
+	// match's error, or Spend's.
+	Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error)
+
 	// Attempt counts one attempt on key (any string: a user ID, an
 	// address) under policy p at now. If key is locked at now it counts
 	// nothing and returns a *LockoutError. Otherwise the attempt counts
@@ -134,6 +151,50 @@ type Store interface {
 	// Clear forgets key's counter: the attempts succeeded.
 	Clear(key string) error
 
+	// CreateSession stores a new signed-in session for s.User (ErrNoSuchUser
+	// if there is none). In the same write it forgets every session expired
+	// at s.Created and, so that one user never holds more than maxPerUser,
+	// that user's sessions closest to expiry. Only a successful sign-in
+	// should call it: nothing else can then add or push out sessions.
+	CreateSession(s Session, maxPerUser int) error
+	// Session returns the session key names if it has not expired at now,
+	// or ErrNoSession.
+	Session(key string, now time.Time) (Session, error)
+	// SaveSession stores s.Expires and s.Data for the session s.Key if it
+	// is still live at now; ErrNoSession if it ended or was revoked
+	// meanwhile (a revoked session never comes back).
+	SaveSession(s Session, now time.Time) error
+	// DeleteSession ends one session (no error if there is none).
+	DeleteSession(key string) error
+	// DeleteSessions ends every session of the user: the answer to a
+	// password change, a reset or a disabled second factor. Delete does it
+	// too.
+	DeleteSessions(user string) error
+	// UserSessions returns the user's sessions live at now, oldest first.
+	UserSessions(user string, now time.Time) ([]Session, error)
+
 	// Close releases the store's files or connections.
 	Close() error
+}
+
+// Session is one signed-in browser as a store keeps it, shared by every
+// panel instance on the store. The browser holds a random token; the store
+// holds only SessionKey(token), so that reading the store does not let
+// anyone sign in.
+type Session struct {
+	Key      string // SessionKey of the token
+	User     string
+	WithCode bool // signed in with a second factor
+	// Data is the application's (the panel keeps a one-time message and
+	// recovery codes waiting to be shown in it); stores seal it at rest.
+	Data    []byte
+	Created time.Time
+	Expires time.Time
+}
+
+// SessionKey is what a store keeps of a session token: hex SHA-256 of
+// "nidan-session/v1" NUL token.
+func SessionKey(token string) string {
+	h := sha256.Sum256([]byte("nidan-session/v1\x00" + token))
+	return hex.EncodeToString(h[:])
 }

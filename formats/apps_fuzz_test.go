@@ -12,6 +12,9 @@ import (
 // a target.
 func fuzzReader(f *testing.F, format string, seeds ...string) {
 	fuzzCheap(f)
+	oldCipher := authPlusCipher
+	authPlusCipher.Iterations = 2 // authplus_backup.db then reads as a wrong password, quickly
+	f.Cleanup(func() { authPlusCipher = oldCipher })
 	for _, s := range seeds {
 		f.Add(readImport(f, s), testPassword)
 		f.Add(readImport(f, s), "wrong")
@@ -48,5 +51,11 @@ func checkFuzzedImport(t *testing.T, accts []accounts.Account, err error, asked 
 }
 
 func FuzzDuo(f *testing.F)       { fuzzReader(f, "duo", "duo.json") }
-func FuzzBattleNet(f *testing.F) { fuzzReader(f, "battlenet", "battlenet.xml") }
+func FuzzBattleNet(f *testing.F) { fuzzReader(f, "battlenet", "battlenet.xml", "battlenet_bma.xml") }
 func FuzzWinAuth(f *testing.F)   { fuzzReader(f, "winauth", "winauth.txt", "uris.txt") }
+func FuzzTOTPAuth(f *testing.F) {
+	fuzzReader(f, "totp-authenticator", "totpauth.xml", "totpauth_backup.encrypt", "totpauth_backup_default.encrypt")
+}
+func FuzzRaivo(f *testing.F)      { fuzzReader(f, "raivo", "raivo.zip", "raivo_zipcrypto.zip") }
+func FuzzAuthPlus(f *testing.F)   { fuzzReader(f, "authplus", "authplus.zip") }
+func FuzzAuthPlusDB(f *testing.F) { fuzzReader(f, "authplus-db", "authplus_backup.db") }

@@ -2,7 +2,6 @@ package formats
 
 import (
 	"crypto/aes"
-	"crypto/cipher"
 	"crypto/pbkdf2"
 	"crypto/sha1"
 	"encoding/base64"
@@ -153,17 +152,14 @@ func (t *authyToken) decrypt(password []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(key)
+	plain, padded, err := cbcOpenPKCS7(key, iv, ct)
 	if err != nil {
 		return nil, err
 	}
-	plain := make([]byte, len(ct))
-	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, ct)
-	n := int(plain[len(plain)-1])
-	if n == 0 || n > aes.BlockSize || strings.Trim(string(plain[len(plain)-n:]), string(rune(n))) != "" {
+	if !padded {
 		return nil, errAuthyDecrypt
 	}
-	secret, err := accounts.DecodeSecret(string(plain[:len(plain)-n]))
+	secret, err := accounts.DecodeSecret(string(plain))
 	if err != nil {
 		return nil, errAuthyDecrypt
 	}

@@ -10,10 +10,11 @@ import (
 
 // The Battle.net app's authenticator preferences
 // (docs/formats.md, "Battle.net Authenticator storage"): the serial and
-// the device secret, each masked with a key fixed in the app.
+// the device secret, each masked with a key fixed in the app; or the old
+// Battle.net Mobile Authenticator's one string holding both.
 var battleNetFormat = Format{
 	Name: "battlenet", App: "Battle.net Authenticator storage (authenticator_preferences.xml)",
-	detect: func(s *sniff) bool { return isPrefs(s, battleNetPrefix) },
+	detect: func(s *sniff) bool { return isPrefs(s, battleNetPrefix) || isPrefs(s, battleNetBMAKey) },
 	read:   func(data []byte, _ func() ([]byte, error), c *collector) error { return readBattleNet(data, c) },
 }
 
@@ -21,6 +22,7 @@ const (
 	battleNetPrefix    = "com.blizzard.messenger.AUTHENTICATOR_"
 	battleNetSerialKey = battleNetPrefix + "SERIAL"
 	battleNetSecretKey = battleNetPrefix + "DEVICE_SECRET"
+	battleNetBMAKey    = "com.blizzard.bma.AUTH_STORE.HASH" // 40 hex digits of key, then the serial
 	battleNetMaskHex   = "398e27fc50276a656065b0e525f4c06c04c61075286b8e7aeda59da9813b5dd6" +
 		"c80d2fb38068773fa59ba47c17ca6c6479015c1d5b8b8f6b9a"
 )
@@ -38,12 +40,14 @@ func readBattleNet(data []byte, c *collector) error {
 			serial = p.Value
 		case battleNetSecretKey:
 			secret, found = p.Value, true
+		case battleNetBMAKey:
+			return readBattleNetBMA(p.Value, c)
 		}
 	}
 	if !found {
 		return fmt.Errorf("%w: no %s in this file", accounts.ErrMalformed, battleNetSecretKey)
 	}
-	a := accounts.Account{Type: accounts.TOTP, Issuer: "Battle.net", Digits: 8}
+	a := battleNetAccount()
 	if strings.TrimSpace(serial) != "" {
 		if a.Name, err = unmaskBattleNet(serial); err != nil {
 			c.fail("the serial", "", err)
@@ -54,6 +58,29 @@ func readBattleNet(data []byte, c *collector) error {
 	if err == nil {
 		if a.Secret, err = hex.DecodeString(key); err != nil || len(a.Secret) == 0 {
 			err = &accounts.FieldError{Field: "secret", Err: fmt.Errorf("%w: the unmasked device secret is not a hex key", accounts.ErrInvalidSecret)}
+		}
+	}
+	c.add("the authenticator", a, err)
+	return nil
+}
+
+func battleNetAccount() accounts.Account {
+	return accounts.Account{Type: accounts.TOTP, Issuer: "Battle.net", Digits: 8}
+}
+
+// readBattleNetBMA reads the old app's string: the key as 40 hex digits
+// followed by the serial, masked together.
+func readBattleNetBMA(masked string, c *collector) error {
+	a := battleNetAccount()
+	text, err := unmaskBattleNet(masked)
+	if err == nil {
+		if len(text) < 40 {
+			err = fmt.Errorf("%w: the unmasked value is shorter than a key", accounts.ErrMalformed)
+		} else if a.Secret, err = hex.DecodeString(text[:40]); err != nil {
+			err = &accounts.FieldError{Field: "secret", Err: fmt.Errorf("%w: the unmasked key is not hex", accounts.ErrInvalidSecret)}
+		}
+		if err == nil {
+			a.Name = strings.TrimSpace(text[40:])
 		}
 	}
 	c.add("the authenticator", a, err)

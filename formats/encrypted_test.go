@@ -25,6 +25,7 @@ func TestEncryptedWrongPasswordVsDamage(t *testing.T) {
 		want error // for the right password
 	}{
 		{"proton wrong password", []byte(proton), nil},
+		{"2fas schema 2 wrong password", readImport(t, "2fas_schema2_encrypted.2fas"), nil},
 		{"proton salt too short", []byte(strings.Replace(proton, `"salt": "`, `"salt": "AAAA`, 1)), accounts.ErrMalformed},
 		{"proton content not base64", []byte(strings.Replace(proton, `"content": "`, `"content": "!`, 1)), accounts.ErrMalformed},
 		{"proton version 2", []byte(strings.Replace(proton, `"version": 1`, `"version": 2`, 1)), accounts.ErrMalformed},

@@ -39,6 +39,11 @@ type Format struct {
 	WritePassword Password
 	Plaintext     bool
 
+	// readBy names the format that reads what this one writes, when that
+	// is another entry (an encrypted variant read by the plain one's
+	// reader); empty means this one.
+	readBy string
+
 	detect   func(s *sniff) bool
 	read     func(data []byte, password func() ([]byte, error), c *collector) error
 	write    func(w io.Writer, src Source, password []byte) error

@@ -19,7 +19,11 @@ func fuzzCheap(f *testing.F) {
 	oldPT, oldPM, oldAuthy := protonArgonTime, protonArgonMemKiB, authyMaxIter
 	maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps = 1<<14, 20000, 1<<20, 2
 	protonArgonTime, protonArgonMemKiB, authyMaxIter = 1, 64, 2000 // Proton files then fail as a wrong password, quickly
+	oldAPT, oldAPM, oldAPL, oldFO := authProArgonTime, authProArgonMemKiB, authProLegacyIter, freeOTP2MaxIterations
+	authProArgonTime, authProArgonMemKiB, authProLegacyIter = 1, 64, 1000 // Authenticator Pro files then fail as a wrong password, quickly
+	freeOTP2MaxIterations = 2000
 	f.Cleanup(func() {
+		authProArgonTime, authProArgonMemKiB, authProLegacyIter, freeOTP2MaxIterations = oldAPT, oldAPM, oldAPL, oldFO
 		maxScryptWork, andOTPMaxIterations, enteMaxMemBytes, enteMaxOps = old, oldIter, oldMem, oldOps
 		protonArgonTime, protonArgonMemKiB, authyMaxIter = oldPT, oldPM, oldAuthy
 	})

@@ -58,6 +58,9 @@ var importVectors = []struct {
 	{"aegis_encrypted_fast.json", FormatAegis, testPassword},
 	{"2fas_plain.2fas", Format2FAS, ""},
 	{"2fas_encrypted.2fas", Format2FAS, testPassword},
+	{"2fas_schema1.2fas", Format2FAS, ""},
+	{"2fas_schema2.2fas", Format2FAS, ""},
+	{"2fas_schema2_encrypted.2fas", Format2FAS, testPassword}, // Python-made, gen_vectors.py
 	{"andotp.json", FormatAndOTP, ""},
 	{"freeotp_plus.json", FormatFreeOTP, ""},
 	{"google.txt", FormatGoogle, ""},
@@ -73,10 +76,16 @@ var importVectors = []struct {
 	{"steam.maFile", "steam", ""},
 	{"lastpass.json", "lastpass", ""},
 	{"authpro.json", "authpro", ""},
+	{"authpro_encrypted.authpro", "authpro-encrypted", testPassword}, // Python-made, gen_vectors.py
+	{"authpro_legacy.authpro", "authpro-encrypted", testPassword},    // Python-made, gen_vectors.py
+	{"authpro_db.db3", "authpro-db", ""},                             // Python-made, gen_sqlite.py
 	{"authy_plain.xml", "authy", ""},
 	{"authy_encrypted.xml", "authy", testPassword}, // Python-made, gen_vectors.py
 	{"freeotp_tokens.xml", "freeotp-xml", ""},
 	{"cxf.json", "cxf", ""},
+	{"freeotp_backup.xml", "freeotp-backup", testPassword},       // Python-made, gen_vectors.py; FreeOTP's 100 000 iterations
+	{"freeotp_backup_fast.xml", "freeotp-backup", testPassword},  // the same, 1000 iterations
+	{"freeotp_backup_prefs.xml", "freeotp-backup", testPassword}, // the same map as SharedPreferences XML
 }
 
 func TestImportVectors(t *testing.T) {

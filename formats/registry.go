@@ -10,25 +10,33 @@ var registry = []Format{
 	nidanFormat,
 	aegisFormat,
 	twoFASFormat,
+	twoFASEncryptedFormat, // writes only: 2fas reads its files
 	bitwardenFormat,
 	protonFormat,
 	enteFormat,
 	cxfFormat,
 	lastPassFormat,
 	authProFormat,
+	authProEncryptedFormat,
+	authProDBFormat, // before google-db: both are SQLite
 	steamFormat,
 	duoFormat,
 	andOTPFormat,
 	freeOTPPlusFormat,
+	freeOTP2Format, // before freeotp-xml: its XML form is SharedPreferences too
 	freeOTPXMLFormat,
 	authyFormat,
 	battleNetFormat,
 	googleDBFormat,
 	microsoftFormat,
+	raivoFormat,
+	authPlusFormat,
 	bitwardenCSVFormat,
 	googleFormat,
 	winAuthFormat, // before uris: the same lines, with WinAuth's own parameters
 	urisFormat,
+	totpAuthFormat,        // base64 text: after every text format
+	authPlusDBFormat,      // SQLCipher has no magic: binary whole pages
 	andOTPEncryptedFormat, // last of the readers: it claims binary files nothing else did
 	qrFormat,
 }

@@ -31,10 +31,14 @@ unset DBUS_SESSION_BUS_ADDRESS # no keyring: password unlock only
 password="bench password $$"
 "$work/genvault" -n "$N" -password "$password" -o "$NIDAN_VAULT" >&2
 
-disp=":$((150 + RANDOM % 50))"
-Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xpid=$!
-export DISPLAY=$disp
-sleep 1
+# Xvfb picks a free display number itself and writes it to fd 3 (a fixed
+# number collides with other X servers on a shared machine).
+exec 3>"$work/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xpid=$!
+exec 3>&-
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { echo "Xvfb did not report a display number" >&2; exit 1; }
+export DISPLAY=":$(head -n1 "$work/display")"
 
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }   # utime+stime, clock ticks
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }

@@ -97,8 +97,10 @@ func TestPanelAnonymousCannotEvict(t *testing.T) {
 			anon.login("mallory", "x", "")
 		}
 	}
-	if n := len(p.sessions); n != 1 {
-		t.Errorf("%d sessions after anonymous traffic, want 1", n)
+	for user, want := range map[string]int{"alice": 1, "mallory": 0} {
+		if list, err := f.svc.Store().UserSessions(user, time.Now()); err != nil || len(list) != want {
+			t.Errorf("%d sessions of %s after anonymous traffic (%v), want %d", len(list), user, err, want)
+		}
 	}
 	b.get("/settings")
 	b.expect(http.StatusOK, "Signed in as")

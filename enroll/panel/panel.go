@@ -9,9 +9,11 @@
 // Security, in short (docs/enroll-store.md has more): anonymous visitors
 // cost no server state (the sign-in form's CSRF token is a MAC of a cookie
 // the browser holds), so no amount of anonymous traffic can push out a
-// signed-in session; signed-in sessions live in memory behind a random
-// 256-bit cookie (HttpOnly, SameSite=Strict, Secure over TLS or when
-// Options.SecureCookies is set), made at sign-in. Requests for a host not in
+// signed-in session; signed-in sessions live in the service's store (only a
+// hash of their random 256-bit cookie, so every panel instance on the store
+// shares them and a sign-out on one holds on all) behind a cookie
+// (HttpOnly, SameSite=Strict, Secure over TLS or when Options.SecureCookies
+// is set), made at sign-in. Requests for a host not in
 // Options.Hosts are refused (DNS rebinding); every POST carries a CSRF token
 // and, when the browser sends one, an Origin matching the host; bodies are
 // capped. Failed sign-ins count per user and per address in the store
@@ -31,6 +33,7 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"html/template"
 	"image"
@@ -40,7 +43,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/nidan-auth/nidan/enroll"
@@ -63,7 +65,7 @@ const (
 	cookieName         = "nidan_session"
 	preCookieName      = "nidan_pre" // the anonymous sign-in form's cookie
 	defaultSessionTTL  = 30 * time.Minute
-	defaultMaxSessions = 10000
+	defaultMaxSessions = 10 // per user
 	maxBody            = 16 << 10
 )
 
@@ -82,11 +84,16 @@ type Options struct {
 	SecureCookies bool
 	// SessionTTL is how long a session lasts without activity; default 30m.
 	SessionTTL time.Duration
-	// MaxSessions bounds the signed-in sessions kept; past it the one idle
-	// longest goes. Default 10000. Anonymous visitors hold none.
+	// MaxSessions bounds each user's signed-in sessions; past it, that
+	// user's session closest to expiry ends. Default 10. Anonymous visitors
+	// hold none, so they cannot push anyone's out.
 	MaxSessions int
-	// Secret keys the sign-in form's CSRF tokens; panels behind one load
-	// balancer without sticky sessions need the same one. Default random.
+	// Secret, if set, keys the sign-in form's CSRF tokens (then every panel
+	// behind one load balancer needs the same). By default the token is
+	// keyed with the form's own random cookie, which works on every
+	// instance alike and is as strong: what protects the form is that
+	// another site can neither read that cookie nor send it (SameSite);
+	// someone who can plant cookies could plant a pair made by any key.
 	Secret []byte
 	// ClientAddr returns the client's IP address for the per-address
 	// limit; default the connection's remote address. Behind a proxy, take
@@ -103,23 +110,21 @@ type Panel struct {
 	mux    *http.ServeMux
 	hosts  map[string]bool
 	secret []byte
-
-	mu       sync.Mutex
-	sessions map[string]*session
 }
 
-// session is one signed-in browser. id, csrf, user and withCode never
-// change after creation (signing in makes a new session); the rest is
-// guarded by Panel.mu.
+// session is one signed-in browser's request: the stored session and the
+// CSRF token derived from its cookie.
 type session struct {
-	id       string
-	csrf     string
-	user     string
-	withCode bool // signed in with a code (two-step login was on)
+	enroll.Session
+	csrf string
+}
 
-	flash   *message // one-time message for the next page
-	codes   []string // recovery codes to show once
-	expires time.Time
+// sessionData is what a session carries from one request to the next (in
+// Session.Data, sealed by the store): a one-time message and recovery codes
+// waiting to be shown once.
+type sessionData struct {
+	Flash *message `json:"flash,omitempty"`
+	Codes []string `json:"codes,omitempty"`
 }
 
 // New returns a panel over svc.
@@ -145,13 +150,7 @@ func New(svc *enroll.Service, opts Options) *Panel {
 			return host
 		}
 	}
-	p := &Panel{svc: svc, opts: opts, mux: http.NewServeMux(), sessions: map[string]*session{}, secret: opts.Secret}
-	if len(p.secret) == 0 {
-		p.secret = make([]byte, 32)
-		if _, err := rand.Read(p.secret); err != nil {
-			panic("panel: crypto/rand failed: " + err.Error())
-		}
-	}
+	p := &Panel{svc: svc, opts: opts, mux: http.NewServeMux(), secret: opts.Secret}
 	if len(opts.Hosts) > 0 {
 		p.hosts = map[string]bool{}
 		for _, h := range opts.Hosts {
@@ -239,13 +238,12 @@ func (p *Panel) render(w http.ResponseWriter, r *http.Request, status int, name,
 	pg.Name, pg.Title = p.opts.Name, tr(pg.Lang, title)
 	if s != nil {
 		pg.CSRF = s.csrf
-		p.mu.Lock()
-		if msg == nil {
-			msg = s.flash
+		if d := p.takeData(s); d != nil {
+			if msg == nil {
+				msg = d.Flash
+			}
+			pg.Codes = d.Codes
 		}
-		s.flash = nil
-		pg.Codes, s.codes = s.codes, nil
-		p.mu.Unlock()
 	}
 	if msg != nil {
 		pg.Message, pg.MessageKind = tr(pg.Lang, msg.Key, msg.Args...), "error"
@@ -288,7 +286,11 @@ func (p *Panel) loginForm(w http.ResponseWriter, r *http.Request, status int, id
 }
 
 func (p *Panel) preToken(pre string) string {
-	m := hmac.New(sha256.New, p.secret)
+	key := p.secret
+	if len(key) == 0 {
+		key = []byte(pre)
+	}
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("nidan-panel-login\x00" + pre))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
@@ -345,9 +347,13 @@ func (p *Panel) onLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A fresh session ID at sign-in, so a planted cookie is worth nothing.
-	s := p.newSession(w, r, id, withCode)
+	var d *sessionData
 	if res.Recovery {
-		p.setFlash(s, &message{Key: "recovery.used", Args: []any{res.RecoveryLeft}})
+		d = &sessionData{Flash: &message{Key: "recovery.used", Args: []any{res.RecoveryLeft}}}
+	}
+	if err := p.newSession(w, r, id, withCode, d); err != nil {
+		p.internal(w, r, "login", err)
+		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: preCookieName, Path: "/", MaxAge: -1})
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
@@ -365,7 +371,7 @@ func (p *Panel) onSettings(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	u, err := p.svc.User(s.user)
+	u, err := p.svc.User(s.User)
 	if errors.Is(err, enroll.ErrNoSuchUser) {
 		p.drop(s)
 		http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -375,9 +381,9 @@ func (p *Panel) onSettings(w http.ResponseWriter, r *http.Request) {
 		p.internal(w, r, "settings", err)
 		return
 	}
-	pg := page{User: s.user, WithCode: s.withCode, Enabled: u.Enabled, RecoveryLeft: u.Recovery}
+	pg := page{User: s.User, WithCode: s.WithCode, Enabled: u.Enabled, RecoveryLeft: u.Recovery}
 	if u.Pending {
-		e, err := p.svc.Pending(s.user)
+		e, err := p.svc.Pending(s.User)
 		if err != nil && !errors.Is(err, enroll.ErrNoPending) {
 			p.internal(w, r, "settings", err)
 			return
@@ -404,7 +410,7 @@ func newEnrollmentView(e *enroll.Enrollment) *enrollmentView {
 }
 
 func (p *Panel) onBegin(w http.ResponseWriter, r *http.Request, s *session) {
-	if _, err := p.svc.Begin(s.user); err != nil {
+	if _, err := p.svc.Begin(s.User); err != nil {
 		p.internal(w, r, "begin enrollment", err)
 		return
 	}
@@ -412,7 +418,7 @@ func (p *Panel) onBegin(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 func (p *Panel) onAbandon(w http.ResponseWriter, r *http.Request, s *session) {
-	if err := p.svc.Abandon(s.user); err != nil {
+	if err := p.svc.Abandon(s.User); err != nil {
 		p.internal(w, r, "abandon enrollment", err)
 		return
 	}
@@ -420,13 +426,10 @@ func (p *Panel) onAbandon(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 func (p *Panel) onEnable(w http.ResponseWriter, r *http.Request, s *session) {
-	codes, err := p.svc.Enable(s.user, r.PostFormValue("code"))
+	codes, err := p.svc.Enable(s.User, r.PostFormValue("code"))
 	switch {
 	case err == nil:
-		p.setFlash(s, &message{Key: "enable.ok", OK: true})
-		p.mu.Lock()
-		s.codes = codes
-		p.mu.Unlock()
+		p.setData(s, &sessionData{Flash: &message{Key: "enable.ok", OK: true}, Codes: codes})
 	case errors.Is(err, enroll.ErrBadCode):
 		p.setFlash(s, &message{Key: "enable.bad"})
 	case errors.Is(err, enroll.ErrNoPending):
@@ -439,22 +442,25 @@ func (p *Panel) onEnable(w http.ResponseWriter, r *http.Request, s *session) {
 }
 
 func (p *Panel) onRecovery(w http.ResponseWriter, r *http.Request, s *session) {
-	codes, err := p.svc.RegenerateRecovery(s.user)
+	codes, err := p.svc.RegenerateRecovery(s.User)
 	if err != nil && !errors.Is(err, enroll.ErrNotEnrolled) {
 		p.internal(w, r, "recovery codes", err)
 		return
 	}
-	p.mu.Lock()
-	s.codes = codes
-	p.mu.Unlock()
+	p.setData(s, &sessionData{Codes: codes})
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
 }
 
 func (p *Panel) onDisable(w http.ResponseWriter, r *http.Request, s *session) {
-	err := p.svc.Disable(s.user, r.PostFormValue("code"))
+	err := p.svc.Disable(s.User, r.PostFormValue("code"))
 	switch {
 	case err == nil:
-		p.setFlash(s, &message{Key: "disable.ok", OK: true})
+		// Disable ended every session of the user, on every instance; the
+		// browser that proved it with a code gets a new one.
+		if err := p.newSession(w, r, s.User, false, &sessionData{Flash: &message{Key: "disable.ok", OK: true}}); err != nil {
+			p.internal(w, r, "disable", err)
+			return
+		}
 	case errors.Is(err, enroll.ErrLockedOut):
 		p.setFlash(s, &message{Key: "signin.locked"})
 	case errors.Is(err, enroll.ErrBadCode), errors.Is(err, enroll.ErrReplay), errors.Is(err, enroll.ErrBadRecoveryCode),
@@ -467,10 +473,45 @@ func (p *Panel) onDisable(w http.ResponseWriter, r *http.Request, s *session) {
 	http.Redirect(w, r, "/settings", http.StatusSeeOther)
 }
 
-func (p *Panel) setFlash(s *session, m *message) {
-	p.mu.Lock()
-	s.flash = m
-	p.mu.Unlock()
+func (p *Panel) setFlash(s *session, m *message) { p.setData(s, &sessionData{Flash: m}) }
+
+// setData stores what the next page shows; a failure (the session ended
+// meanwhile) only loses the message.
+func (p *Panel) setData(s *session, d *sessionData) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		p.opts.ErrorLog.Printf("panel: session data: %v", err)
+		return
+	}
+	s.Data = b
+	if err := p.svc.Store().SaveSession(s.Session, time.Now()); err != nil && !errors.Is(err, enroll.ErrNoSession) {
+		p.opts.ErrorLog.Printf("panel: save session: %v", err)
+	}
+}
+
+// takeData returns the session's waiting data and clears it in the store,
+// so that it shows once.
+func (p *Panel) takeData(s *session) *sessionData {
+	if len(s.Data) == 0 {
+		return nil
+	}
+	var d sessionData
+	if err := json.Unmarshal(s.Data, &d); err != nil {
+		p.opts.ErrorLog.Printf("panel: session data: %v", err)
+	}
+	s.Data = nil
+	if err := p.svc.Store().SaveSession(s.Session, time.Now()); err != nil && !errors.Is(err, enroll.ErrNoSession) {
+		p.opts.ErrorLog.Printf("panel: save session: %v", err)
+	}
+	if d.Flash != nil {
+		// JSON numbers come back as float64; the catalog formats counts.
+		for i, a := range d.Flash.Args {
+			if f, ok := a.(float64); ok && f == float64(int(f)) {
+				d.Flash.Args[i] = int(f)
+			}
+		}
+	}
+	return &d
 }
 
 // post wraps a signed-in POST handler with the session and CSRF checks.
@@ -497,67 +538,70 @@ func (p *Panel) post(h func(http.ResponseWriter, *http.Request, *session)) http.
 	}
 }
 
-// session returns the request's live signed-in session, extending it, or nil.
+// session returns the request's live signed-in session, or nil. It is read
+// from the store, so any instance's sign-in counts and any instance's
+// sign-out or revocation holds. Each use extends it to SessionTTL from now,
+// written at most once a minute.
 func (p *Panel) session(r *http.Request) *session {
 	c, err := r.Cookie(cookieName)
-	if err != nil {
+	if err != nil || len(c.Value) != 43 {
 		return nil
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, ok := p.sessions[c.Value]
 	now := time.Now()
-	if ok && now.Before(s.expires) {
-		s.expires = now.Add(p.opts.SessionTTL)
-		return s
+	ss, err := p.svc.Store().Session(enroll.SessionKey(c.Value), now)
+	if err != nil {
+		if !errors.Is(err, enroll.ErrNoSession) {
+			p.opts.ErrorLog.Printf("panel: read session: %v", err)
+		}
+		return nil
 	}
-	if ok {
-		delete(p.sessions, c.Value)
+	if ttl := p.opts.SessionTTL; ss.Expires.Sub(now) < ttl-min(time.Minute, ttl/2) {
+		ss.Expires = now.Add(ttl)
+		if err := p.svc.Store().SaveSession(ss, now); err != nil {
+			if !errors.Is(err, enroll.ErrNoSession) {
+				p.opts.ErrorLog.Printf("panel: extend session: %v", err)
+			}
+			return nil
+		}
 	}
-	return nil
+	return &session{Session: ss, csrf: csrfToken(c.Value)}
 }
 
-func (p *Panel) newSession(w http.ResponseWriter, r *http.Request, user string, withCode bool) *session {
+// csrfToken is a session's CSRF token, derived from its cookie so that
+// every instance knows it and the store holds nothing it could leak.
+func csrfToken(cookie string) string {
+	m := hmac.New(sha256.New, []byte(cookie))
+	m.Write([]byte("nidan-panel-csrf"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// newSession signs the browser in: the old session (if any) ends, a new
+// one is stored with d waiting for the next page, and its cookie is set.
+func (p *Panel) newSession(w http.ResponseWriter, r *http.Request, user string, withCode bool, d *sessionData) error {
 	if old := p.session(r); old != nil {
 		p.drop(old)
 	}
-	s := &session{id: randomToken(), csrf: randomToken(), user: user, withCode: withCode,
-		expires: time.Now().Add(p.opts.SessionTTL)}
-	p.mu.Lock()
-	p.sweepLocked()
-	p.sessions[s.id] = s
-	p.mu.Unlock()
-	http.SetCookie(w, p.cookie(r, s.id, 0))
-	return s
-}
-
-// sweepLocked drops expired sessions and, if still full, the ones closest
-// to expiry.
-func (p *Panel) sweepLocked() {
-	if len(p.sessions) < p.opts.MaxSessions {
-		return
-	}
+	token := randomToken()
 	now := time.Now()
-	for id, s := range p.sessions {
-		if !now.Before(s.expires) {
-			delete(p.sessions, id)
+	ss := enroll.Session{Key: enroll.SessionKey(token), User: user, WithCode: withCode, Created: now, Expires: now.Add(p.opts.SessionTTL)}
+	if d != nil {
+		b, err := json.Marshal(d)
+		if err != nil {
+			return err
 		}
+		ss.Data = b
 	}
-	for len(p.sessions) >= p.opts.MaxSessions {
-		var oldest *session
-		for _, s := range p.sessions {
-			if oldest == nil || s.expires.Before(oldest.expires) {
-				oldest = s
-			}
-		}
-		delete(p.sessions, oldest.id)
+	if err := p.svc.Store().CreateSession(ss, p.opts.MaxSessions); err != nil {
+		return err
 	}
+	http.SetCookie(w, p.cookie(r, token, 0))
+	return nil
 }
 
 func (p *Panel) drop(s *session) {
-	p.mu.Lock()
-	delete(p.sessions, s.id)
-	p.mu.Unlock()
+	if err := p.svc.Store().DeleteSession(s.Key); err != nil {
+		p.opts.ErrorLog.Printf("panel: end session: %v", err)
+	}
 }
 
 func (p *Panel) cookie(r *http.Request, value string, maxAge int) *http.Cookie {

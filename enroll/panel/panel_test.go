@@ -337,14 +337,84 @@ func TestPanelSecureCookies(t *testing.T) {
 	}
 }
 
+// TestPanelSessionLimit: anonymous requests store no session, and one user
+// signing in again and again only pushes out their own oldest sessions.
 func TestPanelSessionLimit(t *testing.T) {
 	f := newFixture(t, Options{MaxSessions: 3})
+	if err := f.svc.AddUser("bob", []byte("pw")); err != nil {
+		t.Fatal(err)
+	}
 	p := New(f.svc, Options{MaxSessions: 3})
 	for range 10 {
 		rec := httptest.NewRecorder()
 		p.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	}
-	if n := len(p.sessions); n > 3 {
-		t.Errorf("%d sessions kept, limit 3", n)
+	bob := f.browser()
+	bob.login("bob", "pw", "")
+	var browsers []*browser
+	for range 5 {
+		b := f.browser()
+		b.login("alice", "correct horse", "")
+		b.expect(http.StatusOK, "Signed in as")
+		browsers = append(browsers, b)
 	}
+	if list, err := f.svc.Store().UserSessions("alice", time.Now()); err != nil || len(list) != 3 {
+		t.Errorf("alice has %d sessions (%v), limit 3", len(list), err)
+	}
+	browsers[0].get("/settings")
+	browsers[0].expect(http.StatusOK, `<form id="login"`)
+	browsers[4].get("/settings")
+	browsers[4].expect(http.StatusOK, "Signed in as")
+	bob.get("/settings")
+	bob.expect(http.StatusOK, "Signed in as")
+}
+
+// TestPanelSharedSessions: two panels on one store share sessions: a
+// sign-in form from B posted to A signs in; the browser goes on on B; signing out on B ends it on A; turning
+// two-step verification off on B ends the user's other sessions everywhere
+// and keeps the browser that did it signed in.
+func TestPanelSharedSessions(t *testing.T) {
+	f := newFixture(t, Options{})
+	srvB := httptest.NewServer(New(f.svc, Options{ErrorLog: log.New(io.Discard, "", 0)}))
+	defer srvB.Close()
+	onB := func(b *browser) *browser {
+		return &browser{f: &fixture{t: t, svc: f.svc, clock: f.clock, srv: srvB}, c: b.c}
+	}
+
+	a := f.browser()
+	b := onB(a) // the same browser (cookie jar), the other instance
+	b.get("/")  // the sign-in form from B, posted to A
+	a.post("/login", url.Values{"csrf": {b.find(`name="csrf" value="([^"]*)"`)}, "id": {"alice"}, "password": {"correct horse"}})
+	a.expect(http.StatusOK, "Signed in as")
+	b.get("/settings")
+	b.expect(http.StatusOK, "Signed in as")
+	b.post("/logout", url.Values{})
+	b.expect(http.StatusOK, `<form id="login"`)
+	a.get("/settings")
+	a.expect(http.StatusOK, `<form id="login"`)
+
+	// Enable on A, then a second browser signs in on A; the first turns
+	// 2FA off on B.
+	a.login("alice", "correct horse", "")
+	a.post("/settings/begin", url.Values{})
+	acct := a.scanQR()
+	a.post("/settings/enable", url.Values{"code": {code(t, acct, f.clock.Now())}})
+	a.expect(http.StatusOK, "Two-step verification is on")
+	f.clock.Add(30 * time.Second)
+	other := f.browser()
+	other.login("alice", "correct horse", code(t, acct, f.clock.Now()))
+	other.expect(http.StatusOK, "with a code")
+	f.clock.Add(30 * time.Second)
+	b = onB(a)
+	b.get("/settings")
+	b.post("/settings/disable", url.Values{"code": {code(t, acct, f.clock.Now())}})
+	b.expect(http.StatusOK, `data-enabled="false"`)
+	b.expect(http.StatusOK, "Two-step verification is off.")
+	a.get("/settings")
+	a.expect(http.StatusOK, "Signed in as")
+	if strings.Contains(a.page, "Two-step verification is off.") {
+		t.Error("the one-time message showed twice")
+	}
+	other.get("/settings")
+	other.expect(http.StatusOK, `<form id="login"`)
 }

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/enroll"
 	"github.com/nidan-auth/nidan/internal/pgtest"
 )
@@ -256,6 +257,76 @@ func TestTwoPanelsOnePostgres(t *testing.T) {
 	if statuses[http.StatusUnauthorized] < n/2 {
 		t.Errorf("only %d attempts reached the replay guard", statuses[http.StatusUnauthorized])
 	}
+	sharedSessions(t, panels[0], panels[1], &a)
+}
+
+var userRE = regexp.MustCompile(`id="user">([^<]*)<`)
+
+// sharedSessions: a browser signs in on panel A (with the form B gave it);
+// the same cookie opens the settings on panel B (no sticky sessions
+// needed); signing out on B ends the session on A too.
+func sharedSessions(t *testing.T, pa, pb *panelProc, a *accounts.Account) {
+	c := newClient(t, pb.url)                             // the sign-in form from B…
+	c.base = pa.url                                       // …posted to A: no sticky sessions either
+	next, _ := a.CodeAt(time.Now().Add(30 * time.Second)) // the step after the one spent above
+	if st, err := c.login("alice", "pw", next.Current); err != nil || st != http.StatusSeeOther {
+		t.Fatalf("sign in on A with B's form: %d %v", st, err)
+	}
+	var cookie *http.Cookie
+	u, _ := url.Parse(pa.url)
+	for _, k := range c.c.Jar.Cookies(u) {
+		if k.Name == "nidan_session" {
+			cookie = k
+		}
+	}
+	if cookie == nil {
+		t.Fatal("no session cookie from A")
+	}
+	// A fresh client holding only that cookie: what a load balancer's
+	// next hop sees.
+	do := func(method, base, path string, form url.Values) (int, string) {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, err := http.NewRequest(method, base+path, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+		resp, err := (&http.Client{Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, p := range []*panelProc{pa, pb} {
+		st, page := do("GET", p.url, "/settings", nil)
+		if m := userRE.FindStringSubmatch(page); st != http.StatusOK || m == nil || m[1] != "alice" {
+			t.Fatalf("settings on %s with A's session: %d\n%s", p.url, st, page)
+		}
+	}
+	_, page := do("GET", pb.url, "/settings", nil)
+	m := csrfRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token on B's settings page")
+	}
+	if st, _ := do("POST", pb.url, "/logout", url.Values{"csrf": {m[1]}}); st != http.StatusSeeOther {
+		t.Fatalf("sign out on B: %d", st)
+	}
+	for _, p := range []*panelProc{pa, pb} {
+		if st, page := do("GET", p.url, "/settings", nil); st != http.StatusSeeOther || userRE.MatchString(page) {
+			t.Errorf("settings on %s after signing out on B: %d, want 303 to the sign-in form", p.url, st)
+		}
+	}
+	t.Logf("session made on %s used on %s, signed out there, refused on both", pa.url, pb.url)
 }
 
 // TestUnknownUserFlood: 200 concurrent sign-ins for unknown IDs against one

@@ -61,6 +61,17 @@ def battlenet():
 """ % (bnet_mask("US-1234-5678-9012"), bnet_mask(secret)))
 
 
+def battlenet_bma():
+    # the older Battle.net Mobile Authenticator: key (hex) and serial in one masked string
+    key = bytes(range(0x21, 0x35)).hex()
+    write("battlenet_bma.xml", """<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
+<map>
+<long name="com.blizzard.bma.AUTH_STORE.CLOCK_OFFSET" value="-1234" />
+<string name="com.blizzard.bma.AUTH_STORE.HASH">%s</string>
+</map>
+""" % bnet_mask(key + "EU-2345-6789-0123"))
+
+
 def winauth():
     lines = [
         # plain TOTP, issuer in the label and the parameter, a form-encoded space
@@ -77,7 +88,116 @@ def winauth():
     write("winauth.txt", "\r\n".join(lines) + "\r\n")
 
 
+TOTPAUTH_ENTRIES = [
+    {"issuer": "GitHub", "name": "alice", "key": "JBSWY3DPEHPK3PXP", "base": 32},
+    {"issuer": "Example", "name": "hex key", "key": "48656c6c6f21deadbeef", "base": 16},
+    {"issuer": "Mail", "name": "bob@example.com", "key": base64.b64encode(b"12345678901234567890").decode(), "base": 64,
+     "digits": "8", "period": "60"},
+    {"issuer": "Odd", "name": "base 10", "key": "1234", "base": 10},
+]
+
+
+def totpauth_list():
+    # the app's quirk: an array of strings, each a JSON object
+    return json.dumps([json.dumps(e) for e in TOTPAUTH_ENTRIES])
+
+
+def totpauth_prefs():
+    from xml.sax.saxutils import escape
+    write("totpauth.xml", """<?xml version='1.0' encoding='utf-8' standalone='yes' ?>
+<map>
+    <string name="STATIC_TOTP_CODES_LIST">%s</string>
+    <int name="THEME" value="1" />
+</map>
+""" % escape(totpauth_list(), {'"': "&quot;"}))
+
+
+def totpauth_backup(path, password):
+    # the plaintext is an object whose first member *name* is the list
+    plain = json.dumps({totpauth_list(): "2026-12-01 10:00:00"}).encode()
+    key = hashlib.sha256(password.encode()).digest()
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(plain) + padder.finalize()
+    enc = Cipher(algorithms.AES(key), modes.CBC(bytes(16))).encryptor()
+    ct = enc.update(padded) + enc.finalize()
+    write(path, base64.b64encode(ct).decode() + "\n")
+
+
+def run_in(tmp, *cmd, stdin=None):
+    subprocess.run(cmd, cwd=tmp, check=True, stdin=stdin, stdout=subprocess.DEVNULL)
+
+
+def raivo():
+    items = [
+        {"issuer": "GitHub", "account": "alice", "secret": "JBSWY3DPEHPK3PXP", "algorithm": "SHA1",
+         "digits": "6", "kind": "TOTP", "timer": "30", "counter": "0", "pinned": "false",
+         "iconType": "", "iconValue": ""},
+        {"issuer": "Bank", "account": "bob", "secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "algorithm": "SHA256",
+         "digits": "8", "kind": "TOTP", "timer": "60", "counter": "0", "pinned": "true",
+         "iconType": "raivo_repository", "iconValue": "bank/bank.png"},
+        {"issuer": "Counter", "account": "carol", "secret": "MFRGGZDFMZTWQ2LK", "algorithm": "SHA512",
+         "digits": "6", "kind": "HOTP", "timer": "30", "counter": "12", "pinned": "false",
+         "iconType": "", "iconValue": ""},
+        {"issuer": "Broken", "account": "dave", "secret": "JBSWY3DPEHPK3PXP", "algorithm": "MD5",
+         "digits": "6", "kind": "TOTP", "timer": "30", "counter": "0", "pinned": "false",
+         "iconType": "", "iconValue": ""},
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "raivo-otp-export.json"), "w") as f:
+            json.dump(items, f)
+        with open(os.path.join(tmp, "raivo-otp-export.html"), "w") as f:
+            f.write("<html><body>Raivo OTP export</body></html>\n")
+        # SSZipArchive writes WinZip AES-256; older Raivo versions ZipCrypto
+        run_in(tmp, "7zz", "a", "-bso0", "-tzip", "-p" + PASSWORD, "-mem=AES256", "raivo.zip",
+               "raivo-otp-export.json", "raivo-otp-export.html")
+        run_in(tmp, "zip", "-q", "-P", PASSWORD, "raivo_zipcrypto.zip", "raivo-otp-export.json", "raivo-otp-export.html")
+        for name in ("raivo.zip", "raivo_zipcrypto.zip"):
+            os.replace(os.path.join(tmp, name), name)
+
+
+def authplus_zip():
+    lines = [
+        "otpauth://totp/Google:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Google",
+        "otpauth://hotp/Example:bob?secret=MFRGGZDFMZTWQ2LK&counter=3",
+        "otpauth://totp/Bad?secret=1",
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        write(os.path.join(tmp, "Accounts.txt"), "\n".join(lines) + "\n")
+        write(os.path.join(tmp, "Accounts.html"), "<html><body>Authenticator Plus</body></html>\n")
+        run_in(tmp, "zip", "-q", "-P", PASSWORD, "authplus.zip", "Accounts.txt", "Accounts.html")
+        os.replace(os.path.join(tmp, "authplus.zip"), "authplus.zip")
+
+
+def authplus_db():
+    # Authenticator Plus's backup: SQLCipher 3 defaults, made by Debian's sqlcipher
+    sql = """
+CREATE TABLE android_metadata (locale TEXT);
+INSERT INTO android_metadata VALUES ('en_US');
+CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT NOT NULL, secret TEXT NOT NULL,
+  counter INTEGER DEFAULT 0, type INTEGER, provider INTEGER, issuer TEXT DEFAULT NULL,
+  original_name TEXT, position INTEGER, category TEXT);
+CREATE TABLE category (_id INTEGER PRIMARY KEY, name TEXT, position INTEGER);
+INSERT INTO category (name, position) VALUES ('All Accounts', 0), ('Work', 1);
+INSERT INTO accounts (email, secret, counter, type, provider, issuer, original_name, position, category) VALUES
+  ('alice@example.com', 'JBSWY3DPEHPK3PXP', 0, 0, 0, 'Google', 'Google:alice@example.com', 2, 'Work'),
+  ('bob', 'MFRGGZDFMZTWQ2LK', 5, 1, 0, NULL, 'Example:bob', 1, 'All Accounts'),
+  ('carol@example.org', 'GEZDGNBVGY3TQOJQ', 0, 0, 0, '', 'carol@example.org', 3, 'All Accounts'),
+  ('broken', 'JBSWY3DPEHPK3PXP', 0, 7, 0, 'Odd', '', 4, 'All Accounts');
+"""
+    if os.path.exists("authplus_backup.db"):
+        os.remove("authplus_backup.db")
+    subprocess.run(["sqlcipher", "authplus_backup.db"], input=("PRAGMA key = '%s';" % PASSWORD + sql).encode(),
+                   check=True, stdout=subprocess.DEVNULL)
+
+
 if __name__ == "__main__":
     duo()
     battlenet()
+    battlenet_bma()
     winauth()
+    totpauth_prefs()
+    totpauth_backup("totpauth_backup.encrypt", PASSWORD)
+    totpauth_backup("totpauth_backup_default.encrypt", "TotpAuthenticator")  # no password set in the app
+    raivo()
+    authplus_zip()
+    authplus_db()

@@ -1,0 +1,157 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/brandlogo"
+)
+
+// maxLogoResults is how many logos the search shows at once: a row of
+// discs to scroll through, not all 3 000.
+const maxLogoResults = 24
+
+// logoSearch is the "Search logo by app" part of the details screen: an
+// entry (filled with the issuer to start with) and the matching brand
+// logos; tapping one chooses it. The colour swatches below it are the
+// other choice: the generic logo in a theme colour.
+type logoSearch struct {
+	u        *ui
+	entry    *widget.Entry
+	results  *fyne.Container
+	none     *widget.Label
+	onChoose func(slug string)
+	chosen   string
+}
+
+func newLogoSearch(u *ui, query, chosen string, onChoose func(string)) *logoSearch {
+	s := &logoSearch{u: u, onChoose: onChoose, chosen: chosen,
+		results: container.NewHBox(),
+		none:    &widget.Label{Text: lang.L("No logo found: choose a colour for the letter."), Importance: widget.LowImportance, Wrapping: wrapMode()},
+	}
+	s.entry = &widget.Entry{Text: query, PlaceHolder: lang.L("Search logo by app")}
+	s.entry.OnChanged = func(string) { s.refresh() }
+	s.refresh()
+	return s
+}
+
+func (s *logoSearch) content() fyne.CanvasObject {
+	return container.NewVBox(s.entry, container.NewHScroll(s.results), s.none)
+}
+
+// refresh shows the logos matching the entry, the chosen one first.
+func (s *logoSearch) refresh() {
+	s.results.RemoveAll()
+	var found []*brandlogo.Icon
+	if s.u.logos.cat.Loaded() {
+		found = s.u.logos.cat.Search(s.entry.Text, maxLogoResults)
+		if ic, ok := s.u.logos.cat.Get(s.chosen); ok && !containsIcon(found, ic) {
+			found = append([]*brandlogo.Icon{ic}, found...)
+		}
+	}
+	for _, ic := range found {
+		s.results.Add(newLogoPick(s.u, ic, ic.Slug == s.chosen, s.choose))
+	}
+	s.none.Hidden = len(found) > 0 || s.entry.Text == ""
+	s.results.Refresh()
+	s.none.Refresh()
+}
+
+func containsIcon(l []*brandlogo.Icon, ic *brandlogo.Icon) bool {
+	for _, x := range l {
+		if x.Slug == ic.Slug {
+			return true
+		}
+	}
+	return false
+}
+
+// choose marks slug ("" for none: the generic logo was chosen) and tells the
+// screen.
+func (s *logoSearch) choose(slug string) {
+	s.chosen = slug
+	for _, o := range s.results.Objects {
+		p := o.(*logoPick)
+		p.setSelected(p.icon.Slug == slug)
+	}
+	if slug != "" && s.onChoose != nil {
+		s.onChoose(slug)
+	}
+}
+
+// logoPick is one search result: the logo's disc, its name under it, a
+// ring when chosen.
+type logoPick struct {
+	widget.BaseWidget
+	icon     *brandlogo.Icon
+	disc     *logo
+	name     *widget.Label
+	ring     *canvas.Circle
+	onTapped func(string)
+}
+
+func newLogoPick(u *ui, ic *brandlogo.Icon, selected bool, onTapped func(string)) *logoPick {
+	p := &logoPick{icon: ic, disc: newLogo(), onTapped: onTapped,
+		name: &widget.Label{Text: ic.Title, Truncation: fyne.TextTruncateEllipsis, Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}}
+	p.disc.setBrand(ic, u.logos.resource(ic))
+	p.ring = &canvas.Circle{}
+	p.ExtendBaseWidget(p)
+	p.setSelected(selected)
+	return p
+}
+
+func (p *logoPick) setSelected(on bool) {
+	w := float32(0)
+	if on {
+		w = 2 * p.Theme().Size(theme.SizeNameInputBorder)
+	}
+	if p.ring.StrokeWidth != w {
+		p.ring.StrokeWidth = w
+		p.ring.StrokeColor = p.Theme().Color(theme.ColorNameForeground, fyne.CurrentApp().Settings().ThemeVariant())
+		p.ring.Refresh()
+	}
+}
+
+func (p *logoPick) Tapped(*fyne.PointEvent) { p.onTapped(p.icon.Slug) }
+
+func (p *logoPick) CreateRenderer() fyne.WidgetRenderer {
+	side := p.disc.MinSize().Width + 2*p.Theme().Size(theme.SizeNamePadding)
+	box := container.NewStack(container.New(&fixedSize{s: fyne.NewSquareSize(side)}, p.ring), p.disc)
+	return widget.NewSimpleRenderer(container.New(&fixedWidth{w: side + 16}, container.NewVBox(box, p.name)))
+}
+
+// fixedWidth makes its objects one width (the name under a logo is cut to
+// it), as tall as they need.
+type fixedWidth struct{ w float32 }
+
+func (f *fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(f.w, h)
+}
+
+func (f *fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(f.w, size.Height))
+		o.Move(fyne.NewPos((size.Width-f.w)/2, 0))
+	}
+}
+
+// suggestLogo sets the logo of a new account to its issuer's brand logo,
+// when it has none chosen and one is found: the choice is then the
+// account's, kept if the issuer is renamed or the asset changes.
+func (u *ui) suggestLogo(a *accounts.Account) {
+	if a.Logo != "" || !u.logos.cat.Loaded() {
+		return
+	}
+	if ic, ok := u.logos.cat.Lookup(a.Issuer); ok {
+		a.Logo = brandlogo.Prefix + ic.Slug
+	}
+}
