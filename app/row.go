@@ -211,7 +211,7 @@ func (rr *rowRenderer) metrics() rowMetrics {
 		inner:    th.Size(theme.SizeNameInnerPadding),
 		textH:    fyne.MeasureText("0", r.sub.TextSize, r.sub.TextStyle).Height,
 		codeH:    fyne.MeasureText("0", r.code.TextSize, r.code.TextStyle).Height,
-		statusH:  fyne.MeasureText("0", r.countdown.TextSize, r.countdown.TextStyle).Height,
+		statusH:  max(fyne.MeasureText("0", r.countdown.TextSize, r.countdown.TextStyle).Height, fyne.MeasureText(r.nextPrefix()+"0", r.next.TextSize, r.next.TextStyle).Height), // 次 (CJK font) is taller than "0": it was clipped
 		countW:   fyne.MeasureText("0", r.next.TextSize, r.next.TextStyle).Height + 2*th.Size(theme.SizeNameInnerPadding) - th.Size(theme.SizeNamePadding),
 		logoW:    r.logo.MinSize().Width,
 		ellipsis: fyne.MeasureText("…", r.sub.TextSize, fyne.TextStyle{}).Width,
