@@ -224,3 +224,33 @@ func TestTooltipOnHover(t *testing.T) {
 	p.until("tooltip-gone", func(img image.Image) bool { return changed(before, img, below).Empty() },
 		func() string { return "the tooltip stayed after the pointer left" })
 }
+
+// Hints and secondary text (a form hint, the sync status) read at 4.5:1 or
+// more in the dark and the light theme; Fyne's own grey measured 1.6:1 and
+// 1.3:1.
+func TestGreyTextReadable(t *testing.T) {
+	s, p := unlocked(t)
+	s.key("ctrl+comma")
+	p.waitTrace("screen settings")
+	regions := map[string]image.Rectangle{
+		"clipboard hint": image.Rect(150, 182, 420, 199),
+		"sync status":    image.Rect(150, 430, 430, 486),
+	}
+	check := func(variant string) {
+		t.Helper()
+		var problems []string
+		p.until("settings-"+variant, func(img image.Image) bool {
+			problems = problems[:0]
+			for name, r := range regions {
+				if c := contrast(img, r); c < 4.5 {
+					problems = append(problems, fmt.Sprintf("%s %.2f:1", name, c))
+				}
+			}
+			return len(problems) == 0
+		}, func() string { return variant + ": " + strings.Join(problems, ", ") })
+	}
+	check("dark")
+	s.key("Tab", "Right")
+	p.waitTrace("theme light")
+	check("light")
+}
