@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"encoding/binary"
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
@@ -60,24 +61,64 @@ func newBlockStats(g gray) *blockStats {
 	for i := range st.lo {
 		st.lo[i] = 255
 	}
-	for y := 0; y < g.h; y++ {
-		row := g.pix[y*g.w : (y+1)*g.w]
-		base := (y >> blockPow) * bw
-		for bx := 0; bx < bw; bx++ {
-			seg := row[bx<<blockPow : min((bx+1)<<blockPow, g.w)]
-			s, mn, mx := int32(0), st.lo[base+bx], st.hi[base+bx]
-			for _, v := range seg {
-				s += int32(v)
-				mn = min(mn, v)
-				mx = max(mx, v)
+	// Whole 8-pixel block columns go eight lanes at a time: per block,
+	// lane-wise sums (in 16-bit lanes: 16 bytes of at most 255 each),
+	// minima and maxima over its rows, reduced once per block row.
+	full := g.w >> blockPow
+	acc := make([]uint64, 3*full)
+	for by := range bh {
+		y0, y1 := by<<blockPow, min((by+1)<<blockPow, g.h)
+		for i := 0; i < len(acc); i += 3 {
+			acc[i], acc[i+1], acc[i+2] = 0, ^uint64(0), 0
+		}
+		base := by * bw
+		for y := y0; y < y1; y++ {
+			row := g.pix[y*g.w : (y+1)*g.w]
+			for bx := range full {
+				x := binary.LittleEndian.Uint64(row[bx<<blockPow:])
+				a := acc[3*bx : 3*bx+3 : 3*bx+3]
+				a[0] += x&evenBytes + x>>8&evenBytes
+				m := byteMask(geBytes(a[1], x)) // lanes where x is a new minimum
+				a[1] = a[1]&^m | x&m
+				m = byteMask(geBytes(x, a[2])) // lanes where x is a new maximum
+				a[2] = a[2]&^m | x&m
 			}
-			st.sum[base+bx] += s
-			st.count[base+bx] += int32(len(seg))
-			st.lo[base+bx], st.hi[base+bx] = mn, mx
+			if full < bw {
+				// The last, partial block column.
+				seg := row[full<<blockPow:]
+				i := base + full
+				s, mn, mx := int32(0), st.lo[i], st.hi[i]
+				for _, v := range seg {
+					s += int32(v)
+					mn = min(mn, v)
+					mx = max(mx, v)
+				}
+				st.sum[i] += s
+				st.count[i] += int32(len(seg))
+				st.lo[i], st.hi[i] = mn, mx
+			}
+		}
+		for bx := range full {
+			a := acc[3*bx : 3*bx+3 : 3*bx+3]
+			i := base + bx
+			st.sum[i] = int32(a[0]&0xFFFF + a[0]>>16&0xFFFF + a[0]>>32&0xFFFF + a[0]>>48)
+			st.count[i] = int32((y1 - y0) << blockPow)
+			mn, mx := uint8(255), uint8(0)
+			for k := 0; k < 64; k += 8 {
+				mn = min(mn, uint8(a[1]>>k))
+				mx = max(mx, uint8(a[2]>>k))
+			}
+			st.lo[i], st.hi[i] = mn, mx
 		}
 	}
 	return st
 }
+
+// evenBytes selects the even byte lanes of a word as 16-bit lanes.
+const evenBytes = 0x00FF00FF00FF00FF
+
+// byteMask widens geBytes' high bits to whole lanes.
+func byteMask(high uint64) uint64 { return (high >> 7) * 0xFF }
 
 // threshold binarizes the image (dark = set) and, when inverted is true,
 // also its negative, as if it had first been inverted.
@@ -162,24 +203,65 @@ func pack(g gray, bw int, th []int32, inverted bool) *gozxing.BitMatrix {
 		clear(words)
 		for bx, t := range ths {
 			seg := pix[bx<<blockPow : min((bx+1)<<blockPow, g.w)]
-			// Branch-free: the sign bit of t-v-1 (v-t-1 inverted) is
-			// set exactly when the pixel is dark (light).
 			var bits uint32
 			if inverted {
-				t = 255 - t
-				for i, v := range seg {
-					bits |= uint32((t-int32(v)-1)>>31&1) << uint(i)
-				}
+				bits = packBlock(seg, 255-t, true)
 			} else {
-				for i, v := range seg {
-					bits |= uint32((int32(v)-t-1)>>31&1) << uint(i)
-				}
+				bits = packBlock(seg, t, false)
 			}
 			words[bx>>2] |= bits << uint((bx&3)*block)
 		}
 		m.SetRow(y, row)
 	}
 	return m
+}
+
+// packBlock returns the bits of up to 8 pixels (bit i for seg[i]): set
+// when v <= t, or with atLeast when v >= t.
+func packBlock(seg []byte, t int32, atLeast bool) uint32 {
+	t = min(max(t, 0), 255)
+	if len(seg) == 8 {
+		v := binary.LittleEndian.Uint64(seg)
+		tt := uint64(t) * lanes
+		if atLeast {
+			return gatherHigh(geBytes(v, tt))
+		}
+		return gatherHigh(geBytes(tt, v))
+	}
+	// Branch-free: the sign bit of t-v-1 (v-t-1) is set exactly when
+	// v >= t (v <= t).
+	var bits uint32
+	for i, v := range seg {
+		if atLeast {
+			bits |= uint32((t-int32(v)-1)>>31&1) << uint(i)
+		} else {
+			bits |= uint32((int32(v)-t-1)>>31&1) << uint(i)
+		}
+	}
+	return bits
+}
+
+// SWAR (eight bytes in a 64-bit word) comparison, so that binarizing
+// costs a few operations per 8 pixels instead of several per pixel.
+const (
+	lanes = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// geBytes sets the high bit of each byte lane where a's byte >= b's
+// (unsigned), and clears every other bit. The low seven bits are compared
+// by a subtraction that cannot borrow across lanes ((a|0x80) − (b&0x7f) ≥
+// 1); the high bits then decide where they differ.
+func geBytes(a, b uint64) uint64 {
+	low := (a | highs) - (b &^ highs)
+	return (a&^b | ^(a^b)&low) & highs
+}
+
+// gatherHigh packs the high bit of byte lane i into bit i. Shifted down
+// to bit 8i, lane i times the multiplier's bit 56−7i lands on bit 56+i;
+// no other product reaches bits 56–63.
+func gatherHigh(x uint64) uint32 {
+	return uint32((x >> 7) * 0x0102040810204080 >> 56)
 }
 
 // globalThreshold binarizes g at one fixed level t (dark = v <= t). Used
@@ -193,8 +275,8 @@ func globalThreshold(g gray, t uint8) *gozxing.BitMatrix {
 		pix := g.pix[y*g.w : (y+1)*g.w]
 		for x0 := 0; x0 < g.w; x0 += 32 {
 			var bits uint32
-			for i, v := range pix[x0:min(x0+32, g.w)] {
-				bits |= uint32((int32(v)-int32(t)-1)>>31&1) << uint(i)
+			for i := 0; i < 32 && x0+i < g.w; i += 8 {
+				bits |= packBlock(pix[x0+i:min(x0+i+8, g.w)], int32(t), false) << uint(i)
 			}
 			row.SetBulk(x0, bits)
 		}

@@ -32,11 +32,40 @@ func TestLocalThresholdPolarity(t *testing.T) {
 			}
 		}
 	}
-	m := globalThreshold(g, 100)
-	for y := 0; y < g.h; y++ {
-		for x := 0; x < g.w; x++ {
-			if got, want := m.Get(x, y), g.pix[y*g.w+x] <= 100; got != want {
-				t.Fatalf("global(%d,%d) = %v, want %v", x, y, got, want)
+	for _, th := range []uint8{0, 1, 100, 127, 128, 200, 254, 255} {
+		m := globalThreshold(g, th)
+		for y := 0; y < g.h; y++ {
+			for x := 0; x < g.w; x++ {
+				if got, want := m.Get(x, y), g.pix[y*g.w+x] <= th; got != want {
+					t.Fatalf("global %d (%d,%d) = %v, want %v", th, x, y, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestPackBlock checks the eight-lane comparison against the per-pixel
+// rule for every threshold and pixel value, in every lane.
+func TestPackBlock(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	seg := make([]byte, 8)
+	for th := int32(0); th < 256; th++ {
+		for v := 0; v < 256; v++ {
+			for i := range seg {
+				seg[i] = byte(r.UintN(256))
+			}
+			seg[v%8] = byte(v)
+			for _, atLeast := range []bool{false, true} {
+				got := packBlock(seg, th, atLeast)
+				for i, p := range seg {
+					want := int32(p) <= th
+					if atLeast {
+						want = int32(p) >= th
+					}
+					if got>>uint(i)&1 == 1 != want {
+						t.Fatalf("packBlock(%v, %d, %v) bit %d = %v, want %v", seg, th, atLeast, i, !want, want)
+					}
+				}
 			}
 		}
 	}
@@ -56,5 +85,40 @@ func TestResample(t *testing.T) {
 	h := g.half()
 	if h.w != 2 || h.h != 1 || h.pix[0] != 50 || h.pix[1] != 228 {
 		t.Errorf("half = %dx%d %v, want 2x1 [50 228]", h.w, h.h, h.pix)
+	}
+}
+
+// TestBlockStats checks the eight-lane block statistics against a plain
+// per-pixel computation, on widths with and without a partial block.
+func TestBlockStats(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for _, size := range [][2]int{{8, 8}, {77, 45}, {64, 17}, {5, 3}, {200, 9}} {
+		g := gray{w: size[0], h: size[1], pix: make([]byte, size[0]*size[1])}
+		for i := range g.pix {
+			g.pix[i] = byte(r.UintN(256))
+			if i%13 < 4 {
+				g.pix[i] = byte(i % 3 * 127) // runs of 0, 127, 254
+			}
+		}
+		st := newBlockStats(g)
+		for by := range st.bh {
+			for bx := range st.bw {
+				var sum, n int32
+				lo, hi := uint8(255), uint8(0)
+				for y := by * block; y < min((by+1)*block, g.h); y++ {
+					for x := bx * block; x < min((bx+1)*block, g.w); x++ {
+						v := g.pix[y*g.w+x]
+						sum += int32(v)
+						n++
+						lo, hi = min(lo, v), max(hi, v)
+					}
+				}
+				i := by*st.bw + bx
+				if st.sum[i] != sum || st.count[i] != n || st.lo[i] != lo || st.hi[i] != hi {
+					t.Fatalf("%v block (%d,%d): sum %d n %d lo %d hi %d, want %d %d %d %d", size, bx, by,
+						st.sum[i], st.count[i], st.lo[i], st.hi[i], sum, n, lo, hi)
+				}
+			}
+		}
 	}
 }

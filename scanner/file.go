@@ -1,7 +1,9 @@
 package scanner
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/gif"  // register GIF
@@ -12,6 +14,8 @@ import (
 
 	_ "golang.org/x/image/bmp"  // register BMP
 	_ "golang.org/x/image/webp" // register WebP
+
+	"github.com/nidan-auth/nidan/scanner/internal/lumajpeg"
 )
 
 // DecodeFile reads the image at path (PNG, JPEG, GIF, BMP or WebP) and
@@ -32,11 +36,50 @@ func DecodeFile(path string) ([]Result, error) {
 // DecodeReader reads one image (PNG, JPEG, GIF, BMP or WebP) from r and
 // decodes every QR code in it.
 func DecodeReader(r io.Reader) ([]Result, error) {
-	img, _, err := decodeImage(r)
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0xFF && head[1] == 0xD8 {
+		g, err := readJPEGLuma(br)
+		if err != nil {
+			return nil, err
+		}
+		return decodeLuma(g, image.Point{})
+	}
+	img, _, err := decodeImage(br)
 	if err != nil {
 		return nil, err
 	}
 	return Decode(img)
+}
+
+// maxJPEGBytes bounds the JPEG files DecodeReader reads into memory.
+// A JPEG of MaxPixels at the highest quality is well under this.
+const maxJPEGBytes = 256 << 20
+
+// readJPEGLuma reads a JPEG file's luma plane, which is all the scanner
+// looks at: lumajpeg skips the chroma planes' inverse DCT, upsampling
+// and colour conversion, which take most of image/jpeg's time on a
+// phone photo. Files it does not handle (arithmetic coding, CMYK, ...)
+// go to image/jpeg.
+func readJPEGLuma(r io.Reader) (gray, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxJPEGBytes+1))
+	if err != nil {
+		return gray{}, fmt.Errorf("read JPEG image: %w", err)
+	}
+	if len(data) > maxJPEGBytes {
+		return gray{}, fmt.Errorf("read JPEG image of more than %d MB: %w", maxJPEGBytes>>20, ErrTooLarge)
+	}
+	m, err := lumajpeg.Decode(data, MaxPixels)
+	switch {
+	case err == nil:
+		return gray{pix: m.Pix, w: m.W, h: m.H}, nil
+	case errors.Is(err, lumajpeg.ErrTooLarge):
+		return gray{}, fmt.Errorf("read jpeg image: %w", ErrTooLarge)
+	}
+	img, _, err := decodeImage(bytes.NewReader(data))
+	if err != nil {
+		return gray{}, err
+	}
+	return toGray(img), nil
 }
 
 // ReadImage reads one image (PNG, JPEG, GIF, BMP or WebP) from r, refusing

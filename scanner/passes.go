@@ -181,16 +181,20 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 	// wider than the local threshold's 40 px window, so at full size
 	// its modules' insides binarize as noise and its quiet zone is
 	// cut off by the frame; at an eighth they are a few pixels and
-	// the code decodes in milliseconds. Every level runs (together
-	// they cost a third of full size); full size then runs only while
-	// nothing was found or the levels saw finder patterns they did
-	// not decode, a smaller code beside the large one.
+	// the code decodes in milliseconds. Once a level found codes, the
+	// finer levels up to fullAlways pixels still run (a smaller code
+	// may show no finder patterns at the coarser level), larger ones
+	// only when some level saw finder patterns it did not decode.
 	var ss []func([]Result) stage
 	unexplained := func(out []Result) bool { return cands.outside(out) >= 2 }
 	always := func([]Result) bool { return true }
 	for _, lv := range pyramid(g) {
+		more := unexplained
+		if g.w*g.h/(lv.scale*lv.scale) <= fullAlways {
+			more = always
+		}
 		ss = append(ss, func(out []Result) stage {
-			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: always,
+			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: more,
 				passes: single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out))}
 		})
 	}
@@ -204,7 +208,18 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if g.w*g.h <= fullAlways {
 				more = always
 			}
-			return stage{name: "local", more: more, passes: masked(localStats(stats, 1, fpoint{}, false, cands), out)}
+			ps := masked(localStats(stats, 1, fpoint{}, false, cands), out)
+			if len(out) > 0 && !unexplained(out) {
+				// The pyramid found codes and no other finder
+				// patterns: look for a small code once, dark on
+				// light, scanning every few rows (the finder
+				// search then checks every row around what it
+				// hits), instead of twice in full.
+				ps = ps[:1]
+				ps[0].quick = true
+				return stage{name: "local probe", more: more, passes: ps}
+			}
+			return stage{name: "local", more: more, passes: ps}
 		},
 		regionStage,
 		func([]Result) stage {
@@ -394,7 +409,10 @@ func toFound(r *gozxing.Result) (found, bool) {
 const minPyramid = 300
 
 // fullAlways is the image size (pixels) up to which the full-size pass
-// runs even when the pyramid found codes: 1440p screens, 3 MP photos.
+// runs even when the pyramid found codes (as a probe when it saw no
+// other finder patterns): a screenshot may hold a code too small for the
+// pyramid's half-size level beside a large one. 1440p screens, 3 MP
+// photos.
 const fullAlways = 4 << 20
 
 // level is one level of the pyramid: the image shrunk scale times.

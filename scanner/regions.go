@@ -211,11 +211,7 @@ type group struct {
 // corner finder and a hypotenuse about √2 longer (loosely, for
 // perspective), 14 to 170 modules apart. Best-shaped first.
 func triples(pts []candidate) [][3]int {
-	type scored struct {
-		t     [3]int
-		score float64
-	}
-	var out []scored
+	var out []scoredTriple
 	dist := func(a, b candidate) float64 { return math.Hypot(a.p.x-b.p.x, a.p.y-b.p.y) }
 	for a := range pts {
 		for b := range pts {
@@ -241,19 +237,23 @@ func triples(pts []candidate) [][3]int {
 				if eq > 0.25 || hyp < 0.85 || hyp > 1.18 {
 					continue
 				}
-				out = append(out, scored{[3]int{a, b, c}, eq + math.Abs(hyp-1)})
+				out = append(out, scoredTriple{[3]int{a, b, c}, eq + math.Abs(hyp-1)})
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y scored) int {
-		switch {
-		case x.score < y.score:
-			return -1
-		case x.score > y.score:
-			return 1
-		}
-		return 0
-	})
+	return bestFirst(out)
+}
+
+// scoredTriple is a candidate triple of finder patterns (indices) and
+// how far it is from the ideal shape (0 is perfect).
+type scoredTriple struct {
+	t     [3]int
+	score float64
+}
+
+// bestFirst returns the triples of out, best-shaped (lowest score) first.
+func bestFirst(out []scoredTriple) [][3]int {
+	slices.SortFunc(out, func(x, y scoredTriple) int { return cmpFloat(x.score, y.score) })
 	ts := make([][3]int, len(out))
 	for i, o := range out {
 		ts[i] = o.t

@@ -60,16 +60,21 @@ func Decode(img image.Image) ([]Result, error) {
 	if b.Dx() <= 0 || b.Dy() <= 0 {
 		return nil, ErrNoCode
 	}
-	g := toGray(img)
+	return decodeLuma(toGray(img), b.Min)
+}
+
+// decodeLuma decodes the codes in g, whose origin is at min in the
+// caller's image.
+func decodeLuma(g gray, min image.Point) ([]Result, error) {
 	res := decodeGray(g)
 	if len(res) == 0 {
 		return nil, ErrNoCode
 	}
 	for i := range res {
 		for j := range res[i].Corners {
-			res[i].Corners[j] = res[i].Corners[j].Add(b.Min)
+			res[i].Corners[j] = res[i].Corners[j].Add(min)
 		}
-		res[i].Bounds = res[i].Bounds.Add(b.Min)
+		res[i].Bounds = res[i].Bounds.Add(min)
 	}
 	return res, nil
 }

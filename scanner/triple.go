@@ -161,11 +161,7 @@ func perspectiveTriples(m *gozxing.BitMatrix, cs []candidate, done []found) []fo
 // longer (loosely, for perspective), and each side running along the
 // outlines of the finders at its ends.
 func quadTriples(qs []finderQuad) [][3]int {
-	type scored struct {
-		t     [3]int
-		score float64
-	}
-	var out []scored
+	var out []scoredTriple
 	for a := range qs {
 		for b := a + 1; b < len(qs); b++ {
 			for c := b + 1; c < len(qs); c++ {
@@ -194,22 +190,9 @@ func quadTriples(qs []finderQuad) [][3]int {
 				if !q[tl].axisAligned(u) || !q[tl].axisAligned(v) || !q[tr].axisAligned(u) || !q[bl].axisAligned(v) {
 					continue
 				}
-				out = append(out, scored{[3]int{idx[bl], idx[tl], idx[tr]}, eq + math.Abs(hr-1) + (mx/mn - 1)})
+				out = append(out, scoredTriple{[3]int{idx[bl], idx[tl], idx[tr]}, eq + math.Abs(hr-1) + (mx/mn - 1)})
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y scored) int {
-		switch {
-		case x.score < y.score:
-			return -1
-		case x.score > y.score:
-			return 1
-		}
-		return 0
-	})
-	ts := make([][3]int, len(out))
-	for i, o := range out {
-		ts[i] = o.t
-	}
-	return ts
+	return bestFirst(out)
 }
