@@ -71,6 +71,7 @@ var importVectors = []struct {
 	{"proton_plain.json", "proton", ""},
 	{"proton_encrypted.json", "proton", testPassword}, // Python-made, gen_vectors.py
 	{"ente_encrypted.txt", "ente", testPassword},      // Python-made, gen_vectors.py
+	{"ente_plain.txt", "ente", ""},
 	{"andotp_encrypted.json.aes", "andotp-encrypted", testPassword},
 	{"andotp_encrypted_old.json.aes", "andotp-encrypted", testPassword},
 	{"steam.maFile", "steam", ""},
@@ -154,6 +155,9 @@ func TestImportEntryErrors(t *testing.T) {
 		{"uris", "uris_bad.txt", 2,
 			[]string{"line 2", "line 3", "line 6"},
 			[]error{accounts.ErrMalformed, accounts.ErrInvalidSecret, accounts.ErrDigits}},
+		{"ente trashed", "ente_trashed.txt", 1,
+			[]string{"line 2", "line 3", "line 4"},
+			[]error{ErrTrashed, ErrTrashed, accounts.ErrInvalidSecret}},
 		{"google incomplete", "google_incomplete.txt", 1,
 			[]string{"google export"},
 			[]error{ErrIncompleteBatch}},

@@ -13,7 +13,8 @@ import (
 // otpauth:// lines; Google Authenticator's export is one or more
 // otpauth-migration:// codes, which people collect into a text file after
 // scanning them. Blank lines and lines starting with '#' are skipped; CRLF
-// line ends and a UTF-8 BOM are fine. Any other line is an error naming its
+// line ends and a UTF-8 BOM are fine. Ente's codeDisplay parameter on an
+// otpauth line is understood wherever the line comes from (ente.go). Any other line is an error naming its
 // line number, and every bad line is reported, not just the first.
 
 type textFileKind int
@@ -82,8 +83,7 @@ func importText(data []byte, googleOnly bool, c *collector) error {
 		where := fmt.Sprintf("line %d", n)
 		switch {
 		case hasPrefixFold(line, otpauthScheme) && !googleOnly:
-			a, err := accounts.ParseURI(line)
-			c.add(where, a, err)
+			addOTPAuthLine(c, where, line)
 		case hasPrefixFold(line, migrationScheme):
 			m, err := accounts.ParseMigration(line)
 			if err != nil {
