@@ -49,3 +49,28 @@ func TestImportOtherAppsCLI(t *testing.T) {
 		t.Fatalf("import of the encrypted 2FAS export: %q", got)
 	}
 }
+
+// Ente's plain text through the CLI: --dry-run lists the trashed entries
+// with their reason, the tags become groups, and --format ente writes them
+// back as Ente's tags.
+func TestEntePlainCLI(t *testing.T) {
+	fixture := func(name string) string { return filepath.Join("..", "formats", "testdata", "import", name) }
+	c := newCLIVault(t)
+	c.ok("", "init")
+	out := c.ok("", "import", "--dry-run", fixture("ente_trashed.txt"))
+	for _, want := range []string{"would add 1, update 0, skip 0 already in the vault; 3 entries cannot be imported", "cannot import line 2 (Old (carol)): in Ente's trash", "cannot import line 3 (Gone (dan)): in Ente's trash"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run: %q lacks %q", out, want)
+		}
+	}
+	if out := c.ok("", "import", fixture("ente_plain.txt")); out != "added 7\n" {
+		t.Fatalf("import: %q", out)
+	}
+	_, exported, errOut := c.run("", "export", "--format", "ente", "--out", "-")
+	if strings.Count(exported, "&codeDisplay=") != 7 || !strings.Contains(exported, "%5B%22Work%22%5D") || !strings.Contains(exported, "%5B%22My+Bank%22%5D") {
+		t.Fatalf("export --format ente: %q (%s)", exported, errOut)
+	}
+	if help := c.ok("", "help"); !strings.Contains(help, "ente") {
+		t.Errorf("help does not name the ente format")
+	}
+}

@@ -39,7 +39,7 @@ var enteFormat = Format{
 
 // ErrTrashed marks an entry Ente's export holds in its trash: deleted by
 // the user, so not imported as a live account, but listed.
-var ErrTrashed = errors.New("in Ente's trash: not imported")
+var ErrTrashed = errors.New("in Ente's trash (deleted there)")
 
 // codeDisplayParam matches Ente's parameter in a query (Dart's query
 // parameters are case-sensitive, and so is this).
