@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"syscall"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/nidan-auth/nidan/internal/win32"
 )
 
 // nidan.exe is linked for the GUI subsystem (-H windowsgui) so that opening
@@ -24,13 +27,13 @@ func init() {
 	attachParentConsole()
 }
 
-// attachConsole is kernel32's AttachConsole, which x/sys/windows lacks.
-var attachConsole = windows.NewLazySystemDLL("kernel32.dll").NewProc("AttachConsole")
-
-const attachParentProcess = ^uintptr(0) // ATTACH_PARENT_PROCESS, (DWORD)-1
-
 func attachParentConsole() {
-	if r, _, _ := attachConsole.Call(attachParentProcess); r == 0 {
+	r, _, err := win32.AttachConsole.Call(uintptr(win32.ATTACH_PARENT_PROCESS))
+	// ERROR_ACCESS_DENIED means this process has a console already: Wine
+	// gives a GUI program started from cmd the parent's console (with no
+	// handles to it), and a launcher may do the same on Windows. Its
+	// streams still need opening, so go on as if the attach had worked.
+	if r == 0 && !errors.Is(err, windows.ERROR_ACCESS_DENIED) {
 		return // started from Explorer, or the parent has no console
 	}
 	reopen(windows.STD_INPUT_HANDLE, &os.Stdin, &syscall.Stdin, "CONIN$", os.O_RDWR)

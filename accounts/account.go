@@ -51,7 +51,9 @@ type Account struct {
 
 	Nickname string    `json:"nickname,omitempty"`
 	Color    string    `json:"color,omitempty"` // "#rrggbb" theme colour for the generic logo
-	Logo     string    `json:"logo,omitempty"`  // "simple-icons:SLUG", "generic", or empty: from the issuer (docs/brand-logos.md)
+	Logo     string    `json:"logo,omitempty"`  // "simple-icons:SLUG", "generic", "icon", or empty: from the issuer (docs/brand-logos.md)
+	Icon     []byte    `json:"icon,omitempty"`  // an icon-pack image, at most MaxIconLen bytes
+	IconMIME string    `json:"icon_mime,omitempty"`
 	Group    string    `json:"group,omitempty"`
 	Order    int       `json:"order,omitempty"`
 	Created  time.Time `json:"created"`
@@ -77,8 +79,25 @@ func New(typ Type, issuer, name string, secret []byte) Account {
 	return a
 }
 
-// fillDefaults sets the fields a sloppy source may leave empty.
+// MaxIconLen caps an account's icon: a logo, not a photo; the vault holds
+// every account's icon in memory and in each sync file.
+const MaxIconLen = 64 << 10
+
+// IconTypes are the image types an account's icon may have.
+var iconTypes = map[string]bool{"image/svg+xml": true, "image/png": true, "image/jpeg": true}
+
+// HasIcon reports whether the account carries a usable icon.
+func (a *Account) HasIcon() bool {
+	return len(a.Icon) > 0 && len(a.Icon) <= MaxIconLen && iconTypes[a.IconMIME]
+}
+
+// fillDefaults sets the fields a sloppy source may leave empty, and drops
+// an icon that is too large or of an unknown type: the key is what
+// matters, and it is kept.
 func (a *Account) fillDefaults() {
+	if len(a.Icon) > 0 && !a.HasIcon() {
+		a.Icon, a.IconMIME = nil, ""
+	}
 	if a.Type == "" {
 		a.Type = TOTP
 	}
@@ -182,5 +201,8 @@ func (a *Account) Matches(query string) bool {
 func (a *Account) Clone() Account {
 	c := *a
 	c.Secret = append([]byte(nil), a.Secret...)
+	if a.Icon != nil {
+		c.Icon = append([]byte(nil), a.Icon...)
+	}
 	return c
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/internal/brandlogo"
+	"github.com/nidan-auth/nidan/internal/iconpack"
 )
 
 // logos is the app's brand-logo catalogue (internal/brandlogo) and the SVG
@@ -19,6 +20,9 @@ import (
 type logos struct {
 	cat *brandlogo.Catalog
 	res map[string]fyne.Resource // by slug; UI goroutine only
+
+	packs     []*iconpack.Pack // the imported icon packs (iconpacks.go)
+	packsRead bool
 }
 
 // newLogos decodes the catalogue off the UI goroutine (about a quarter of a
@@ -94,6 +98,10 @@ func newLogo() *logo {
 // letter (set).
 func (l *logo) show(a *accounts.Account, ls *logos) {
 	title, _ := rowNames(a)
+	if a.Logo == logoIcon && a.HasIcon() && ls != nil {
+		l.setIcon(ls.iconResource(a))
+		return
+	}
 	if ic := ls.forAccount(a); ic != nil {
 		l.setBrand(ic, ls.resource(ic))
 		return
@@ -114,6 +122,24 @@ func (l *logo) setBrand(ic *brandlogo.Icon, res fyne.Resource) {
 	l.circle.FillColor = ic.Colour()
 	l.Refresh() // the outline depends on the colour: the renderer decides
 }
+
+// setIcon shows an icon-pack image: a full-colour picture, on a light disc
+// so that its own background reads in both themes.
+func (l *logo) setIcon(res fyne.Resource) {
+	if l.brand == res.Name() {
+		return
+	}
+	l.brand = res.Name()
+	l.letter.Hide()
+	l.image.Resource = res
+	l.image.Show()
+	l.image.Refresh()
+	l.circle.FillColor = iconDisc
+	l.Refresh()
+}
+
+// iconDisc is the disc behind an icon-pack image.
+var iconDisc = color.NRGBA{R: 0xf5, G: 0xf5, B: 0xf5, A: 0xff}
 
 // set shows the letter and colour, refreshing only what changed.
 func (l *logo) set(label, hex, id string) {

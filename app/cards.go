@@ -96,7 +96,7 @@ func (rr *rowRenderer) layoutCard(s fyne.Size) {
 	top := max(m.logoW, 2*m.textH+m.pad)
 	r.logo.Move(fyne.NewPos(m.inner, m.inner))
 	r.logo.Resize(fyne.NewSize(m.logoW, top))
-	menuW := r.menu.MinSize().Width
+	menuW := rr.buttonW(r.menu)
 	r.menu.Move(fyne.NewPos(s.Width-menuW-m.pad, m.pad))
 	r.menu.Resize(fyne.NewSize(menuW, top))
 	nameX := m.inner + m.logoW + m.pad + m.inner

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/internal/brandlogo"
+	"github.com/nidan-auth/nidan/internal/iconpack"
 )
 
 // detailsScreen is the last step of adding, and the edit screen: nickname,
@@ -54,7 +55,12 @@ func (s *detailsScreen) build() fyne.CanvasObject {
 	if s.isNew {
 		s.u.suggestLogo(a)
 	}
-	s.logos = newLogoSearch(s.u, a.Issuer, strings.TrimPrefix(a.Logo, brandlogo.Prefix), s.onLogo)
+	chosen := strings.TrimPrefix(a.Logo, brandlogo.Prefix)
+	if a.Logo == logoIcon && a.HasIcon() {
+		chosen = s.u.logos.iconResource(a).Name()
+	}
+	s.logos = newLogoSearch(s.u, a.Issuer, chosen, s.onLogo, s.onIcon)
+	s.u.loadPacks(s.logos.refresh) // the imported packs' icons join the search
 	s.markColour()
 	s.onPreview()
 
@@ -103,7 +109,7 @@ func containsString(ss []string, s string) bool {
 
 // onColour chooses the generic logo (the letter) on a colour.
 func (s *detailsScreen) onColour(hex string) {
-	s.acct.Color, s.acct.Logo = hex, brandlogo.Generic
+	s.acct.Color, s.acct.Logo, s.acct.Icon, s.acct.IconMIME = hex, brandlogo.Generic, nil, ""
 	s.logos.choose("")
 	s.markColour()
 	s.onPreview()
@@ -111,14 +117,21 @@ func (s *detailsScreen) onColour(hex string) {
 
 // onLogo chooses a brand logo from the search.
 func (s *detailsScreen) onLogo(slug string) {
-	s.acct.Logo = brandlogo.Prefix + slug
+	s.acct.Logo, s.acct.Icon, s.acct.IconMIME = brandlogo.Prefix+slug, nil, ""
+	s.markColour()
+	s.onPreview()
+}
+
+// onIcon chooses an icon-pack icon: its bytes go into the account.
+func (s *detailsScreen) onIcon(ic *iconpack.Icon) {
+	useIcon(&s.acct, ic)
 	s.markColour()
 	s.onPreview()
 }
 
 // markColour rings the chosen colour while the letter is what shows.
 func (s *detailsScreen) markColour() {
-	letter := s.u.logos.forAccount(&s.acct) == nil
+	letter := s.u.logos.forAccount(&s.acct) == nil && !(s.acct.Logo == logoIcon && s.acct.HasIcon())
 	for _, sw := range s.swatches {
 		sw.setSelected(letter && sw.hex == s.acct.Color)
 	}

@@ -72,11 +72,14 @@ type enrollScreen struct {
 	loginCode *widget.Entry
 	loginB    *widget.Button
 	result    *widget.Label
+
+	open dialog.Dialog // the confirmation on show, for Escape
 }
 
 func newEnrollScreen(a fyne.App, svc *enroll.Service, sync bool) *enrollScreen {
 	s := &enrollScreen{svc: svc, sync: sync, win: a.NewWindow(lang.L("Enrollment"))}
 	s.win.SetContent(s.build())
+	s.win.Canvas().SetOnTypedKey(s.onKey)
 	s.win.Resize(fyne.NewSize(860, 600))
 	s.reload()
 	return s
@@ -372,7 +375,7 @@ func (s *enrollScreen) onReset() {
 			}
 		}, s.win)
 	d.SetConfirmImportance(widget.WarningImportance)
-	d.Show()
+	s.present(d)
 }
 
 func (s *enrollScreen) reset(id string) {
@@ -387,12 +390,10 @@ func (s *enrollScreen) reset(id string) {
 
 func (s *enrollScreen) onDelete() {
 	id := s.selected
-	d := dialog.NewConfirm(lang.L("Delete user?"),
+	d := dangerDialog(s.win, lang.L("Delete user?"),
 		lang.X("enroll.delete", "{{.ID}} and their second factor will be removed.", map[string]any{"ID": id}),
-		func(ok bool) {
-			if !ok {
-				return
-			}
+		lang.L("Delete user"),
+		func() {
 			if err := s.svc.DeleteUser(id); err != nil {
 				s.showError(err)
 				return
@@ -400,9 +401,29 @@ func (s *enrollScreen) onDelete() {
 			s.selected = ""
 			s.list.UnselectAll()
 			s.reload()
-		}, s.win)
-	d.SetConfirmImportance(widget.WarningImportance)
+		})
+	fitDialog(d, s.win, 420)
+	s.present(d)
+}
+
+// present shows a dialog that Escape dismisses (Fyne's dialogs take no
+// keys of their own; nothing is focused in one, so the window hears them).
+func (s *enrollScreen) present(d dialog.Dialog) {
+	s.open = d
+	d.SetOnClosed(func() {
+		if s.open == d {
+			s.open = nil
+		}
+	})
 	d.Show()
+}
+
+// onKey is the window's key handler: Escape answers "no" to the dialog on
+// show.
+func (s *enrollScreen) onKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && s.open != nil {
+		s.open.Hide()
+	}
 }
 
 func (s *enrollScreen) showError(err error) {

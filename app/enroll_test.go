@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
@@ -188,8 +189,19 @@ func TestEnrollmentWindowDelete(t *testing.T) {
 		top.Hide()
 		s.win.Canvas().Overlays().Remove(top)
 	}
+	// Delete asks like the account delete does: a red "Delete user" with a
+	// bin, no tick; Escape answers no.
 	test.Tap(enrollButton(t, s.win.Content(), "Delete user"))
-	test.Tap(enrollButton(t, s.win.Canvas().Overlays().Top(), "Yes"))
+	s.onKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.win.Canvas().Overlays().Top() != nil || len(s.users) != 1 {
+		t.Fatalf("Escape did not cancel the delete: overlay %v, users %v", s.win.Canvas().Overlays().Top(), s.users)
+	}
+	test.Tap(enrollButton(t, s.win.Content(), "Delete user"))
+	yes := enrollButton(t, s.win.Canvas().Overlays().Top(), "Delete user")
+	if yes.Importance != widget.DangerImportance || yes.Icon == nil || yes.Icon.Name() != theme.DeleteIcon().Name() {
+		t.Errorf("delete button: importance %v, icon %v; want red with a bin", yes.Importance, yes.Icon)
+	}
+	test.Tap(yes)
 	if len(s.users) != 0 || s.detail.Visible() {
 		t.Errorf("after delete: %v, detail visible %v", s.users, s.detail.Visible())
 	}

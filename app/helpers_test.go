@@ -174,6 +174,9 @@ func button(t *testing.T, u *ui, text string) *widget.Button {
 			if w, ok := o.(*widget.Button); ok && w.Text == text && b == nil {
 				b = w
 			}
+			if w, ok := o.(*toastButton); ok && w.Text == text && b == nil {
+				b = &w.Button
+			}
 		})
 	}
 	ovs := u.win.Canvas().Overlays().List()

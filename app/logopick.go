@@ -10,6 +10,7 @@ import (
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/internal/brandlogo"
+	"github.com/nidan-auth/nidan/internal/iconpack"
 )
 
 // maxLogoResults is how many logos the search shows at once: a row of
@@ -26,11 +27,12 @@ type logoSearch struct {
 	results  *fyne.Container
 	none     *widget.Label
 	onChoose func(slug string)
-	chosen   string
+	onIcon   func(*iconpack.Icon) // a pack's icon was chosen
+	chosen   string               // the chosen pick's key (logoPick.key)
 }
 
-func newLogoSearch(u *ui, query, chosen string, onChoose func(string)) *logoSearch {
-	s := &logoSearch{u: u, onChoose: onChoose, chosen: chosen,
+func newLogoSearch(u *ui, query, chosen string, onChoose func(string), onIcon func(*iconpack.Icon)) *logoSearch {
+	s := &logoSearch{u: u, onChoose: onChoose, onIcon: onIcon, chosen: chosen,
 		results: container.NewHBox(),
 		none:    &widget.Label{Text: lang.L("No logo found: choose a colour for the letter."), Importance: widget.LowImportance, Wrapping: wrapMode()},
 	}
@@ -41,12 +43,28 @@ func newLogoSearch(u *ui, query, chosen string, onChoose func(string)) *logoSear
 }
 
 func (s *logoSearch) content() fyne.CanvasObject {
-	return container.NewVBox(s.entry, container.NewHScroll(s.results), s.none)
+	pack := &widget.Button{Text: lang.L("Add icon pack…"), Importance: widget.LowImportance,
+		OnTapped: func() { s.u.onImportPack(s.refresh) }}
+	return container.NewVBox(container.NewBorder(nil, nil, nil, pack, s.entry), container.NewHScroll(s.results), s.none)
 }
 
-// refresh shows the logos matching the entry, the chosen one first.
+// refresh shows the icon packs' and then simple-icons' logos matching the
+// entry, the chosen one first.
 func (s *logoSearch) refresh() {
 	s.results.RemoveAll()
+	n := 0
+	for _, ic := range s.u.logos.packSearch(s.entry.Text, maxLogoResults) {
+		disc := newLogo()
+		disc.setIcon(s.u.logos.iconResource(&accounts.Account{Icon: ic.Data, IconMIME: ic.MIME}))
+		key := disc.brand
+		s.results.Add(newLogoPick(disc, key, ic.Name, key == s.chosen, func(string) {
+			s.choose(key)
+			if s.onIcon != nil {
+				s.onIcon(ic)
+			}
+		}))
+		n++
+	}
 	var found []*brandlogo.Icon
 	if s.u.logos.cat.Loaded() {
 		found = s.u.logos.cat.Search(s.entry.Text, maxLogoResults)
@@ -55,9 +73,17 @@ func (s *logoSearch) refresh() {
 		}
 	}
 	for _, ic := range found {
-		s.results.Add(newLogoPick(s.u, ic, ic.Slug == s.chosen, s.choose))
+		disc := newLogo()
+		disc.setBrand(ic, s.u.logos.resource(ic))
+		s.results.Add(newLogoPick(disc, ic.Slug, ic.Title, ic.Slug == s.chosen, func(slug string) {
+			s.choose(slug)
+			if s.onChoose != nil {
+				s.onChoose(slug)
+			}
+		}))
+		n++
 	}
-	s.none.Hidden = len(found) > 0 || s.entry.Text == ""
+	s.none.Hidden = n > 0 || s.entry.Text == ""
 	s.results.Refresh()
 	s.none.Refresh()
 }
@@ -71,16 +97,12 @@ func containsIcon(l []*brandlogo.Icon, ic *brandlogo.Icon) bool {
 	return false
 }
 
-// choose marks slug ("" for none: the generic logo was chosen) and tells the
-// screen.
-func (s *logoSearch) choose(slug string) {
-	s.chosen = slug
+// choose rings the pick with key ("" for none: the letter was chosen).
+func (s *logoSearch) choose(key string) {
+	s.chosen = key
 	for _, o := range s.results.Objects {
 		p := o.(*logoPick)
-		p.setSelected(p.icon.Slug == slug)
-	}
-	if slug != "" && s.onChoose != nil {
-		s.onChoose(slug)
+		p.setSelected(p.key == key)
 	}
 }
 
@@ -88,17 +110,16 @@ func (s *logoSearch) choose(slug string) {
 // ring when chosen.
 type logoPick struct {
 	widget.BaseWidget
-	icon     *brandlogo.Icon
+	key      string // a simple-icons slug, or the resource name of a pack's icon
 	disc     *logo
 	name     *widget.Label
 	ring     *canvas.Circle
 	onTapped func(string)
 }
 
-func newLogoPick(u *ui, ic *brandlogo.Icon, selected bool, onTapped func(string)) *logoPick {
-	p := &logoPick{icon: ic, disc: newLogo(), onTapped: onTapped,
-		name: &widget.Label{Text: ic.Title, Truncation: fyne.TextTruncateEllipsis, Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}}
-	p.disc.setBrand(ic, u.logos.resource(ic))
+func newLogoPick(disc *logo, key, title string, selected bool, onTapped func(string)) *logoPick {
+	p := &logoPick{key: key, disc: disc, onTapped: onTapped,
+		name: &widget.Label{Text: title, Truncation: fyne.TextTruncateEllipsis, Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameCaptionText}}
 	p.ring = &canvas.Circle{}
 	p.ExtendBaseWidget(p)
 	p.setSelected(selected)
@@ -117,7 +138,7 @@ func (p *logoPick) setSelected(on bool) {
 	}
 }
 
-func (p *logoPick) Tapped(*fyne.PointEvent) { p.onTapped(p.icon.Slug) }
+func (p *logoPick) Tapped(*fyne.PointEvent) { p.onTapped(p.key) }
 
 func (p *logoPick) CreateRenderer() fyne.WidgetRenderer {
 	side := p.disc.MinSize().Width + 2*p.Theme().Size(theme.SizeNamePadding)
@@ -148,7 +169,14 @@ func (f *fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // when it has none chosen and one is found: the choice is then the
 // account's, kept if the issuer is renamed or the asset changes.
 func (u *ui) suggestLogo(a *accounts.Account) {
-	if a.Logo != "" || !u.logos.cat.Loaded() {
+	if a.Logo != "" {
+		return
+	}
+	if ic, ok := u.logos.packMatch(a.Issuer); ok { // the person's own pack first, as in Aegis
+		useIcon(a, ic)
+		return
+	}
+	if !u.logos.cat.Loaded() {
 		return
 	}
 	if ic, ok := u.logos.cat.Lookup(a.Issuer); ok {

@@ -41,7 +41,7 @@ func TestDetailsLogoSearch(t *testing.T) {
 	u, _ := newUnlockedUI(t)
 	u.showNewAccount(testAccount(t, "Proton Mail", "me@proton.me", "JBSWY3DPEHPK3PXP"))
 	e, picks := findLogoSearch(t, u)
-	if e.Text != "Proton Mail" || len(picks) == 0 || picks[0].icon.Slug != "protonmail" {
+	if e.Text != "Proton Mail" || len(picks) == 0 || picks[0].key != "protonmail" {
 		t.Fatalf("search %q shows %d logos", e.Text, len(picks))
 	}
 	if picks[0].ring.StrokeWidth == 0 {
@@ -60,7 +60,7 @@ func TestDetailsLogoSearch(t *testing.T) {
 	_, picks = findLogoSearch(t, u)
 	var x *logoPick
 	for _, p := range picks {
-		if p.icon.Slug == "x" {
+		if p.key == "x" {
 			x = p
 		}
 	}

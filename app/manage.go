@@ -134,16 +134,24 @@ func (u *ui) confirmDelete(title, msg string, del func()) {
 
 // confirmDanger is confirmDelete with another word on the red button.
 func (u *ui) confirmDanger(title, msg, action string, del func()) {
+	d := dangerDialog(u.win, title, msg, action, del)
+	fitDialog(d, u.win, 420)
+	u.present(d, nil)
+}
+
+// dangerDialog is the dialog of confirmDanger, for any window (the
+// enrollment console has its own): the wrapped message, Cancel, and the
+// action on a red button with a bin icon.
+func dangerDialog(win fyne.Window, title, msg, action string, do func()) *dialog.CustomDialog {
 	var d *dialog.CustomDialog
 	cancel := &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: func() { d.Hide() }}
 	ok := &widget.Button{Text: action, Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: func() {
 		d.Hide()
-		del()
+		do()
 	}}
-	d = dialog.NewCustomWithoutButtons(title, wrapped(&widget.Label{Text: msg}), u.win)
+	d = dialog.NewCustomWithoutButtons(title, wrapped(&widget.Label{Text: msg}), win)
 	d.SetButtons([]fyne.CanvasObject{cancel, ok})
-	fitDialog(d, u.win, 420)
-	u.present(d, nil)
+	return d
 }
 
 // onShowQR shows an account's QR code, to move it to a phone, after the

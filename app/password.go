@@ -17,6 +17,7 @@ func (u *ui) onChangePassword() {
 	nw := newKeyEntry(u, true)
 	again := newKeyEntry(u, true)
 	hint := wrapped(&widget.Label{Importance: widget.LowImportance})
+	hint.minLines = 2 // the hints are one line or two: the fields below stay put
 	nw.Validator = func(s string) error {
 		_, h := passwordStrength(s)
 		hint.SetText(h)

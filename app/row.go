@@ -200,6 +200,7 @@ type rowMetrics struct {
 	countW       float32 // the countdown ring's diameter
 	logoW        float32
 	ellipsis     float32
+	scroll       float32 // the room kept for the scroll bar at the right
 }
 
 func (rr *rowRenderer) metrics() rowMetrics {
@@ -210,10 +211,11 @@ func (rr *rowRenderer) metrics() rowMetrics {
 		inner:    th.Size(theme.SizeNameInnerPadding),
 		textH:    fyne.MeasureText("0", r.sub.TextSize, r.sub.TextStyle).Height,
 		codeH:    fyne.MeasureText("0", r.code.TextSize, r.code.TextStyle).Height,
-		statusH:  fyne.MeasureText("0", r.countdown.TextSize, r.countdown.TextStyle).Height,
+		statusH:  max(fyne.MeasureText("0", r.countdown.TextSize, r.countdown.TextStyle).Height, fyne.MeasureText(r.nextPrefix()+"0", r.next.TextSize, r.next.TextStyle).Height), // 次 (CJK font) is taller than "0": it was clipped
 		countW:   fyne.MeasureText("0", r.next.TextSize, r.next.TextStyle).Height + 2*th.Size(theme.SizeNameInnerPadding) - th.Size(theme.SizeNamePadding),
 		logoW:    r.logo.MinSize().Width,
 		ellipsis: fyne.MeasureText("…", r.sub.TextSize, fyne.TextStyle{}).Width,
+		scroll:   th.Size(theme.SizeNameScrollBar),
 	}
 }
 
@@ -237,7 +239,7 @@ func (rr *rowRenderer) rightWidth(m rowMetrics) (w, codesW float32) {
 		// The menu button's room is kept while it is hidden, so that it
 		// appearing on hover does not push the code aside.
 		if b.Visible() || b == r.menu {
-			w += m.pad + b.MinSize().Width
+			w += m.pad + rr.buttonW(b)
 		}
 	}
 	return w, codesW
@@ -259,7 +261,7 @@ func (rr *rowRenderer) MinSize() fyne.Size {
 		r.next.Hidden = saved
 	}
 	h := max(r.logo.MinSize().Height, names, codes)
-	return fyne.NewSize(m.inner+m.logoW+m.pad+m.ellipsis+2*m.inner+m.pad+right, h)
+	return fyne.NewSize(m.inner+m.logoW+m.pad+m.ellipsis+2*m.inner+m.pad+right+m.scroll, h)
 }
 
 func (rr *rowRenderer) Layout(s fyne.Size) {
@@ -276,6 +278,9 @@ func (rr *rowRenderer) Layout(s fyne.Size) {
 
 	right, codesW := rr.rightWidth(m)
 	rr.codeW = r.code.MinSize().Width
+	// The list's scroll bar widens over the rows' right edge on hover:
+	// the code and buttons stop short of it.
+	right += m.scroll
 	x := s.Width - right
 	codeX := x + m.inner
 	textW := codesW - 2*m.inner
@@ -302,10 +307,10 @@ func (rr *rowRenderer) Layout(s fyne.Size) {
 	bx := x + codesW
 	for _, b := range []*widget.Button{r.hotp, r.menu} {
 		if b.Visible() || b == r.menu {
-			bw := b.MinSize()
+			bw := rr.buttonW(b)
 			b.Move(fyne.NewPos(bx+m.pad, 0))
-			b.Resize(fyne.NewSize(bw.Width, s.Height))
-			bx += m.pad + bw.Width
+			b.Resize(fyne.NewSize(bw, s.Height))
+			bx += m.pad + bw
 		}
 	}
 
@@ -329,6 +334,15 @@ func (rr *rowRenderer) cutNames(w float32) {
 		rr.subW = w
 		set(r.sub, ellipsize(r.subText, w, r.sub))
 	}
+}
+
+// buttonW is an icon button's width. A button never shown yet (the menu
+// until the first hover) measures without its icon's padding, so the
+// theme's icon-button width is the floor: the menu's room is then the
+// same before and after it appears.
+func (rr *rowRenderer) buttonW(b *widget.Button) float32 {
+	th := rr.r.Theme()
+	return max(b.MinSize().Width, th.Size(theme.SizeNameInlineIcon)+2*th.Size(theme.SizeNameInnerPadding))
 }
 
 // ellipsize cuts s to fit width w in t's style, ending in "…" as a Label

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -39,6 +40,12 @@ type toaster struct {
 	cur    *toast
 	action *toastAction
 	cancel func()
+	// left is the time the toast had left when the pointer came over it:
+	// a notice being read or reached for does not go away under the
+	// pointer (with an Undo on it, that would lose the way back).
+	deadline time.Time
+	left     time.Duration
+	paused   bool
 }
 
 func newToaster(u *ui) *toaster {
@@ -54,8 +61,34 @@ func (t *toaster) show(msg string, action *toastAction) {
 	t.action = action
 	t.layer.Objects = []fyne.CanvasObject{t.cur}
 	t.layer.Refresh()
-	t.cancel = t.u.timers.after(timerNotice, toastDuration(msg, action != nil), t.hide)
+	t.paused = false
+	t.schedule(toastDuration(msg, action != nil))
 	trace("toast")
+}
+
+func (t *toaster) schedule(d time.Duration) {
+	t.deadline = time.Now().Add(d)
+	t.cancel = t.u.timers.after(timerNotice, d, t.hide)
+}
+
+// hover holds the toast while the pointer is over it, and gives it back
+// the time it had left (3 s at least, to read or reach the button) when the
+// pointer leaves.
+func (t *toaster) hover(in bool) {
+	if t.cur == nil || in == t.paused {
+		return
+	}
+	t.paused = in
+	if in {
+		if t.cancel != nil {
+			t.cancel()
+			t.cancel = nil
+		}
+		t.left = time.Until(t.deadline)
+		trace("toast held")
+		return
+	}
+	t.schedule(max(t.left, 3*time.Second))
 }
 
 // toastDuration is 4 s for a short notice, about a second more per 15
@@ -85,6 +118,7 @@ func (t *toaster) hide() {
 		return
 	}
 	t.cur = nil
+	t.paused = false
 	t.layer.Objects = nil
 	t.layer.Refresh()
 	trace("toast hidden")
@@ -117,13 +151,37 @@ type toast struct {
 	widget.BaseWidget
 	t   *toaster
 	msg *wrapLabel
-	btn *widget.Button
+	btn *toastButton
 }
+
+// toastButton is the toast's button; the pointer over it holds the toast
+// as over the rest of it (Fyne sends hover events to the button, not to
+// the toast beneath).
+type toastButton struct {
+	widget.Button
+	t *toaster
+}
+
+func (b *toastButton) MouseIn(e *desktop.MouseEvent) {
+	b.Button.MouseIn(e)
+	b.t.hover(true)
+}
+
+func (b *toastButton) MouseOut() {
+	b.Button.MouseOut()
+	b.t.hover(false)
+}
+
+// MouseIn, MouseMoved and MouseOut hold the toast under the pointer.
+func (o *toast) MouseIn(*desktop.MouseEvent)    { o.t.hover(true) }
+func (o *toast) MouseMoved(*desktop.MouseEvent) {}
+func (o *toast) MouseOut()                      { o.t.hover(false) }
 
 func newToast(t *toaster, msg string, action *toastAction) *toast {
 	o := &toast{t: t, msg: wrapped(&widget.Label{Text: msg})}
 	if action != nil {
-		o.btn = &widget.Button{Text: action.label, Icon: action.icon, OnTapped: t.act}
+		o.btn = &toastButton{Button: widget.Button{Text: action.label, Icon: action.icon, OnTapped: t.act}, t: t}
+		o.btn.ExtendBaseWidget(o.btn)
 	}
 	o.ExtendBaseWidget(o)
 	return o

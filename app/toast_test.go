@@ -197,3 +197,38 @@ func TestTooltip(t *testing.T) {
 		t.Fatal("the tip stayed after a click")
 	}
 }
+
+// The pointer over a toast, or over its Undo, holds it: the notice's time
+// does not run out while the user reaches for the button, and it goes by
+// itself once the pointer leaves.
+func TestToastHeldUnderThePointer(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	b := testAccount(t, "Example", "bob", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+	u, _ := newUnlockedUI(t, a, b)
+	u.onDelete(b.ID)
+	test.Tap(button(t, u, "Delete"))
+	cur := u.toasts.cur
+	cur.MouseIn(&desktop.MouseEvent{})
+	cur.MouseOut()
+	cur.btn.MouseIn(&desktop.MouseEvent{}) // from the text onto Undo
+	u.timers.fire(timerNotice)
+	if u.toasts.cur != cur {
+		t.Fatal("the toast went while the pointer was over its Undo")
+	}
+	test.Tap(cur.btn)
+	if n := len(u.vault.Accounts()); n != 2 {
+		t.Fatalf("%d accounts after Undo under the pointer, want 2", n)
+	}
+	// A plain notice under the pointer stays, and leaves after it goes.
+	u.toasts.show("Saved.", nil)
+	u.toasts.cur.MouseIn(&desktop.MouseEvent{})
+	u.timers.fire(timerNotice)
+	if u.toasts.text() != "Saved." {
+		t.Fatalf("toast %q under the pointer, want Saved.", u.toasts.text())
+	}
+	u.toasts.cur.MouseOut()
+	u.timers.fire(timerNotice)
+	if got := u.toasts.text(); got != "" {
+		t.Fatalf("toast %q stayed after the pointer left", got)
+	}
+}

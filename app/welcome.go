@@ -53,6 +53,7 @@ func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
 	s.confirm.OnSubmitted = func(string) { s.onCreate() }
 	s.meter = newStrengthMeter()
 	s.strength = wrapped(&widget.Label{})
+	s.strength.minLines = 2 // the hints are one line or two
 	s.create = &widget.Button{Text: lang.L("Create vault"), Importance: widget.HighImportance, OnTapped: s.onCreate}
 	s.message = wrapped(&widget.Label{Importance: widget.DangerImportance})
 	s.message.Hide()

@@ -25,6 +25,9 @@ type wrapLabel struct {
 	full string  // the text as set, without the breaks
 	at   float32 // the width the breaks were made for; -1: none yet
 	ja   bool
+	// minLines keeps room for that many lines, so that a hint changing
+	// from one line to two does not move what is below it as one types.
+	minLines int
 }
 
 // wrapped makes l (its text, importance, alignment, size, style) a
@@ -87,7 +90,15 @@ func (r *wrapRenderer) Layout(s fyne.Size) {
 	w.l.Resize(s)
 }
 
-func (r *wrapRenderer) MinSize() fyne.Size           { return r.w.l.MinSize() }
+func (r *wrapRenderer) MinSize() fyne.Size {
+	m := r.w.l.MinSize()
+	if n := r.w.minLines; n > 1 {
+		probe := &widget.Label{Text: strings.Repeat("M\n", n-1) + "M", SizeName: r.w.l.SizeName, TextStyle: r.w.l.TextStyle}
+		m.Height = max(m.Height, probe.MinSize().Height)
+	}
+	return m
+}
+
 func (r *wrapRenderer) Refresh()                     { r.w.l.Refresh() }
 func (r *wrapRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.w.l} }
 func (r *wrapRenderer) Destroy()                     {}

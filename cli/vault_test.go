@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/nidan-auth/nidan/internal/filelock/filelocktest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,7 @@ var testVaultOptions = vault.Options{KDF: vault.KDFParams{Time: 1, Memory: 64, T
 var realKeyring = os.Getenv("NIDAN_TEST_REAL_KEYRING") == "1"
 
 func TestMain(m *testing.M) {
+	filelocktest.HoldIfChild()
 	if args := os.Getenv("NIDAN_TEST_CLI_CHILD"); args != "" {
 		// A child process with the real keyring backend and its own
 		// environment (see TestKeyringUnavailableFallsBack).

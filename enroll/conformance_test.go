@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/nidan-auth/nidan/internal/filelock/filelocktest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -27,6 +28,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	filelocktest.HoldIfChild()
 	code := m.Run()
 	if pgStop != nil {
 		pgStop()

@@ -34,6 +34,10 @@ var (
 	ErrNotEnrolled = errors.New("two-step verification is not enabled")
 	// ErrNoPending: Confirm without a pending enrollment (call Begin).
 	ErrNoPending = errors.New("no pending enrollment")
+	// ErrStoreInUse: another process (a server, a nidan enroll command)
+	// has held the file store's lock for longer than a save takes;
+	// nothing changed.
+	ErrStoreInUse = errors.New("the enroll store is in use by another process")
 	// ErrNoSession: the session does not exist, expired or was revoked.
 	ErrNoSession = errors.New("no such session")
 	// ErrWrongKey: the store file does not open with this key (AEAD

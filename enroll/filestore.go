@@ -93,6 +93,9 @@ type FileStore struct {
 	path string
 	key  []byte
 	mu   sync.Mutex
+	// lockWait bounds the wait for another process's lock (0 =
+	// filelock.DefaultWait); tests shorten it.
+	lockWait time.Duration
 }
 
 var _ Store = (*FileStore)(nil)
@@ -177,7 +180,11 @@ func (s *FileStore) Close() error { return nil }
 // lock takes the in-process mutex and the exclusive file lock.
 func (s *FileStore) lock() (func(), error) {
 	s.mu.Lock()
-	l, err := filelock.Lock(s.lockPath())
+	l, err := filelock.LockWait(s.lockPath(), s.lockWait)
+	if errors.Is(err, filelock.ErrLocked) {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("%w: %w; stop the other server or command, or try again later", ErrStoreInUse, err)
+	}
 	if err != nil {
 		s.mu.Unlock()
 		return nil, fmt.Errorf("lock enroll store: %w", err)

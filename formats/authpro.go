@@ -175,7 +175,7 @@ func readAuthProEncrypted(data []byte, password func() ([]byte, error), c *colle
 	if err != nil {
 		return err
 	}
-	return readAuthPro(plain, c)
+	return readAuthPro(trimBOM(plain), c)
 }
 
 // decryptAuthPro opens the current layout: salt ‖ IV ‖ GCM ciphertext ‖ tag.

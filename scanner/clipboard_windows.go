@@ -14,29 +14,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/windows"
-)
 
-var (
-	user32                  = windows.NewLazySystemDLL("user32.dll")
-	kernel32                = windows.NewLazySystemDLL("kernel32.dll")
-	procOpenClipboard       = user32.NewProc("OpenClipboard")
-	procCloseClipboard      = user32.NewProc("CloseClipboard")
-	procEnumClipboardFmts   = user32.NewProc("EnumClipboardFormats")
-	procGetClipboardData    = user32.NewProc("GetClipboardData")
-	procGetClipboardFmtName = user32.NewProc("GetClipboardFormatNameW")
-	procGlobalLock          = kernel32.NewProc("GlobalLock")
-	procGlobalUnlock        = kernel32.NewProc("GlobalUnlock")
-	procGlobalSize          = kernel32.NewProc("GlobalSize")
-)
-
-// Standard clipboard formats (winuser.h).
-const (
-	cfText        = 1
-	cfBitmap      = 2
-	cfDIB         = 8
-	cfUnicodeText = 13
-	cfHDrop       = 15
-	cfDIBV5       = 17
+	"github.com/nidan-auth/nidan/internal/win32"
 )
 
 // clipFormat is one way a program may have put an image on the clipboard.
@@ -59,8 +38,8 @@ func imageFormats() []clipFormat {
 		{name: "JFIF", decode: encoded},
 		{name: "image/jpeg", decode: encoded},
 		{name: "GIF", decode: encoded},
-		{id: cfDIBV5, decode: decodeDIB},
-		{id: cfDIB, decode: decodeDIB},
+		{id: win32.CF_DIBV5, decode: decodeDIB},
+		{id: win32.CF_DIB, decode: decodeDIB},
 	}
 }
 
@@ -73,12 +52,12 @@ func Clipboard(ctx context.Context) (image.Image, error) {
 	if err := openClipboard(ctx); err != nil {
 		return nil, err
 	}
-	defer procCloseClipboard.Call()
+	defer win32.CloseClipboard.Call()
 
 	have := map[uintptr]string{}
 	var order []uintptr
 	for f := uintptr(0); ; {
-		f, _, _ = procEnumClipboardFmts.Call(f)
+		f, _, _ = win32.EnumClipboardFormats.Call(f)
 		if f == 0 {
 			break
 		}
@@ -118,7 +97,7 @@ func Clipboard(ctx context.Context) (image.Image, error) {
 func openClipboard(ctx context.Context) error {
 	deadline := time.Now().Add(time.Second)
 	for {
-		r, _, err := procOpenClipboard.Call(0)
+		r, _, err := win32.OpenClipboard.Call(0)
 		if r != 0 {
 			return nil
 		}
@@ -135,16 +114,16 @@ func openClipboard(ctx context.Context) error {
 
 // clipboardBytes copies out the global memory block of format f.
 func clipboardBytes(f uintptr) ([]byte, error) {
-	h, _, err := procGetClipboardData.Call(f)
+	h, _, err := win32.GetClipboardData.Call(f)
 	if h == 0 {
 		return nil, err
 	}
-	p, _, err := procGlobalLock.Call(h)
+	p, _, err := win32.GlobalLock.Call(h)
 	if p == 0 {
 		return nil, err
 	}
-	defer procGlobalUnlock.Call(h)
-	size, _, _ := procGlobalSize.Call(h)
+	defer win32.GlobalUnlock.Call(h)
+	size, _, _ := win32.GlobalSize.Call(h)
 	// p is memory owned by the clipboard, locked until GlobalUnlock;
 	// convert it without letting vet mistake it for a Go pointer.
 	ptr := *(*unsafe.Pointer)(unsafe.Pointer(&p))
@@ -155,22 +134,22 @@ func clipboardBytes(f uintptr) ([]byte, error) {
 // constant name.
 func formatName(f uintptr) string {
 	switch f {
-	case cfText:
+	case win32.CF_TEXT:
 		return "CF_TEXT"
-	case cfBitmap:
+	case win32.CF_BITMAP:
 		return "CF_BITMAP"
-	case cfDIB:
+	case win32.CF_DIB:
 		return "CF_DIB"
-	case cfUnicodeText:
+	case win32.CF_UNICODETEXT:
 		return "CF_UNICODETEXT"
-	case cfHDrop:
+	case win32.CF_HDROP:
 		return "CF_HDROP"
-	case cfDIBV5:
+	case win32.CF_DIBV5:
 		return "CF_DIBV5"
 	}
-	if f >= 0xc000 {
+	if f >= win32.FirstRegisteredFormat {
 		var buf [256]uint16
-		if n, _, _ := procGetClipboardFmtName.Call(f, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf))); n > 0 {
+		if n, _, _ := win32.GetClipboardFormatName.Call(f, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf))); n > 0 {
 			return windows.UTF16ToString(buf[:n])
 		}
 	}
@@ -179,7 +158,7 @@ func formatName(f uintptr) string {
 
 func findFormat(have map[uintptr]string, name string) uintptr {
 	for id, n := range have {
-		if id >= 0xc000 && strings.EqualFold(n, name) {
+		if id >= win32.FirstRegisteredFormat && strings.EqualFold(n, name) {
 			return id
 		}
 	}
@@ -192,10 +171,10 @@ func summarizeFormats(have map[uintptr]string, order []uintptr) string {
 	if len(order) == 0 {
 		return "nothing"
 	}
-	if _, ok := have[cfHDrop]; ok {
+	if _, ok := have[win32.CF_HDROP]; ok {
 		return "copied files; open the image file instead"
 	}
-	if _, ok := have[cfUnicodeText]; ok {
+	if _, ok := have[win32.CF_UNICODETEXT]; ok {
 		return "text"
 	}
 	var names []string

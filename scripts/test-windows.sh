@@ -7,9 +7,11 @@
 #      for windows/amd64 (`go test -c`) and run by Wine; tests that skip say
 #      why, and the summary lists every one by name
 #   2. dist/nidan.exe used the way a Windows user would (scripts/wine-user.sh)
-#   3. the desktop app opened, unlocked, copying a code, raised by a second
+#   3. nidan.exe from cmd.exe in a console: output, redirection, pipes,
+#      %ERRORLEVEL% (scripts/wine-console.sh)
+#   4. the desktop app opened, unlocked, copying a code, raised by a second
 #      launch and quit (scripts/wine-gui.sh)
-#   4. the NSIS installer installed, started and uninstalled silently
+#   5. the NSIS installer installed, started and uninstalled silently
 #      (PARTS=installer, make test-windows-installer)
 #
 # Logs and the GUI screenshot go to $LOGDIR (build/test-windows).
@@ -60,10 +62,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# PARTS picks what runs (default go user gui): go (the Go tests), user
-# (nidan.exe's commands), gui (the desktop app), installer (the NSIS
-# installer; make test-windows-installer).
-PARTS=${PARTS:-go user gui}
+# PARTS picks what runs (default go user console gui): go (the Go tests),
+# user (nidan.exe's commands), console (from cmd.exe in a console), gui
+# (the desktop app), installer (the NSIS installer; make
+# test-windows-installer). PKGS narrows the go part to
+# some packages while iterating (PKGS=./scanner/ PARTS=go).
+PARTS=${PARTS:-go user console gui}
 want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 step() { echo "== $*"; }
@@ -116,7 +120,7 @@ printf '{"Replace":{"%s":"%s"}}\n' "$atw" "$overlay/at_windows.go" >"$overlay/ov
 # Every package with tests that does not import Fyne (app/ and main need a
 # GL driver and are covered by the GUI run below).
 pkgs=$(GOOS=windows CGO_ENABLED=0 go list -e \
-	-f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}|{{.Dir}}|{{range .Deps}}{{if eq . "fyne.io/fyne/v2"}}fyne{{end}}{{end}}{{end}}' ./... |
+	-f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}|{{.Dir}}|{{range .Deps}}{{if eq . "fyne.io/fyne/v2"}}fyne{{end}}{{end}}{{end}}' ${PKGS:-./...} |
 	grep -v '|fyne$' | grep .)
 mkdir -p "$work/bin"
 failed="" skipped="$LOGDIR/skipped.txt"
@@ -161,6 +165,10 @@ fi
 # --- nidan.exe as a user ------------------------------------------------------
 if want user; then
 	scripts/wine-user.sh "$work" || fail "nidan.exe under Wine (logs in $LOGDIR)"
+fi
+
+if want console; then
+	scripts/wine-console.sh "$work" || fail "nidan.exe from cmd.exe under Wine (logs in $LOGDIR)"
 fi
 
 if want gui; then

@@ -128,8 +128,9 @@ shot copied
 
 # The process table: one nidan.exe, the app (the CLI runs have ended).
 # Only this prefix's processes count (another Wine may run beside).
+# nidan_procs [NAME] lists this prefix's NAME.exe processes (nidan.exe).
 nidan_procs() {
-	ps -eo pid=,args= | grep -i '[n]idan\.exe' | while read -r pid args; do
+	ps -eo pid=,args= | grep -i "${1:-nidan}\\.exe" | grep -v grep | while read -r pid args; do
 		tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && echo "$pid $args"
 	done
 	return 0
@@ -137,6 +138,11 @@ nidan_procs() {
 n=$(nidan_procs | wc -l)
 [ "$n" = 1 ] || { nidan_procs >&2; bad "$n nidan.exe processes run, want the app's one"; }
 ok "the process table holds one nidan.exe: $(nidan_procs | sed 's/  */ /g')"
+# No console window for the app: it is a GUI-subsystem program, so no
+# conhost.exe runs for it.
+cons=$(nidan_procs conhost | wc -l)
+[ "$cons" = 0 ] || { nidan_procs conhost >&2; bad "a console (conhost.exe) runs beside the app"; }
+ok "no console (conhost.exe) beside the app"
 
 # on_top: the app's window is the topmost client in openbox's stacking order.
 on_top() {

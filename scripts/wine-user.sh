@@ -71,6 +71,59 @@ n=$(grep -c '^P[123] ' out || true)
 [ "$n" = 12 ] || bad "three processes added 12 accounts at once, the vault holds $n"
 ok "three processes adding at once: all 12 accounts kept"
 
+# Another process holding the lock (a stuck nidan, here holdlock.exe): a
+# saving command gives up after the 10 s wait with the message and exit
+# status Linux gives (cli.TestSaveWhileAnotherProcessHoldsTheVault checks
+# the same text on both), changing nothing; once the lock is free it works.
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go -C "$OLDPWD" build -o "$u/holdlock.exe" ./internal/tools/holdlock
+hold_pid=
+hold() {
+	rm -f hold.in hold.out
+	mkfifo hold.in
+	"$WINE" holdlock.exe "$1" <hold.in >hold.out 2>&1 &
+	hold_pid=$!
+	exec 7>hold.in
+	for _ in $(seq 150); do grep -q '^held' hold.out && return 0; sleep 0.2; done
+	cat hold.out >&2
+	bad "holdlock.exe did not take $1"
+}
+unhold() { exec 7>&-; wait "$hold_pid" || bad "holdlock.exe: $(cat hold.out)"; }
+# in_use WHAT COMMAND... — run a saving command against a held lock.
+in_use() {
+	what=$1
+	shift
+	t=$(date +%s)
+	nidan "$@"
+	took=$(($(date +%s) - t))
+	[ "$st" = 1 ] || bad "$* with the $what lock held: exit $st, want 1"
+	msg=$(sed 's/: lock .*\.lock: /: lock PATH.lock: /' err)
+	[ "$took" -ge 9 ] || bad "$* gave up after $took s, before the 10 s wait"
+}
+before=$(sha256sum "$appdata/nidan/vault.nidan")
+hold "$appdata/nidan/vault.nidan.lock"
+in_use vault add --issuer Held --name x --secret JBSWY3DPEHPK3PXP
+[ "$msg" = "nidan add: the vault is in use by another Nidan: lock PATH.lock: locked by another process for 10s; close the other Nidan window or command, or try again later" ] ||
+	bad "vault lock held: message $msg"
+[ "$(sha256sum "$appdata/nidan/vault.nidan")" = "$before" ] || bad "the refused add changed the vault"
+unhold
+quiet add --issuer Held --name x --secret JBSWY3DPEHPK3PXP
+ok "vault lock held by another process: exit 1 after $took s: $msg"
+
+export NIDAN_ENROLL_STORE='C:\users\Public\nidan-enroll\enroll.json' NIDAN_ENROLL_PASSWORD="user password"
+quiet enroll user add bob
+store="$WINEPREFIX/drive_c/users/Public/nidan-enroll/enroll.json"
+[ -f "$store" ] || bad "enroll user add made no $store"
+before=$(sha256sum "$store")
+hold "$store.lock"
+in_use "enroll store" enroll user add carol
+[ "$msg" = "nidan enroll: the enroll store is in use by another process: lock PATH.lock: locked by another process for 10s; stop the other server or command, or try again later" ] ||
+	bad "enroll store lock held: message $msg"
+[ "$(sha256sum "$store")" = "$before" ] || bad "the refused enroll user add changed the store"
+unhold
+quiet enroll user add carol
+ok "enroll store lock held by another process: exit 1 after $took s: $msg"
+unset NIDAN_ENROLL_STORE NIDAN_ENROLL_PASSWORD
+
 # A path with a space and a non-ASCII user name.
 v='C:\users\山田 太郎\AppData\Roaming\nidan\vault.nidan'
 quiet init --vault "$v"

@@ -21,6 +21,9 @@ var (
 	ErrLocked             = errors.New("vault is locked")
 	ErrNoAccount          = errors.New("no such account")
 	ErrEmptyPassword      = errors.New("password is empty")
+	// ErrInUse: another process (the app, a command) has held the vault's
+	// lock for Options.LockWait; nothing was saved.
+	ErrInUse = errors.New("the vault is in use by another Nidan")
 )
 
 // ErrCorruptVault is the name docs/STYLE.md uses for ErrCorrupt.

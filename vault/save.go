@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/nidan-auth/nidan/internal/atomicfile"
 	"github.com/nidan-auth/nidan/internal/filelock"
@@ -36,7 +37,7 @@ func (v *Vault) mutate(backup bool, f func() error) error {
 	if v.locked {
 		return ErrLocked
 	}
-	unlock, err := lockVault(v.path)
+	unlock, err := lockVault(v.path, v.opts.LockWait)
 	if err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func (v *Vault) writeLocked() error {
 
 // createLocked writes a new vault file, refusing to replace one.
 func (v *Vault) create() error {
-	unlock, err := lockVault(v.path)
+	unlock, err := lockVault(v.path, v.opts.LockWait)
 	if err != nil {
 		return err
 	}
@@ -197,9 +198,14 @@ func keepPrevious(path string) error {
 }
 
 // lockVault takes the vault's inter-process lock, path+".lock", so that two
-// processes (the GUI and the CLI) never save at the same moment.
-func lockVault(path string) (unlock func(), err error) {
-	l, err := filelock.Lock(path + ".lock")
+// processes (the GUI and the CLI) never save at the same moment. A process
+// that keeps it longer than wait is stuck, or is not a save at all: the
+// caller gets ErrInUse, saying what to do, instead of a hang.
+func lockVault(path string, wait time.Duration) (unlock func(), err error) {
+	l, err := filelock.LockWait(path+".lock", wait)
+	if errors.Is(err, filelock.ErrLocked) {
+		return nil, fmt.Errorf("%w: %w; close the other Nidan window or command, or try again later", ErrInUse, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lock vault: %w", err)
 	}

@@ -39,6 +39,10 @@ type Options struct {
 	// DeviceName names this device in the sync folder's device list;
 	// "" = the host name.
 	DeviceName string
+	// LockWait is how long a save waits for another process (the app, a
+	// command) to let go of the vault's lock before it fails with ErrInUse;
+	// 0 = filelock.DefaultWait (10 s).
+	LockWait time.Duration
 }
 
 func (o *Options) deviceName() string {

@@ -3,6 +3,7 @@ package vault
 import (
 	"bytes"
 	"errors"
+	"github.com/nidan-auth/nidan/internal/filelock/filelocktest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,6 +28,7 @@ var testKDF = KDFParams{Time: 1, Memory: 64, Threads: 1}
 var realKeyring = os.Getenv("NIDAN_TEST_REAL_KEYRING") == "1"
 
 func TestMain(m *testing.M) {
+	filelocktest.HoldIfChild()
 	if os.Getenv(crashChildEnv) != "" {
 		crashChild()
 		return

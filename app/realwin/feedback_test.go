@@ -5,6 +5,7 @@ package realwin
 import (
 	"fmt"
 	"image"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,10 @@ func TestUndoDeleteInTheWindow(t *testing.T) {
 		box = changed(before, img, bottom(img))
 		return box.Dx() > 100 && box.Dy() > 20
 	}, func() string { return fmt.Sprintf("no undo toast drawn (changed %v)", box) })
-	// The Undo button is the toast's right end.
+	// The pointer on the toast holds it however slow the machine is; the
+	// Undo button is its right end.
+	s.xdo("mousemove", "--window", p.window, strconv.Itoa(box.Min.X+20), strconv.Itoa((box.Min.Y+box.Max.Y)/2))
+	p.waitTrace("toast held")
 	p.click(box.Max.X-25, (box.Min.Y+box.Max.Y)/2, 1)
 	p.waitTrace("restored")
 	p.rows(2)
@@ -219,4 +223,34 @@ func TestTooltipOnHover(t *testing.T) {
 	s.xdo("mousemove", "--window", p.window, "200", "400")
 	p.until("tooltip-gone", func(img image.Image) bool { return changed(before, img, below).Empty() },
 		func() string { return "the tooltip stayed after the pointer left" })
+}
+
+// Hints and secondary text (a form hint, the sync status) read at 4.5:1 or
+// more in the dark and the light theme; Fyne's own grey measured 1.6:1 and
+// 1.3:1.
+func TestGreyTextReadable(t *testing.T) {
+	s, p := unlocked(t)
+	s.key("ctrl+comma")
+	p.waitTrace("screen settings")
+	regions := map[string]image.Rectangle{
+		"clipboard hint": image.Rect(150, 182, 420, 199),
+		"sync status":    image.Rect(150, 430, 430, 486),
+	}
+	check := func(variant string) {
+		t.Helper()
+		var problems []string
+		p.until("settings-"+variant, func(img image.Image) bool {
+			problems = problems[:0]
+			for name, r := range regions {
+				if c := contrast(img, r); c < 4.5 {
+					problems = append(problems, fmt.Sprintf("%s %.2f:1", name, c))
+				}
+			}
+			return len(problems) == 0
+		}, func() string { return variant + ": " + strings.Join(problems, ", ") })
+	}
+	check("dark")
+	s.key("Tab", "Right")
+	p.waitTrace("theme light")
+	check("light")
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/nidan-auth/nidan/internal/win32"
 )
 
 // On Windows the endpoint is a named pipe whose name comes from the data
@@ -144,6 +146,10 @@ func openPipe(name string) (*os.File, error) {
 }
 
 func notify(name string) error {
+	// Windows lets only the foreground program (this launch, just started
+	// by the user) bring a window to the front; without handing that right
+	// on, the running copy's window would only flash in the task bar.
+	win32.AllowSetForegroundWindow.Call(uintptr(win32.ASFW_ANY))
 	var last error
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		f, err := openPipe(name)

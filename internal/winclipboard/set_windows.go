@@ -6,26 +6,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/windows"
-)
 
-var (
-	user32                = windows.NewLazySystemDLL("user32.dll")
-	kernel32              = windows.NewLazySystemDLL("kernel32.dll")
-	procOpenClipboard     = user32.NewProc("OpenClipboard")
-	procCloseClipboard    = user32.NewProc("CloseClipboard")
-	procEmptyClipboard    = user32.NewProc("EmptyClipboard")
-	procSetClipboardData  = user32.NewProc("SetClipboardData")
-	procRegisterClipboard = user32.NewProc("RegisterClipboardFormatW")
-	procGlobalAlloc       = kernel32.NewProc("GlobalAlloc")
-	procGlobalLock        = kernel32.NewProc("GlobalLock")
-	procGlobalUnlock      = kernel32.NewProc("GlobalUnlock")
-)
-
-const (
-	cfDIB         = 8
-	cfUnicodeText = 13
-	cfDIBV5       = 17
-	gmemMoveable  = 0x0002
+	"github.com/nidan-auth/nidan/internal/win32"
 )
 
 // Set empties the clipboard and puts data in one format: "png" (the
@@ -37,46 +19,46 @@ func Set(format string, data []byte) error {
 	switch format {
 	case "png":
 		name, _ := windows.UTF16PtrFromString("PNG")
-		id, _, _ = procRegisterClipboard.Call(uintptr(unsafe.Pointer(name)))
+		id, _, _ = win32.RegisterClipboardFormat.Call(uintptr(unsafe.Pointer(name)))
 		if id == 0 {
 			return fmt.Errorf("register clipboard format PNG failed")
 		}
 	case "dibv5":
-		id = cfDIBV5
+		id = win32.CF_DIBV5
 	case "dib":
-		id = cfDIB
+		id = win32.CF_DIB
 	case "text":
 		u, err := windows.UTF16FromString(string(data))
 		if err != nil {
 			return err
 		}
 		data = unsafe.Slice((*byte)(unsafe.Pointer(&u[0])), 2*len(u))
-		id = cfUnicodeText
+		id = win32.CF_UNICODETEXT
 	default:
 		return fmt.Errorf("unknown clipboard format %q (png, dibv5, dib, text)", format)
 	}
 	// The clipboard is opened for a thread: keep this goroutine on it.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if r, _, err := procOpenClipboard.Call(0); r == 0 {
+	if r, _, err := win32.OpenClipboard.Call(0); r == 0 {
 		return fmt.Errorf("open clipboard: %w", err)
 	}
-	defer procCloseClipboard.Call()
-	if r, _, err := procEmptyClipboard.Call(); r == 0 {
+	defer win32.CloseClipboard.Call()
+	if r, _, err := win32.EmptyClipboard.Call(); r == 0 {
 		return fmt.Errorf("empty clipboard: %w", err)
 	}
-	h, _, err := procGlobalAlloc.Call(gmemMoveable, uintptr(len(data)))
+	h, _, err := win32.GlobalAlloc.Call(win32.GMEM_MOVEABLE, uintptr(len(data)))
 	if h == 0 {
 		return fmt.Errorf("allocate %d bytes: %w", len(data), err)
 	}
-	p, _, err := procGlobalLock.Call(h)
+	p, _, err := win32.GlobalLock.Call(h)
 	if p == 0 {
 		return fmt.Errorf("lock memory: %w", err)
 	}
 	ptr := *(*unsafe.Pointer)(unsafe.Pointer(&p))
 	copy(unsafe.Slice((*byte)(ptr), len(data)), data)
-	procGlobalUnlock.Call(h)
-	if r, _, err := procSetClipboardData.Call(id, h); r == 0 {
+	win32.GlobalUnlock.Call(h)
+	if r, _, err := win32.SetClipboardData.Call(id, h); r == 0 {
 		return fmt.Errorf("set clipboard data: %w", err)
 	}
 	return nil

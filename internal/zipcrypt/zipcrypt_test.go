@@ -33,6 +33,7 @@ func TestRealArchives(t *testing.T) {
 		{"aes256.zip", map[string][]byte{"small.json": small, "big.txt": big}},
 		{"aes128.zip", map[string][]byte{"small.json": small, "big.txt": big}},
 		{"aes192_stored.zip", map[string][]byte{"small.json": small}},
+		{"ae1.zip", map[string][]byte{"small.json": small}}, // gen_ae1.py, checked with 7zz t
 	} {
 		t.Run(tt.archive, func(t *testing.T) {
 			a, err := Open(readTestdata(t, tt.archive))
@@ -119,7 +120,7 @@ func TestDamageIsNotWrongPassword(t *testing.T) {
 
 // FuzzReadFile: no archive panics, hangs or inflates past the limit.
 func FuzzReadFile(f *testing.F) {
-	for _, name := range []string{"zipcrypto.zip", "zipcrypto_stored.zip", "zipcrypto_stream.zip", "aes256.zip", "aes128.zip", "aes192_stored.zip", "plain.zip"} {
+	for _, name := range []string{"zipcrypto.zip", "zipcrypto_stored.zip", "zipcrypto_stream.zip", "aes256.zip", "aes128.zip", "aes192_stored.zip", "ae1.zip", "plain.zip"} {
 		f.Add(readTestdata(f, name), testPassword)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, password string) {

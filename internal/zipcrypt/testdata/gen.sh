@@ -23,3 +23,6 @@ rm -f zipcrypto.zip zipcrypto_stored.zip zipcrypto_stream.zip aes256.zip aes128.
 (cd "$tmp" && 7zz a -bso0 -tzip -p"$pw" -mem=AES192 -mx=0 aes192_stored.zip small.json)
 (cd "$tmp" && zip -q plain.zip small.json)
 mv "$tmp"/*.zip .
+# AE-1 (CRC kept), which 7-Zip does not write: made in Python, checked by 7-Zip
+python3 gen_ae1.py
+7zz t -bso0 -p"$pw" ae1.zip
