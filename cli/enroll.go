@@ -36,7 +36,8 @@ func enrollCommands(t map[string]command) {
   enroll confirm ID CODE        enable 2FA with a first valid code; prints the recovery codes
   enroll login ID CODE          check password and code (or a recovery code): exit 0 accepted, 1 refused
   enroll recovery ID            new recovery codes for ID (the old ones stop working)
-  enroll reset ID               remove the second factor (admin)
+  enroll reset ID               remove the second factor (admin); signs ID out everywhere
+  enroll signout ID             end every signed-in panel session of ID, on every instance
   enroll list                   users and their 2FA state
   enroll serve [--addr 127.0.0.1:8642] [--name N] [--host H]... [--audit-log FILE]
                                 web control panel (see docs/enroll-store.md)
@@ -88,6 +89,13 @@ func runEnroll(e *Env, args []string) error {
 	case "reset":
 		return enrollSimple(e, args, "reset", func(s *enroll.Service, id string) (string, error) {
 			return "second factor of " + id + " removed; they log in with the password until enrolled again", s.Reset(id)
+		})
+	case "signout":
+		return enrollSimple(e, args, "signout", func(s *enroll.Service, id string) (string, error) {
+			if _, err := s.User(id); err != nil {
+				return "", err
+			}
+			return "every panel session of " + id + " ended", s.EndSessions(id)
 		})
 	case "recovery":
 		return enrollSimple(e, args, "recovery", func(s *enroll.Service, id string) (string, error) {

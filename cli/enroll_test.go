@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -148,6 +149,25 @@ func TestEnrollCLI(t *testing.T) {
 		t.Errorf("list while locked:\n%s", out)
 	}
 
+	// signout ends every panel session of the user (made here as the
+	// panel makes them), and refuses an unknown user.
+	st0, err := enroll.OpenFileStore(et.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := enroll.SessionKey("a browser's cookie")
+	if err := st0.CreateSession(enroll.Session{Key: key, User: "alice", Created: et.now, Expires: et.now.Add(time.Hour)}, 5); err != nil {
+		t.Fatal(err)
+	}
+	if out := et.must("enroll", "signout", "alice"); !strings.Contains(out, "ended") {
+		t.Errorf("signout: %q", out)
+	}
+	if _, err := st0.Session(key, et.now); !errors.Is(err, enroll.ErrNoSession) {
+		t.Errorf("session after signout: %v", err)
+	}
+	if st, _, errs := et.run("", "enroll", "signout", "nobody"); st == 0 || !strings.Contains(errs, "no such user") {
+		t.Errorf("signout nobody: %d %q", st, errs)
+	}
 	out = et.must("enroll", "reset", "alice")
 	if !strings.Contains(out, "removed") {
 		t.Errorf("reset: %q", out)

@@ -6,7 +6,6 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -44,20 +43,10 @@ type andOTPEntry struct {
 }
 
 func importAndOTP(data []byte, c *collector) error {
-	var entries []json.RawMessage
-	if err := json.Unmarshal(data, &entries); err != nil {
-		return fmt.Errorf("%w: %v", accounts.ErrMalformed, err)
-	}
-	for i, raw := range entries {
-		var e andOTPEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
-			c.fail(entry(i), "", fmt.Errorf("%w: %v", accounts.ErrMalformed, err))
-			continue
-		}
+	return decodeEach(data, "the backup", c, func(i int, e *andOTPEntry) {
 		a, err := e.account()
 		c.add(entry(i), a, err)
-	}
-	return nil
+	})
 }
 
 func (e *andOTPEntry) account() (accounts.Account, error) {

@@ -75,19 +75,7 @@ func readAuthPlusAccounts(db *sql.DB, c *collector) error {
 		if g := strings.TrimSpace(category.String); g != "All Accounts" {
 			a.Group = g
 		}
-		var err error
-		switch typ.Int64 {
-		case 0:
-			a.Type = accounts.TOTP
-		case 1:
-			a.Type, a.Counter = accounts.HOTP, uint64(max(counter.Int64, 0))
-		default:
-			err = &accounts.FieldError{Field: "type", Value: fmt.Sprint(typ.Int64), Err: ErrUnsupportedOTP}
-		}
-		if err == nil {
-			a.Secret, err = accounts.DecodeSecret(secret.String)
-		}
-		c.add(where, a, err)
+		c.add(where, a, setDBKey(&a, typ.Int64, counter.Int64, secret.String))
 		return nil
 	})
 }

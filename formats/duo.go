@@ -1,7 +1,6 @@
 package formats
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -29,16 +28,7 @@ type duoAccount struct {
 }
 
 func readDuo(data []byte, c *collector) error {
-	var entries []json.RawMessage
-	if err := json.Unmarshal(data, &entries); err != nil {
-		return fmt.Errorf("%w: %v", accounts.ErrMalformed, err)
-	}
-	for i, raw := range entries {
-		var e duoAccount
-		if err := json.Unmarshal(raw, &e); err != nil {
-			c.fail(entry(i), "", fmt.Errorf("%w: %v", accounts.ErrMalformed, err))
-			continue
-		}
+	return decodeEach(data, "accounts.json", c, func(i int, e *duoAccount) {
 		a := accounts.Account{Type: accounts.TOTP, Issuer: strings.TrimSpace(e.Name)}
 		if issuer, name, ok := strings.Cut(a.Issuer, ":"); ok {
 			a.Issuer, a.Name = strings.TrimSpace(issuer), strings.TrimSpace(name)
@@ -47,7 +37,7 @@ func readDuo(data []byte, c *collector) error {
 		if g == nil || strings.TrimSpace(g.Secret) == "" {
 			// A Duo Push account: its key never leaves the phone's keystore.
 			c.add(entry(i), a, fmt.Errorf("%w: a Duo Push account, whose key stays on the phone", ErrUnsupportedOTP))
-			continue
+			return
 		}
 		if g.Counter != nil {
 			a.Type, a.Counter = accounts.HOTP, *g.Counter
@@ -55,6 +45,5 @@ func readDuo(data []byte, c *collector) error {
 		var err error
 		a.Secret, err = accounts.DecodeSecret(g.Secret)
 		c.add(entry(i), a, err)
-	}
-	return nil
+	})
 }

@@ -36,19 +36,7 @@ func readGoogleDB(db *sql.DB, c *collector) error {
 		if i, name, ok := strings.Cut(a.Name, ":"); ok && (a.Issuer == "" || strings.EqualFold(strings.TrimSpace(i), a.Issuer)) {
 			a.Issuer, a.Name = strings.TrimSpace(i), strings.TrimSpace(name)
 		}
-		var err error
-		switch typ.Int64 {
-		case 0:
-			a.Type = accounts.TOTP
-		case 1:
-			a.Type, a.Counter = accounts.HOTP, uint64(max(counter.Int64, 0))
-		default:
-			err = &accounts.FieldError{Field: "type", Value: fmt.Sprint(typ.Int64), Err: ErrUnsupportedOTP}
-		}
-		if err == nil {
-			a.Secret, err = accounts.DecodeSecret(secret.String)
-		}
-		c.add(fmt.Sprintf("row %d", n), a, err)
+		c.add(fmt.Sprintf("row %d", n), a, setDBKey(&a, typ.Int64, counter.Int64, secret.String))
 		return nil
 	})
 }

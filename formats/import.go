@@ -215,6 +215,25 @@ func parseOTPType(s string) (accounts.Type, error) {
 	return "", &accounts.FieldError{Field: "type", Value: s, Err: ErrUnsupportedOTP}
 }
 
+// decodeEach reads data as a JSON array and decodes each element as a T
+// for fn; an element that does not decode is one failed entry, and the
+// others go on. what names the array in the error when data is not one.
+func decodeEach[T any](data []byte, what string, c *collector, fn func(i int, e *T)) error {
+	var items []json.RawMessage
+	if err := json.Unmarshal(data, &items); err != nil {
+		return fmt.Errorf("%w: %s: %v", accounts.ErrMalformed, what, err)
+	}
+	for i, raw := range items {
+		var e T
+		if err := json.Unmarshal(raw, &e); err != nil {
+			c.fail(entry(i), "", fmt.Errorf("%w: %v", accounts.ErrMalformed, err))
+			continue
+		}
+		fn(i, &e)
+	}
+	return nil
+}
+
 func entry(i int) string { return fmt.Sprintf("entry %d", i+1) }
 
 func has(obj map[string]json.RawMessage, key string) bool {

@@ -110,19 +110,7 @@ func TestImportVectors(t *testing.T) {
 				t.Errorf("password func called %d times, want %d", calls, wantCalls)
 			}
 			checkFresh(t, accts)
-			golden := filepath.Join("testdata", "import", strings.TrimSuffix(v.file, filepath.Ext(v.file))+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(render(accts)), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := render(accts); got != string(want) {
-				t.Errorf("imported accounts differ from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
-			}
+			checkGolden(t, v.file, accts)
 		})
 	}
 }

@@ -2,7 +2,6 @@ package formats
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/nidan-auth/nidan/accounts"
@@ -35,23 +34,13 @@ func readRaivo(data []byte, password func() ([]byte, error), c *collector) error
 	if err != nil {
 		return err
 	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(plain, &items); err != nil {
-		return fmt.Errorf("%w: %s: %v", accounts.ErrMalformed, raivoEntry, err)
-	}
-	for i, raw := range items {
-		var it raivoItem
-		if err := json.Unmarshal(raw, &it); err != nil {
-			c.fail(entry(i), "", fmt.Errorf("%w: %v", accounts.ErrMalformed, err))
-			continue
-		}
+	return decodeEach(plain, raivoEntry, c, func(i int, it *raivoItem) {
 		if d := strings.Trim(strings.ToLower(string(it.Deleted)), `" `); d == "true" || d == "1" {
-			continue // deleted in Raivo, still in its database
+			return // deleted in Raivo, still in its database
 		}
 		a, err := it.account()
 		c.add(entry(i), a, err)
-	}
-	return nil
+	})
 }
 
 func (it *raivoItem) account() (accounts.Account, error) {

@@ -83,6 +83,23 @@ func sqlRows(db *sql.DB, query string, fn func(n int, rows *sql.Rows) error) err
 	return nil
 }
 
+// setDBKey fills in a row's kind of code and key where, as in Google's and
+// Authenticator Plus's databases, type 0 is TOTP, 1 HOTP at counter, and
+// the secret is base32.
+func setDBKey(a *accounts.Account, typ, counter int64, secret string) error {
+	switch typ {
+	case 0:
+		a.Type = accounts.TOTP
+	case 1:
+		a.Type, a.Counter = accounts.HOTP, uint64(max(counter, 0))
+	default:
+		return &accounts.FieldError{Field: "type", Value: fmt.Sprint(typ), Err: ErrUnsupportedOTP}
+	}
+	var err error
+	a.Secret, err = accounts.DecodeSecret(secret)
+	return err
+}
+
 // hasColumn reports whether table has the column.
 func hasColumn(db *sql.DB, table, column string) bool {
 	rows, err := db.Query("SELECT * FROM " + table + " LIMIT 0")

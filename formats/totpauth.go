@@ -149,24 +149,21 @@ type totpAuthEntry struct {
 // readTOTPAuthList reads the array of JSON strings, each one account; an
 // element that is an object rather than a string is read as well.
 func readTOTPAuthList(list []byte, c *collector) error {
-	var items []json.RawMessage
-	if err := json.Unmarshal(list, &items); err != nil {
-		return fmt.Errorf("%w: the account list: %v", accounts.ErrMalformed, err)
-	}
-	for i, raw := range items {
-		var text string
-		if json.Unmarshal(raw, &text) == nil {
-			raw = json.RawMessage(text)
-		}
-		var e totpAuthEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
-			c.fail(entry(i), "", fmt.Errorf("%w: %v", accounts.ErrMalformed, err))
-			continue
-		}
+	return decodeEach(list, "the account list", c, func(i int, e *totpAuthEntry) {
 		a, err := e.account()
 		c.add(entry(i), a, err)
+	})
+}
+
+// UnmarshalJSON takes an entry as the app writes it, a string holding the
+// JSON object, or as the object itself.
+func (e *totpAuthEntry) UnmarshalJSON(b []byte) error {
+	var text string
+	if json.Unmarshal(b, &text) == nil {
+		b = []byte(text)
 	}
-	return nil
+	type plain totpAuthEntry // without this method
+	return json.Unmarshal(b, (*plain)(e))
 }
 
 func (e *totpAuthEntry) account() (accounts.Account, error) {
