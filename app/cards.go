@@ -136,8 +136,8 @@ func (rr *rowRenderer) layoutCard(s fyne.Size) {
 // its menu, typing searches.
 type codeGrid struct {
 	widget.GridWrap
+	shiftKeys
 	u      *ui
-	shift  bool
 	action listAction
 }
 
@@ -148,18 +148,6 @@ func newCodeGrid(length func() int, create func() fyne.CanvasObject, update func
 	g.Length, g.CreateItem, g.UpdateItem = length, create, update
 	g.ExtendBaseWidget(g)
 	return g
-}
-
-func (g *codeGrid) KeyDown(k *fyne.KeyEvent) {
-	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
-		g.shift = true
-	}
-}
-
-func (g *codeGrid) KeyUp(k *fyne.KeyEvent) {
-	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
-		g.shift = false
-	}
 }
 
 func (g *codeGrid) FocusLost() {
@@ -190,15 +178,7 @@ func (g *codeGrid) TypedShortcut(s fyne.Shortcut) { listShortcut(g.u, s) }
 // asks for, and swaps them when the width crosses wideWidth.
 type wideSwitch struct{ l *listScreen }
 
-func (w *wideSwitch) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		if o.Visible() {
-			s = s.Max(o.MinSize())
-		}
-	}
-	return s
-}
+func (w *wideSwitch) MinSize(objs []fyne.CanvasObject) fyne.Size { return visibleMin(objs) }
 
 func (w *wideSwitch) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	w.l.setWide(w.l.u.win.Canvas().Size().Width >= wideWidth)

@@ -122,7 +122,7 @@ func (u *ui) copyHOTP(a accounts.Account) {
 func (u *ui) copied(a accounts.Account) {
 	msg := lang.X("notice.copied", "Copied the code for {{.Name}}.", map[string]any{"Name": a.Label()})
 	if d := u.prefs.clipboardClear(); d > 0 {
-		msg += " " + lang.X("notice.clear", "The clipboard will be cleared in {{.Seconds}} s.", map[string]any{"Seconds": fmt.Sprint(int(d.Seconds()))})
+		msg = sentences(msg, lang.X("notice.clear", "The clipboard will be cleared in {{.Seconds}} s.", map[string]any{"Seconds": fmt.Sprint(int(d.Seconds()))}))
 	}
 	if u.list != nil {
 		u.list.showNotice(msg)

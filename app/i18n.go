@@ -77,6 +77,15 @@ func currentLanguage() string {
 
 // wrapMode is how long text wraps in the current language: at spaces in
 // English, anywhere in Japanese, which has no spaces between words.
+// sentences joins translated sentences: with a space in English, without
+// in Japanese, where 。 ends a sentence and a space after it is a gap.
+func sentences(s ...string) string {
+	if currentLanguage() == "ja" {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s, " ")
+}
+
 func wrapMode() fyne.TextWrap {
 	if currentLanguage() == "ja" {
 		return fyne.TextWrapBreak

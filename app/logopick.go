@@ -45,7 +45,7 @@ func newLogoSearch(u *ui, query, chosen string, onChoose func(string), onIcon fu
 func (s *logoSearch) content() fyne.CanvasObject {
 	pack := &widget.Button{Text: lang.L("Add icon pack…"), Importance: widget.LowImportance,
 		OnTapped: func() { s.u.onImportPack(s.refresh) }}
-	return container.NewVBox(container.NewBorder(nil, nil, nil, pack, s.entry), container.NewHScroll(s.results), s.none)
+	return container.NewVBox(s.entry, container.NewHScroll(s.results), s.none, container.NewHBox(pack))
 }
 
 // refresh shows the icon packs' and then simple-icons' logos matching the

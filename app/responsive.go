@@ -56,7 +56,10 @@ type column struct {
 	middle bool
 }
 
-func (c *column) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (c *column) MinSize(objs []fyne.CanvasObject) fyne.Size { return visibleMin(objs) }
+
+// visibleMin is the smallest size that holds each visible object.
+func visibleMin(objs []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
 	for _, o := range objs {
 		if o.Visible() {

@@ -134,6 +134,15 @@ func renderScreens(t *testing.T, dir, language, variant string) {
 	test.Type(pw, "wrong password")
 	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	shot(u, "wrong-password")
+
+	// The wide layout: columns of token cards, the rings mid-period.
+	u, now = newUnlockedUI(t, accts...)
+	setup(u)
+	u.showList()
+	u.win.Resize(fyne.NewSize(1000, 640))
+	*now = testNow.Add(-8 * time.Second)
+	u.tick(*now)
+	shot(u, "wide")
 }
 
 // tr returns the translated text of a key for finding buttons by label.

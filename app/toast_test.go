@@ -232,3 +232,17 @@ func TestToastHeldUnderThePointer(t *testing.T) {
 		t.Fatalf("toast %q stayed after the pointer left", got)
 	}
 }
+
+// In Japanese the copied toast's sentences follow each other without the
+// English space after 。.
+func TestJapaneseToastHasNoSpaceAfterPeriod(t *testing.T) {
+	testLanguage = "ja"
+	t.Cleanup(func() { testLanguage = "en"; applyLanguage("en") })
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	u.copyCode(a.ID)
+	got := u.toasts.text()
+	if !strings.Contains(got, "。") || strings.Contains(got, "。 ") {
+		t.Fatalf("Japanese toast %q: want sentences joined without a space", got)
+	}
+}

@@ -105,7 +105,7 @@ func (s *welcomeScreen) onCreate() {
 		clear(pw)
 		if err != nil {
 			fyne.LogError("create vault", err)
-			s.message.SetText(lang.L("Could not create the vault.") + " " + lang.L("Check that the folder can be written to, then try again."))
+			s.message.SetText(sentences(lang.L("Could not create the vault."), lang.L("Check that the folder can be written to, then try again.")))
 			s.message.Show()
 			s.create.Enable()
 			return

@@ -46,9 +46,9 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 // and the app's shortcuts work while it has the focus.
 type codeList struct {
 	widget.List
+	shiftKeys
 	u *ui
 
-	shift bool // Shift is held (TypedKey carries no modifiers)
 	// action is what selecting the focused row does next: fyne's List keeps
 	// the focused index to itself and hands it out only by selecting it, so
 	// a key sets the action and then selects.
@@ -65,15 +65,19 @@ const (
 
 var _ desktop.Keyable = (*codeList)(nil)
 
-func (l *codeList) KeyDown(k *fyne.KeyEvent) {
+// shiftKeys tracks whether Shift is held (TypedKey carries no modifiers),
+// for Shift+F10 in the code list and grid.
+type shiftKeys struct{ shift bool }
+
+func (s *shiftKeys) KeyDown(k *fyne.KeyEvent) {
 	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
-		l.shift = true
+		s.shift = true
 	}
 }
 
-func (l *codeList) KeyUp(k *fyne.KeyEvent) {
+func (s *shiftKeys) KeyUp(k *fyne.KeyEvent) {
 	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
-		l.shift = false
+		s.shift = false
 	}
 }
 

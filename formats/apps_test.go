@@ -300,3 +300,21 @@ func andOTPSealForTest(t *testing.T, plain []byte) []byte {
 	out = append(append(out, salt...), nonce...)
 	return gcm.Seal(out, nonce, plain, nil)
 }
+
+// Only WinAuth's own marks make a line Steam: a "data" parameter under
+// another issuer stays TOTP.
+func TestWinAuthSteamNeedsSteam(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want accounts.Type
+	}{
+		{"otpauth://totp/Steam:gamer?secret=GEZDGNBVGY3TQOJQ&digits=5&issuer=Steam", accounts.Steam},
+		{"otpauth://totp/gamer?secret=GEZDGNBVGY3TQOJQ&digits=5&deviceid=android%3A1", accounts.Steam},
+		{"otpauth://totp/Example:x?secret=GEZDGNBVGY3TQOJQ&digits=6&data=abc&icon=Example", accounts.TOTP},
+	} {
+		accts, err := Import([]byte(tt.line), "winauth", nil)
+		if err != nil || len(accts) != 1 || accts[0].Type != tt.want {
+			t.Errorf("%s: %s %v; want %s", tt.line, render(accts), err, tt.want)
+		}
+	}
+}

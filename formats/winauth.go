@@ -58,8 +58,10 @@ func parseWinAuthURI(line string) (accounts.Account, error) {
 		}
 	}
 	head = strings.ReplaceAll(head, "+", "%20")
-	steam := q["deviceid"] != "" || q["data"] != "" ||
-		(q["digits"] == "5" && (strings.EqualFold(q["issuer"], "steam") || strings.HasPrefix(strings.ToLower(head), "otpauth://totp/steam:")))
+	// WinAuth writes a Steam account as 5-digit TOTP; its device ID is
+	// WinAuth's alone, "data" and 5 digits count only under Steam's name.
+	steamName := strings.EqualFold(q["issuer"], "steam") || strings.HasPrefix(strings.ToLower(head), "otpauth://totp/steam:")
+	steam := q["deviceid"] != "" || steamName && (q["data"] != "" || q["digits"] == "5")
 	uri := head + "?" + query
 	if steam {
 		uri += "&encoder=steam"

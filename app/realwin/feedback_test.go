@@ -5,6 +5,8 @@ package realwin
 import (
 	"fmt"
 	"image"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -253,4 +255,30 @@ func TestGreyTextReadable(t *testing.T) {
 	s.key("Tab", "Right")
 	p.waitTrace("theme light")
 	check("light")
+}
+
+// On first launch Tab goes from the password to its confirmation: typing
+// both and Enter creates the vault (were the second typed into the first
+// field, Enter there would only move on).
+func TestTabReachesConfirmation(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	if err := os.RemoveAll(filepath.Join(s.home, "vault")); err != nil {
+		t.Fatal(err)
+	}
+	p := s.launch()
+	p.waitWindow()
+	s.key("Tab", "space") // Get started
+	p.waitTrace("focused")
+	s.typeText(password)
+	s.key("Tab")
+	s.typeText(password)
+	s.key("Return")
+	waitFor(t, 60*time.Second, "the vault to be created", func() bool {
+		_, err := os.Stat(filepath.Join(s.home, "vault", "vault.nidan"))
+		return err == nil
+	})
+	if out := s.cli("list"); strings.Contains(out, "error") {
+		t.Fatalf("nidan list on the new vault: %s", out)
+	}
 }

@@ -155,9 +155,7 @@ func wrapParagraph(para string, max float32, measure func(string) float32) []str
 		}
 		// Wider than a line on its own: break it between characters.
 		pieces := splitRunes(u.text, max, measure)
-		for _, p := range pieces[:len(pieces)-1] {
-			lines = append(lines, p)
-		}
+		lines = append(lines, pieces[:len(pieces)-1]...)
 		line.WriteString(pieces[len(pieces)-1])
 	}
 	if line.Len() > 0 || len(lines) == 0 {

@@ -79,14 +79,13 @@ var zigzag = func() (z [64 + 16]uint8) {
 }()
 
 type component struct {
-	id      byte
-	h, v    int // sampling factors
-	tq      int // quantisation table
-	bw, bh  int // blocks covering the component (a non-interleaved scan's extent)
-	dcPred  int32
-	td, ta  int // Huffman tables of the current scan
-	inScan  bool
-	scanIdx int
+	id     byte
+	h, v   int // sampling factors
+	tq     int // quantisation table
+	bw, bh int // blocks covering the component (a non-interleaved scan's extent)
+	dcPred int32
+	td, ta int // Huffman tables of the current scan
+	inScan bool
 }
 
 type decoder struct {
