@@ -6,7 +6,8 @@
 # Groups: build (cgo + fyne GL/X11 headers), test (PostgreSQL, oathtool, Xvfb, keyring,
 # zbar, CJK font), bench (zbar-tools, zxing-cpp-tools), ui (xvfb, xdotool,
 # imagemagick, fonts), windows (`make test-windows`: mingw-w64, Wine,
-# NSIS, zip, Xvfb, openbox, xdotool, xclip, imagemagick, oathtool), e2e (headless Chromium and
+# NSIS, zip, Xvfb, openbox, xdotool, xclip, imagemagick, oathtool,
+# osslsigncode), e2e (headless Chromium and
 # chromedriver for the enrollment panel's browser test), package (what `make
 # package-linux` and `make package-windows` need besides build: mingw-w64,
 # xz), icon (rsvg-convert, to re-render assets/icon.png and icon.ico),
@@ -19,7 +20,7 @@ pkgs_build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libx
 pkgs_test="postgresql oathtool xvfb xauth xclip dbus dbus-x11 gnome-keyring zbar-tools imagemagick fonts-noto-cjk openbox xdotool x11-utils python3-cryptography"
 pkgs_ui="xvfb xauth xdotool imagemagick fonts-noto-cjk x11-utils"
 pkgs_bench="zbar-tools zxing-cpp-tools xvfb xauth"
-pkgs_windows="gcc-mingw-w64-x86-64 wine64 nsis zip unzip xvfb xauth openbox xdotool xclip x11-utils imagemagick zbar-tools oathtool"
+pkgs_windows="gcc-mingw-w64-x86-64 wine64 nsis zip unzip xvfb xauth openbox xdotool xclip x11-utils imagemagick zbar-tools oathtool osslsigncode openssl"
 pkgs_run="fonts-noto-cjk"
 pkgs_e2e="chromium chromium-driver fonts-noto-core"
 pkgs_package="gcc-mingw-w64-x86-64 xz-utils"

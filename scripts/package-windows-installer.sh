@@ -9,6 +9,11 @@
 #
 # scripts/wine-installer.sh (`make test-windows-installer`) installs,
 # uses and uninstalls the installer under Wine.
+#
+# With NIDAN_SIGN_PKCS12 and NIDAN_SIGN_PASSFILE set, nidan.exe (in the
+# installer and the zip), the uninstaller and the installer are
+# Authenticode-signed (scripts/sign-windows.sh); without them nothing is
+# signed. DIST (default dist) is where the two files go.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -26,18 +31,28 @@ fileversion=$(toml Version).$(toml Build)
 echo "$fileversion" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' ||
 	{ echo "package-windows-installer: FyneApp.toml gives no X.Y.Z version and Build ($fileversion)" >&2; exit 1; }
 
-setup=dist/Nidan-Setup-$version.exe
-makensis -V2 -NOCD -INPUTCHARSET UTF8 \
-	"-DVERSION=$version" "-DFILEVERSION=$fileversion" \
-	"-DEXE=$exe" "-DICON=$PWD/assets/icon.ico" "-DOUTFILE=$PWD/$setup" \
-	packaging/windows/nidan.nsi
-echo "package-windows-installer: $setup ($(du -h "$setup" | cut -f1))"
-
-# The portable zip: the program and a note with CRLF line ends (Notepad).
-zipname=dist/nidan-$version-windows-amd64.zip
+dist=${DIST:-dist}
+mkdir -p "$dist"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$exe" "$tmp/nidan.exe"
+exe=$tmp/nidan.exe
+sign=
+if [ -n "${NIDAN_SIGN_PKCS12:-}" ]; then
+	scripts/sign-windows.sh "$exe"
+	sign="-DSIGN=$PWD/scripts/sign-windows.sh"
+	echo "package-windows-installer: signing with $NIDAN_SIGN_PKCS12"
+fi
+
+setup=$dist/Nidan-Setup-$version.exe
+makensis -V2 -NOCD -INPUTCHARSET UTF8 \
+	"-DVERSION=$version" "-DFILEVERSION=$fileversion" \
+	"-DEXE=$exe" "-DICON=$PWD/assets/icon.ico" "-DOUTFILE=$(cd "$dist" && pwd)/${setup##*/}" \
+	${sign:+"$sign"} packaging/windows/nidan.nsi
+echo "package-windows-installer: $setup ($(du -h "$setup" | cut -f1))"
+
+# The portable zip: the program and a note with CRLF line ends (Notepad).
+zipname=$dist/nidan-$version-windows-amd64.zip
 sed 's/$/\r/' >"$tmp/README.txt" <<NOTE
 Nidan $version for 64-bit Windows 10 and 11 (portable)
 
@@ -55,5 +70,6 @@ Nidan is free software; see https://github.com/nidan-auth/nidan for its
 licence and source code. It comes with no warranty.
 NOTE
 rm -f "$zipname"
-(cd "$tmp" && zip -q -X "$OLDPWD/$zipname" nidan.exe README.txt)
+zipabs=$(cd "$dist" && pwd)/${zipname##*/}
+(cd "$tmp" && zip -q -X "$zipabs" nidan.exe README.txt)
 echo "package-windows-installer: $zipname ($(du -h "$zipname" | cut -f1))"

@@ -36,14 +36,20 @@ bad() {
 	exit 1
 }
 ok() { printf '  ok: %s\n' "$*"; }
-# console LINE — run LINE with cmd /c in a new console; the screen goes to
-# ./screen (and the log), cmd's exit status to $st.
-console() {
+# on_console TITLE ARGS... — run wincon.exe ARGS; the screen goes to
+# ./screen (and to the log under TITLE), the exit status to $st.
+on_console() {
+	title=$1
+	shift
 	st=0
-	"$WINE" wincon.exe cmd /c "$1" >screen 2>wincon.err || st=$?
-	[ "$st" != 125 ] || { cat wincon.err >&2; bad "wincon could not run $1"; }
-	{ echo "C:\\> $1"; cat screen; echo "(exit status $st)"; } >>"$LOGDIR/nidan-console.log"
+	"$WINE" wincon.exe "$@" >screen 2>wincon.err || st=$?
+	[ "$st" != 125 ] || { cat wincon.err >&2; bad "wincon could not run: $title"; }
+	{ echo "$title"; cat screen; echo "(exit status $st)"; } >>"$LOGDIR/nidan-console.log"
 }
+# console LINE — LINE run by cmd /c in a new console.
+console() { on_console "C:\\> $1" cmd /c "$1"; }
+# bare ARGS... — nidan.exe ARGS started with no standard handles at all.
+bare() { on_console "(no standard handles) nidan.exe $*" -bare nidan.exe "$@"; }
 shows() { grep -qF -- "$1" screen || bad "the console does not show '$1' after: $2"; }
 lacks() { ! grep -qF -- "$1" screen || bad "the console shows '$1' after: $2"; }
 
@@ -87,12 +93,6 @@ ok "cmd /c nidan.exe nosuch exits 2"
 # What Windows gives a GUI program started from a console: no standard
 # handles at all (wincon -bare). Wine's cmd.exe passes its own on, so only
 # this shows that nidan.exe attaches to the console by itself.
-bare() {
-	st=0
-	"$WINE" wincon.exe -bare nidan.exe "$@" >screen 2>wincon.err || st=$?
-	[ "$st" != 125 ] || { cat wincon.err >&2; bad "wincon could not run nidan.exe $*"; }
-	{ echo "(no standard handles) nidan.exe $*"; cat screen; echo "(exit status $st)"; } >>"$LOGDIR/nidan-console.log"
-}
 bare version
 [ "$st" = 0 ] || bad "nidan.exe version with no handles: exit $st"
 shows "nidan " "nidan.exe version with no handles"

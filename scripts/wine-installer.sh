@@ -7,7 +7,8 @@
 # shortcut, make a vault with the installed nidan.exe, uninstall silently,
 # check that the program is gone and the vault is not; then install again
 # over the kept vault (an update) and uninstall the way Windows' "Apps"
-# settings do, through QuietUninstallString.
+# settings do, through QuietUninstallString; last, a build signed with a
+# throwaway certificate.
 set -eu
 cd "$(dirname "$0")/.."
 work=${1:?usage: wine-installer.sh WORK (run by scripts/test-windows.sh)}
@@ -128,4 +129,41 @@ run reg query "$key"
 [ "$st" != 0 ] || bad "QuietUninstallString left the registry key"
 [ "$(sha256sum "$vault")" = "$before" ] || bad "uninstall changed or removed the vault"
 ok "uninstalled through QuietUninstallString: folder, shortcut, key gone, vault kept"
+# Code signing, with a throwaway certificate made here and removed with
+# WORK (never in dist/, never shipped): a signed build's installer,
+# uninstaller and nidan.exe (installed and in the zip) carry a signature
+# osslsigncode verifies against that certificate, and still run; a changed
+# byte breaks the signature. How a release signs: docs/install.md.
+sdir="$u/signing"
+mkdir -p "$sdir"
+openssl req -x509 -newkey rsa:3072 -nodes -days 1 -subj "/CN=Nidan test signing (throwaway)" \
+	-addext extendedKeyUsage=codeSigning -addext keyUsage=digitalSignature \
+	-addext basicConstraints=critical,CA:FALSE -keyout "$sdir/key.pem" -out "$sdir/cert.pem" 2>>"$log" ||
+	bad "openssl: no test certificate"
+head -c 24 /dev/urandom | base64 >"$sdir/pass"
+openssl pkcs12 -export -inkey "$sdir/key.pem" -in "$sdir/cert.pem" -passout "file:$sdir/pass" -out "$sdir/test.pfx" ||
+	bad "openssl: no .pfx"
+(cd "$OLDPWD" && DIST="$sdir/dist" NIDAN_SIGN_PKCS12="$sdir/test.pfx" NIDAN_SIGN_PASSFILE="$sdir/pass" \
+	scripts/package-windows-installer.sh) >>"$log" 2>&1 || bad "signed packaging failed (see $log)"
+verify() { osslsigncode verify -CAfile "$sdir/cert.pem" -in "$1" >verify.out 2>&1; }
+ssetup="$sdir/dist/${setup##*/}"
+verify "$ssetup" || { cat verify.out >&2; bad "the signed installer does not verify"; }
+unzip -q -o "$sdir/dist/nidan-$version-windows-amd64.zip" nidan.exe -d "$sdir/zip"
+verify "$sdir/zip/nidan.exe" || { cat verify.out >&2; bad "nidan.exe in the signed zip does not verify"; }
+cp "$ssetup" tampered.exe
+printf 'X' | dd of=tampered.exe bs=1 seek=100000 conv=notrunc 2>/dev/null
+! verify tampered.exe || bad "an installer with a changed byte still verifies"
+run "$ssetup" /S
+[ "$st" = 0 ] && [ -f "$inst/nidan.exe" ] || bad "the signed installer /S"
+for f in nidan.exe uninstall.exe; do
+	verify "$inst/$f" || { cat verify.out >&2; bad "the installed $f is not signed"; }
+done
+run "$inst/nidan.exe" list
+[ "$st" = 0 ] && grep -q GitHub out || bad "the signed nidan.exe does not run"
+run "$inst/uninstall.exe" /S "_?=$instwin"
+[ "$st" = 0 ] && [ ! -e "$inst/nidan.exe" ] || bad "the signed uninstaller"
+rm -f "$inst/uninstall.exe"
+rmdir "$inst"
+rm -rf "$sdir"
+ok "signed with a throwaway certificate: installer, uninstaller, nidan.exe verify and run; a changed byte fails"
 echo "== the installer: all passed"

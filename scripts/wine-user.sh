@@ -96,6 +96,7 @@ in_use() {
 	nidan "$@"
 	took=$(($(date +%s) - t))
 	[ "$st" = 1 ] || bad "$* with the $what lock held: exit $st, want 1"
+	said=$(cat err)
 	msg=$(sed 's/: lock .*\.lock: /: lock PATH.lock: /' err)
 	[ "$took" -ge 9 ] || bad "$* gave up after $took s, before the 10 s wait"
 }
@@ -107,7 +108,7 @@ in_use vault add --issuer Held --name x --secret JBSWY3DPEHPK3PXP
 [ "$(sha256sum "$appdata/nidan/vault.nidan")" = "$before" ] || bad "the refused add changed the vault"
 unhold
 quiet add --issuer Held --name x --secret JBSWY3DPEHPK3PXP
-ok "vault lock held by another process: exit 1 after $took s: $msg"
+ok "vault lock held by another process: exit 1 after $took s: $said"
 
 export NIDAN_ENROLL_STORE='C:\users\Public\nidan-enroll\enroll.json' NIDAN_ENROLL_PASSWORD="user password"
 quiet enroll user add bob
@@ -121,7 +122,7 @@ in_use "enroll store" enroll user add carol
 [ "$(sha256sum "$store")" = "$before" ] || bad "the refused enroll user add changed the store"
 unhold
 quiet enroll user add carol
-ok "enroll store lock held by another process: exit 1 after $took s: $msg"
+ok "enroll store lock held by another process: exit 1 after $took s: $said"
 unset NIDAN_ENROLL_STORE NIDAN_ENROLL_PASSWORD
 
 # A path with a space and a non-ASCII user name.

@@ -12,6 +12,9 @@
 ;   FILEVERSION  four numbers for the version resource (0.1.0.1)
 ;   EXE ICON     absolute paths of nidan.exe and assets/icon.ico
 ;   OUTFILE      the installer to write
+;   SIGN         (optional) a command that Authenticode-signs the file it is
+;                given in place (scripts/sign-windows.sh): the uninstaller
+;                and the installer are signed as they are made
 
 ; A 64-bit installer for a 64-bit program (and Wine's wine64, which CI
 ; tests it with, runs no 32-bit code).
@@ -25,6 +28,10 @@ SetCompressor /SOLID lzma
 
 Name "Nidan"
 OutFile "${OUTFILE}"
+!ifdef SIGN
+!finalize '"${SIGN}" "%1"'
+!uninstfinalize '"${SIGN}" "%1"'
+!endif
 Icon "${ICON}"
 UninstallIcon "${ICON}"
 ; Per-user: HKCU, %LOCALAPPDATA% and the user's own Start menu.

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,16 +77,14 @@ func Hold(t testing.TB, path string) (release func()) {
 		cmd.Wait()
 		t.Fatalf("the lock holder did not take %s in 30 s", path)
 	}
-	done := false
+	var once sync.Once
 	release = func() {
-		if done {
-			return
-		}
-		done = true
-		stdin.Close()
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("the lock holder: %v", err)
-		}
+		once.Do(func() {
+			stdin.Close()
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("the lock holder: %v", err)
+			}
+		})
 	}
 	t.Cleanup(release)
 	return release

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -115,6 +116,9 @@ func TestMatchesImageJPEG(t *testing.T) {
 // subsampling, restart intervals.
 func TestStandardLibraryImages(t *testing.T) {
 	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if errors.Is(err, exec.ErrNotFound) && runtime.GOOS == "windows" {
+		t.Skip("no go command here to find GOROOT's test images (make test-windows runs the binary under Wine); make test reads them on Linux")
+	}
 	if err != nil {
 		t.Fatalf("go env GOROOT: %v", err)
 	}

@@ -90,15 +90,8 @@ func (d *decoder) scan(s []byte, p int) (int, error) {
 		}
 		switch {
 		case ss == 0 && ah == 0:
-			t, err := br.decode(&d.dc[c.td])
-			if err != nil {
+			if err := d.dcDiff(br, c); err != nil {
 				return err
-			}
-			if t > 15 {
-				return fmt.Errorf("%w: DC category %d", ErrFormat, t)
-			}
-			if t > 0 {
-				c.dcPred += br.receive(uint(t))
 			}
 			if coef != nil {
 				coef[0] = int16(c.dcPred << al)
@@ -179,20 +172,28 @@ func (d *decoder) skipEntropy(p int) int {
 	return -1
 }
 
+// dcDiff decodes a DC difference and adds it to c's predictor.
+func (d *decoder) dcDiff(br *bitReader, c *component) error {
+	t, err := br.decode(&d.dc[c.td])
+	if err != nil {
+		return err
+	}
+	if t > 15 {
+		return fmt.Errorf("%w: DC category %d", ErrFormat, t)
+	}
+	if t > 0 {
+		c.dcPred += br.receive(uint(t))
+	}
+	return nil
+}
+
 // sequential decodes one block of a baseline or extended sequential scan
 // into blk (natural order, not dequantised) and returns the natural
 // index of the last non-zero coefficient's zig-zag position (0 when only
 // DC can be non-zero).
 func (d *decoder) sequential(br *bitReader, c *component, blk *[65]int32) (int, error) {
-	t, err := br.decode(&d.dc[c.td])
-	if err != nil {
+	if err := d.dcDiff(br, c); err != nil {
 		return 0, err
-	}
-	if t > 15 {
-		return 0, fmt.Errorf("%w: DC category %d", ErrFormat, t)
-	}
-	if t > 0 {
-		c.dcPred += br.receive(uint(t))
 	}
 	blk[0] = c.dcPred
 	// The AC loop keeps the bit reader's state in locals: this is the
@@ -226,6 +227,7 @@ func (d *decoder) sequential(br *bitReader, c *component, blk *[65]int32) (int, 
 			rs = byte(e)
 		} else {
 			br.acc, br.n = acc, n
+			var err error
 			if rs, err = br.decode(ac); err != nil {
 				return 0, err
 			}
