@@ -2,6 +2,7 @@ package app
 
 import (
 	"image/color"
+	"math"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -18,9 +19,20 @@ import (
 // narrower. Cards are rows, so ticks, copy on click, the menu and the
 // keyboard work the same in both.
 const (
-	wideWidth = 900 // window width, in points, from which cards are shown
-	cardWidth = 280 // a card's width: three columns at 900
+	wideWidth    = 900 // window width, in points, from which cards are shown
+	cardMinWidth = 280 // a card's least width: three columns at 900
+	cardMaxWidth = 400 // a card's widest: wider, the code is lost in it
 )
+
+// cardWidthFor is the width of each card in a grid w wide with gaps of
+// pad: as many columns as cards of cardMinWidth fit, sharing the width,
+// so no strip stays empty at the right. Whole points, so that the grid's
+// own column count (from the width of one card) comes out the same.
+func cardWidthFor(w, pad float32) float32 {
+	cols := max(1, float32(math.Floor(float64((w+pad)/(cardMinWidth+pad)))))
+	cw := float32(math.Floor(float64((w - (cols-1)*pad) / cols)))
+	return min(cardMaxWidth, max(cardMinWidth, cw))
+}
 
 // cardCodeScale is the card's code size over the theme's heading size.
 const cardCodeScale = 1.5
@@ -81,7 +93,11 @@ func (rr *rowRenderer) cardMetrics() (m rowMetrics, codeH, ringD float32) {
 func (rr *rowRenderer) cardMinSize() fyne.Size {
 	m, codeH, _ := rr.cardMetrics()
 	h := m.inner + max(m.logoW, 2*m.textH+m.pad) + 2*m.pad + codeH + m.pad + m.statusH + m.inner
-	return fyne.NewSize(cardWidth, h)
+	w := float32(cardMinWidth)
+	if rr.r.cardW != nil {
+		w = max(w, rr.r.cardW())
+	}
+	return fyne.NewSize(w, h)
 }
 
 // layoutCard places a card's objects: logo and names on top with the menu
@@ -139,9 +155,25 @@ type codeGrid struct {
 	shiftKeys
 	u      *ui
 	action listAction
+	cardW  float32 // each card's width for the grid's width (cardWidthFor)
 }
 
 var _ desktop.Keyable = (*codeGrid)(nil)
+
+// cardWidth is what the cards measure as their width. GridWrap gives
+// every item the size of a freshly made one, so the cards ask the grid.
+func (g *codeGrid) cardWidth() float32 { return g.cardW }
+
+// Resize shares the new width among the columns. GridWrap takes its items'
+// size only when refreshed, so a new card width refreshes it first; its
+// Resize then counts the columns with that width.
+func (g *codeGrid) Resize(s fyne.Size) {
+	if w := cardWidthFor(s.Width, g.Theme().Size(theme.SizeNamePadding)); w != g.cardW {
+		g.cardW = w
+		g.Refresh()
+	}
+	g.GridWrap.Resize(s)
+}
 
 func newCodeGrid(length func() int, create func() fyne.CanvasObject, update func(widget.GridWrapItemID, fyne.CanvasObject)) *codeGrid {
 	g := &codeGrid{}

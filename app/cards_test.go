@@ -81,3 +81,39 @@ func TestWideLayoutCards(t *testing.T) {
 		t.Error("the keyboard focus did not move from the grid to the list")
 	}
 }
+
+// The cards share the grid's width: as many columns as cards of the least
+// width fit, each card as wide as its share, no empty strip at the right;
+// resizing does not pile up cards in the list's rows.
+func TestWideCardsFillWidth(t *testing.T) {
+	accts := demoAccounts(t)
+	u, _ := newUnlockedUI(t, accts...)
+	u.showList()
+	pad := u.list.grid.Theme().Size("padding")
+	for _, c := range []struct {
+		win  float32
+		cols int
+	}{{900, 3}, {1000, 3}, {1400, 4}, {1000, 3}, {900, 3}} {
+		u.win.Resize(fyne.NewSize(c.win, 640))
+		u.win.Content().Refresh()
+		g := u.list.grid
+		gw := g.Size().Width
+		cols := g.ColumnCount()
+		card := cardFor(t, u, accts[0].ID)
+		cw := card.Size().Width
+		if cols != c.cols {
+			t.Errorf("%v points: %d columns, want %d", c.win, cols, c.cols)
+		}
+		if cw < cardMinWidth || cw > cardMaxWidth {
+			t.Errorf("%v points: cards %v wide, want %d to %d", c.win, cw, cardMinWidth, cardMaxWidth)
+		}
+		used := float32(cols)*cw + float32(cols-1)*pad
+		if used > gw || gw-used >= float32(cols) {
+			t.Errorf("%v points: %d cards of %v use %v of the grid's %v", c.win, cols, cw, used, gw)
+		}
+		t.Logf("%v points: grid %v, %d columns of %v", c.win, gw, cols, cw)
+	}
+	if n := len(u.list.rows); n > 2*len(accts) {
+		t.Errorf("%d rows and cards kept for %d accounts after resizing", n, len(accts))
+	}
+}

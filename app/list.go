@@ -58,15 +58,9 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.list = newCodeList(
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
-			r := newRow(l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
-			l.rows = append(l.rows, r)
-			return r
+			return newRow(l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
 		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id < len(l.shown) {
-				o.(*row).show(l.shown[id], u.now())
-			}
-		})
+		func(id widget.ListItemID, o fyne.CanvasObject) { l.showRow(id, o.(*row)) })
 	l.list.u = u
 	l.list.OnSelected = func(id widget.ListItemID) {
 		l.list.UnselectAll()
@@ -76,14 +70,10 @@ func (l *listScreen) build() fyne.CanvasObject {
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
 			r := newCard(l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
-			l.rows = append(l.rows, r)
+			r.cardW = l.grid.cardWidth
 			return r
 		},
-		func(id widget.GridWrapItemID, o fyne.CanvasObject) {
-			if id < len(l.shown) {
-				o.(*row).show(l.shown[id], u.now())
-			}
-		})
+		func(id widget.GridWrapItemID, o fyne.CanvasObject) { l.showRow(id, o.(*row)) })
 	l.grid.u = u
 	l.grid.OnSelected = func(id widget.GridWrapItemID) {
 		l.grid.UnselectAll()
@@ -204,6 +194,20 @@ func (l *listScreen) onSort() {
 	}
 	l.u.prefs.p.SetString(prefSort, l.sortOrder())
 	l.onFilter()
+}
+
+// showRow puts account id of the shown ones in row r, and r in the rows
+// the ticker walks. Rows join there only now: List and GridWrap make a row
+// on each refresh only to measure it, which would pile up unused.
+func (l *listScreen) showRow(id int, r *row) {
+	if id >= len(l.shown) {
+		return
+	}
+	if !r.listed {
+		r.listed = true
+		l.rows = append(l.rows, r)
+	}
+	r.show(l.shown[id], l.u.now())
 }
 
 // tick updates the code rows in place; see row.tick.

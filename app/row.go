@@ -49,9 +49,11 @@ type row struct {
 	titleText, subText string
 
 	acct     accounts.Account
+	listed   bool // in the list's rows, which the ticker walks (listScreen.showRow)
 	book     *accounts.Codebook
 	logos    *logos
 	card     bool              // a token card of the wide layout (cards.go), not a list row
+	cardW    func() float32    // the card's width for the grid's width
 	bg       *canvas.Rectangle // the card's background; hidden in a row
 	tint     color.Color       // the card's code colour: the account's, where it reads
 	warn     bool
