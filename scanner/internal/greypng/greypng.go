@@ -295,15 +295,24 @@ func paeth(row, prev []byte, bpp int) {
 		a, c := 0, 0 // left and upper-left of the first pixel: zero
 		for i := bpp + k; i < len(row); i += bpp {
 			b := int(prev[i])
-			pa, pb := b-c, a-c // |p-a| and |p-b| for p = a+b-c
-			pc := abs(pa + pb)
-			pa, pb = abs(pa), abs(pb)
 			switch {
-			case pa <= pb && pa <= pc:
-			case pb <= pc:
+			case b == c:
+				// |p-a| is 0, the least: the left sample. This and
+				// the next case are flat areas, most of a screenshot.
+			case a == c:
+				// |p-b| is 0 and |p-a| = |p-c| > 0: the upper one.
 				a = b
 			default:
-				a = c
+				pa, pb := b-c, a-c // |p-a| and |p-b| for p = a+b-c
+				pc := abs(pa + pb)
+				pa, pb = abs(pa), abs(pb)
+				switch {
+				case pa <= pb && pa <= pc:
+				case pb <= pc:
+					a = b
+				default:
+					a = c
+				}
 			}
 			a = (a + int(row[i])) & 0xff
 			row[i] = byte(a)
