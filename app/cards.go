@@ -38,8 +38,8 @@ func cardWidthFor(w, pad float32) float32 {
 const cardCodeScale = 1.5
 
 // newCard is a row drawn as a card.
-func newCard(book *accounts.Codebook, ls *logos, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
-	r := newRow(book, ls, onTap, onHOTP, onMenu)
+func newCard(u *ui, book *accounts.Codebook, ls *logos, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
+	r := newRow(u, book, ls, onTap, onHOTP, onMenu)
 	r.card = true
 	r.bg.Show()
 	r.code.Alignment = fyne.TextAlignLeading

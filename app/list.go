@@ -58,7 +58,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.list = newCodeList(
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
-			return newRow(l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
+			return newRow(l.u, l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) { l.showRow(id, o.(*row)) })
 	l.list.u = u
@@ -69,7 +69,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	l.grid = newCodeGrid(
 		func() int { return len(l.shown) },
 		func() fyne.CanvasObject {
-			r := newCard(l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
+			r := newCard(l.u, l.book, l.u.logos, l.u.copyCode, l.onHOTP, l.onRowMenu)
 			r.cardW = l.grid.cardWidth
 			return r
 		},

@@ -19,6 +19,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -242,6 +243,15 @@ func TestPhoneRowMenuWithoutHover(t *testing.T) {
 	r.MouseOut() // a stray hover event must not hide it
 	if !r.menu.Visible() {
 		t.Fatal("MouseOut hid the row's ⋮ button on a phone")
+	}
+	r.menu.MouseIn(&desktop.MouseEvent{}) // no pointer rests on a phone: no tips
+	u.timers.fire(timerTip)
+	if got := u.tips.text(); got != "" {
+		t.Fatalf("tooltip %q on a phone", got)
+	}
+	r.menu.MouseOut()
+	if !r.menu.Visible() {
+		t.Fatal("the ⋮ button's MouseOut hid it on a phone")
 	}
 	test.Tap(r.menu)
 	mustShow(t, u, tr("Show QR code…"))

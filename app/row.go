@@ -41,8 +41,8 @@ type row struct {
 	ring      *canvas.Arc    // the time left of the period, draining clockwise
 	track     *canvas.Circle // the ring's empty part
 	next      *canvas.Text
-	hotp      *widget.Button
-	menu      *widget.Button
+	hotp      *tipButton
+	menu      *tipButton
 
 	// full texts of title and sub; the canvas.Texts hold them truncated
 	// with an ellipsis to the width they get.
@@ -62,6 +62,11 @@ type row struct {
 	onHOTP   func(id string)
 	onMenu   func(id string, at fyne.Position)
 	rend     *rowRenderer
+
+	// The pointer is on the row, or on one of its buttons. A button is a
+	// hover target of its own: moving onto it takes the hover from the row,
+	// which must not hide the menu button then.
+	overRow, overButton bool
 }
 
 var (
@@ -71,7 +76,7 @@ var (
 	_ fyne.SecondaryTappable = (*row)(nil)
 )
 
-func newRow(book *accounts.Codebook, ls *logos, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
+func newRow(u *ui, book *accounts.Codebook, ls *logos, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
 	r := &row{
 		book:      book,
 		logos:     ls,
@@ -87,11 +92,17 @@ func newRow(book *accounts.Codebook, ls *logos, onTap, onHOTP func(string), onMe
 		onHOTP:    onHOTP,
 		onMenu:    onMenu,
 	}
-	r.hotp = &widget.Button{Icon: theme.ViewRefreshIcon(), Importance: widget.LowImportance, OnTapped: r.onNextCode}
-	r.menu = &widget.Button{Icon: theme.MoreVerticalIcon(), Importance: widget.LowImportance, OnTapped: func() {
+	r.hotp = u.iconButton(theme.ViewRefreshIcon(), lang.L("Next code"), widget.LowImportance, r.onNextCode)
+	r.menu = u.iconButton(theme.MoreVerticalIcon(), lang.L("More actions"), widget.LowImportance, func() {
 		d := fyne.CurrentApp().Driver()
 		r.openMenu(d.AbsolutePositionForObject(r.menu).AddXY(0, r.menu.Size().Height))
-	}}
+	})
+	for _, b := range []*tipButton{r.hotp, r.menu} {
+		b.onHover = func(in bool) {
+			r.overButton = in
+			r.showMenuButton()
+		}
+	}
 	r.bg = &canvas.Rectangle{}
 	r.bg.Hide()
 	r.next.Hide()
@@ -237,7 +248,7 @@ func (rr *rowRenderer) rightWidth(m rowMetrics) (w, codesW float32) {
 	}
 	codesW = max(codesW, status)
 	w = codesW
-	for _, b := range []*widget.Button{r.hotp, r.menu} {
+	for _, b := range []*tipButton{r.hotp, r.menu} {
 		// The menu button's room is kept while it is hidden, so that it
 		// appearing on hover does not push the code aside.
 		if b.Visible() || b == r.menu {
@@ -307,7 +318,7 @@ func (rr *rowRenderer) Layout(s fyne.Size) {
 	r.next.Move(fyne.NewPos(s.Width-right+codesW-m.inner-cw-2*m.inner-m.pad-nw, statusY))
 	r.next.Resize(fyne.NewSize(nw, m.statusH))
 	bx := x + codesW
-	for _, b := range []*widget.Button{r.hotp, r.menu} {
+	for _, b := range []*tipButton{r.hotp, r.menu} {
 		if b.Visible() || b == r.menu {
 			bw := rr.buttonW(b)
 			b.Move(fyne.NewPos(bx+m.pad, 0))
@@ -342,7 +353,7 @@ func (rr *rowRenderer) cutNames(w float32) {
 // until the first hover) measures without its icon's padding, so the
 // theme's icon-button width is the floor: the menu's room is then the
 // same before and after it appears.
-func (rr *rowRenderer) buttonW(b *widget.Button) float32 {
+func (rr *rowRenderer) buttonW(b *tipButton) float32 {
 	th := rr.r.Theme()
 	return max(b.MinSize().Width, th.Size(theme.SizeNameInlineIcon)+2*th.Size(theme.SizeNameInnerPadding))
 }
@@ -499,16 +510,31 @@ func (r *row) nextPrefix() string {
 // MouseIn shows the row's menu button; each tick repaints the whole window,
 // so the list draws as few objects as it can while nobody points at it.
 func (r *row) MouseIn(*desktop.MouseEvent) {
-	if r.acct.ID != "" && !r.menu.Visible() {
-		r.menu.Show()
-		r.relayout()
-	}
+	r.overRow = true
+	r.showMenuButton()
 }
 func (r *row) MouseMoved(*desktop.MouseEvent) {}
 func (r *row) MouseOut() {
-	if r.menu.Visible() && !isMobile() {
+	r.overRow = false
+	r.showMenuButton()
+}
+
+// showMenuButton shows the menu button while the pointer is on the row or
+// its buttons (always on a phone). The driver tells the row the pointer
+// left before it tells the button it came, so the button hides and shows
+// again within one event, never drawn hidden.
+func (r *row) showMenuButton() {
+	show := isMobile() || (r.acct.ID != "" && (r.overRow || r.overButton))
+	if show == r.menu.Visible() {
+		return
+	}
+	if show {
+		r.menu.Show()
+	} else {
 		r.menu.Hide()
-		r.relayout()
+	}
+	r.relayout()
+	if !show {
 		canvas.Refresh(r.title) // the names widen again
 	}
 }

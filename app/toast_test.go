@@ -246,3 +246,64 @@ func TestJapaneseToastHasNoSpaceAfterPeriod(t *testing.T) {
 		t.Fatalf("Japanese toast %q: want sentences joined without a space", got)
 	}
 }
+
+// The row's ⋮ and HOTP buttons have tooltips. Moving from the row onto its
+// ⋮ button (the driver tells the row it left first) keeps the button
+// there, so that its tip can show; leaving it hides both.
+func TestRowButtonTooltips(t *testing.T) {
+	if isMobile() {
+		t.Skip("no tooltips on a phone (TestPhoneRowMenuWithoutHover)")
+	}
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	h := testAccount(t, "Bank", "4921", "KRSXG5CTMVRXEZLU")
+	h.Type, h.Period = accounts.HOTP, 0
+	u, _ := newUnlockedUI(t, a, h)
+	u.showList()
+	for _, wide := range []bool{false, true} {
+		if wide {
+			u.win.Resize(fyne.NewSize(1000, 640))
+			u.win.Content().Refresh()
+		}
+		r := rowFor(t, u, a.ID)
+		if wide {
+			r = cardFor(t, u, a.ID)
+		}
+		r.MouseIn(&desktop.MouseEvent{})
+		if !r.menu.Visible() {
+			t.Fatalf("wide %v: no ⋮ button while the pointer is on the row", wide)
+		}
+		r.MouseOut()
+		r.menu.MouseIn(&desktop.MouseEvent{})
+		if !r.menu.Visible() {
+			t.Fatalf("wide %v: the ⋮ button hid when the pointer came onto it", wide)
+		}
+		u.timers.fire(timerTip)
+		if got := u.tips.text(); got != "More actions" {
+			t.Fatalf("wide %v: tip %q on the ⋮ button", wide, got)
+		}
+		if !shows(u, "More actions") {
+			t.Fatalf("wide %v: the ⋮ tip is not drawn", wide)
+		}
+		r.menu.MouseOut()
+		if u.tips.text() != "" || r.menu.Visible() {
+			t.Fatalf("wide %v: after the pointer left, tip %q, ⋮ shown %v", wide, u.tips.text(), r.menu.Visible())
+		}
+
+		hr := rowFor(t, u, h.ID)
+		if wide {
+			hr = cardFor(t, u, h.ID)
+		}
+		hr.MouseIn(&desktop.MouseEvent{})
+		hr.MouseOut()
+		hr.hotp.MouseIn(&desktop.MouseEvent{})
+		u.timers.fire(timerTip)
+		if got := u.tips.text(); got != "Next code" {
+			t.Fatalf("wide %v: tip %q on the HOTP button", wide, got)
+		}
+		test.Tap(hr.hotp)
+		if u.tips.text() != "" {
+			t.Fatalf("wide %v: the HOTP tip stayed after the click", wide)
+		}
+		hr.hotp.MouseOut()
+	}
+}

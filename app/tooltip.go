@@ -31,6 +31,7 @@ type tipButton struct {
 	tip     string
 	cancel  func()
 	focused bool
+	onHover func(in bool) // the pointer came onto the button (true) or left
 }
 
 var _ desktop.Hoverable = (*tipButton)(nil)
@@ -46,6 +47,9 @@ func (u *ui) iconButton(icon fyne.Resource, tip string, imp widget.Importance, t
 
 func (b *tipButton) MouseIn(e *desktop.MouseEvent) {
 	b.Button.MouseIn(e)
+	if b.onHover != nil {
+		b.onHover(true)
+	}
 	if isMobile() || b.tip == "" {
 		return
 	}
@@ -59,6 +63,9 @@ func (b *tipButton) MouseIn(e *desktop.MouseEvent) {
 func (b *tipButton) MouseOut() {
 	b.Button.MouseOut()
 	b.stop()
+	if b.onHover != nil {
+		b.onHover(false)
+	}
 }
 
 func (b *tipButton) Tapped(e *fyne.PointEvent) {

@@ -23,8 +23,10 @@ func Key(s string) string {
 		switch {
 		case r == '+':
 			b.WriteString("plus")
+			latin = true // a mark after the spelled-out word goes as after its letters
 		case r == '&':
 			b.WriteString("and")
+			latin = true
 		case unicode.Is(unicode.Mn, r):
 			// A combining mark left by NFKD: dropped after a Latin
 			// letter (é → e), kept elsewhere, where it is part of the
