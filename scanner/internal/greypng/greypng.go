@@ -269,38 +269,61 @@ func unfilter(filter byte, row, prev []byte, bpp int) error {
 			row[i] += row[i-bpp]
 		}
 	case 2: // Up
+		prev = prev[:len(row)]
 		for i := bpp; i < len(row); i++ {
 			row[i] += prev[i]
 		}
 	case 3: // Average
+		prev = prev[:len(row)]
 		for i := bpp; i < len(row); i++ {
 			row[i] += byte((int(row[i-bpp]) + int(prev[i])) / 2)
 		}
 	case 4: // Paeth
-		for i := bpp; i < len(row); i++ {
-			a, b, c := int(row[i-bpp]), int(prev[i]), int(prev[i-bpp])
-			p := a + b - c
-			pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
-			switch {
-			case pa <= pb && pa <= pc:
-				row[i] += byte(a)
-			case pb <= pc:
-				row[i] += byte(b)
-			default:
-				row[i] += byte(c)
-			}
-		}
+		paeth(row, prev, bpp)
 	default:
 		return fmt.Errorf("%w: filter type %d", ErrFormat, filter)
 	}
 	return nil
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// paeth reverses the Paeth filter one channel at a time, so that the
+// left and upper-left samples stay in registers: it is the filter Go's
+// and most encoders pick for photos and gradients, and the hot loop.
+func paeth(row, prev []byte, bpp int) {
+	prev = prev[:len(row)]
+	for k := range bpp {
+		a, c := 0, 0 // left and upper-left of the first pixel: zero
+		for i := bpp + k; i < len(row); i += bpp {
+			b := int(prev[i])
+			switch {
+			case b == c:
+				// |p-a| is 0, the least: the left sample. This and
+				// the next case are flat areas, most of a screenshot.
+			case a == c:
+				// |p-b| is 0 and |p-a| = |p-c| > 0: the upper one.
+				a = b
+			default:
+				pa, pb := b-c, a-c // |p-a| and |p-b| for p = a+b-c
+				pc := abs(pa + pb)
+				pa, pb = abs(pa), abs(pb)
+				switch {
+				case pa <= pb && pa <= pc:
+				case pb <= pc:
+					a = b
+				default:
+					a = c
+				}
+			}
+			a = (a + int(row[i])) & 0xff
+			row[i] = byte(a)
+			c = b
+		}
 	}
-	return x
+}
+
+func abs(x int) int {
+	m := x >> 63 // all ones when negative
+	return (x ^ m) - m
 }
 
 // convertRow turns one unfiltered row into grey.
