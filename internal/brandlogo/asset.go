@@ -7,10 +7,12 @@ package brandlogo
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // AssetName is the file the generator writes and the package embeds.
@@ -60,15 +62,27 @@ func Parse(gz []byte) (*Asset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadAsset, err)
 	}
-	js, err := io.ReadAll(io.LimitReader(zr, maxAsset+1))
-	if err != nil {
+	// Read into a buffer of the size the gzip trailer gives: io.ReadAll
+	// would grow by doubling, and the copies it drops made the heap, and
+	// the app's idle RSS, megabytes larger than the file.
+	buf := bytes.NewBuffer(make([]byte, 0, sizeHint(gz)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(zr, maxAsset+1)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadAsset, err)
 	}
+	js := buf.Bytes()
 	if len(js) > maxAsset {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrBadAsset, maxAsset)
 	}
-	var a Asset
-	if err := json.Unmarshal(js, &a); err != nil {
+	var w wireAsset
+	if err := json.Unmarshal(js, &w); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadAsset, err)
+	}
+	a := w.Asset
+	a.Icons = make([]Icon, len(w.Icons))
+	for i := range w.Icons {
+		a.Icons[i] = w.Icons[i].Icon
+	}
+	if err := packPaths(a.Icons, w.Icons); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadAsset, err)
 	}
 	if a.Source != "simple-icons" {
@@ -88,6 +102,73 @@ func Parse(gz []byte) (*Asset, error) {
 		seen[ic.Slug] = true
 	}
 	return &a, nil
+}
+
+// wireIcon is an Icon as the file has it, its path left as the quoted
+// JSON text (rawPath) so that packPaths can copy every path once into one
+// string instead of the decoder making thousands of strings first.
+type wireIcon struct {
+	Icon
+	Path rawPath `json:"path"`
+}
+
+type wireAsset struct {
+	Asset
+	Icons []wireIcon `json:"icons"`
+}
+
+// rawPath is a JSON string as it stands in the input. json.Unmarshal hands
+// an Unmarshaler a part of the very slice it was given (a Decoder would
+// reuse its buffer; Parse uses none), and Parse neither changes nor keeps
+// that slice once packPaths has copied out of it.
+type rawPath []byte
+
+func (p *rawPath) UnmarshalJSON(b []byte) error {
+	*p = b
+	return nil
+}
+
+// packPaths sets the icons' SVG paths, most of the asset, as parts of one
+// string: thousands of separate strings each waste the rest of their
+// allocation size class, and the heap keeps that as long as the app runs.
+func packPaths(icons []Icon, raw []wireIcon) error {
+	var b strings.Builder
+	n := 0
+	for i := range raw {
+		n += len(raw[i].Path)
+	}
+	b.Grow(n)
+	ends := make([]int, len(raw))
+	for i := range raw {
+		q := raw[i].Path
+		if len(q) >= 2 && q[0] == '"' && q[len(q)-1] == '"' && bytes.IndexByte(q, '\\') < 0 {
+			b.Write(q[1 : len(q)-1])
+		} else { // escapes (or not a string): the decoder's own rules
+			var s string
+			if err := json.Unmarshal(q, &s); err != nil {
+				return fmt.Errorf("icon %d path: %w", i, err)
+			}
+			b.WriteString(s)
+		}
+		ends[i] = b.Len()
+	}
+	all := b.String()
+	start := 0
+	for i := range icons {
+		icons[i].Path = all[start:ends[i]]
+		start = ends[i]
+	}
+	return nil
+}
+
+// sizeHint is the decompressed size a gzip file states in its last four
+// bytes (ISIZE, RFC 1952), capped at maxAsset; a wrong one only costs the
+// buffer growing as it would without it.
+func sizeHint(gz []byte) int {
+	if len(gz) < 4 {
+		return 0
+	}
+	return min(int(binary.LittleEndian.Uint32(gz[len(gz)-4:])), maxAsset)
 }
 
 func isHex6(s string) bool {
