@@ -66,41 +66,43 @@ const maxFileBytes = 256 << 20
 
 const pngSignature = "\x89PNG\r\n\x1a\n"
 
-// readAll reads a whole file of the named format, up to maxFileBytes.
-func readAll(r io.Reader, format string) ([]byte, error) {
+// readGrey reads a whole file of the named format and decodes it with
+// fast, which returns a grey plane, tooLarge for an image over MaxPixels,
+// or any other error for a file it does not read; such files go to the
+// standard decoder, which then also gives the error for a malformed one.
+func readGrey(r io.Reader, format string, fast func([]byte) (gray, error), tooLarge error) (gray, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s image: %w", format, err)
+		return gray{}, fmt.Errorf("read %s image: %w", format, err)
 	}
 	if len(data) > maxFileBytes {
-		return nil, fmt.Errorf("read %s image of more than %d MB: %w", format, maxFileBytes>>20, ErrTooLarge)
+		return gray{}, fmt.Errorf("read %s image of more than %d MB: %w", format, maxFileBytes>>20, ErrTooLarge)
 	}
-	return data, nil
-}
-
-// readPNGGrey reads a PNG file straight into grey: greypng converts each
-// row as it is unfiltered instead of building the RGBA image that
-// image/png returns, which saves about half of image/png's time on a
-// screenshot. Files it does not read (16-bit, interlaced, single-colour
-// transparency) or finds malformed go to image/png, which then gives the
-// error.
-func readPNGGrey(r io.Reader) (gray, error) {
-	data, err := readAll(r, "PNG")
-	if err != nil {
-		return gray{}, err
-	}
-	m, err := greypng.Decode(data, MaxPixels)
+	g, err := fast(data)
 	switch {
 	case err == nil:
-		return gray{pix: m.Pix, w: m.W, h: m.H}, nil
-	case errors.Is(err, greypng.ErrTooLarge):
-		return gray{}, fmt.Errorf("read png image: %w", ErrTooLarge)
+		return g, nil
+	case errors.Is(err, tooLarge):
+		return gray{}, fmt.Errorf("read %s image: %w", format, ErrTooLarge)
 	}
 	img, _, err := decodeImage(bytes.NewReader(data))
 	if err != nil {
 		return gray{}, err
 	}
 	return toGray(img), nil
+}
+
+// readPNGGrey reads a PNG file straight into grey: greypng converts each
+// row as it is unfiltered instead of building the RGBA image that
+// image/png returns, which saves about a third of the time image/png and
+// toGray take on a screenshot. Files it does not read (16-bit,
+// interlaced, single-colour transparency) or finds malformed go to
+// image/png.
+func readPNGGrey(r io.Reader) (gray, error) {
+	return readGrey(r, "png", func(data []byte) (gray, error) {
+		m, err := greypng.Decode(data, MaxPixels)
+		return gray{pix: m.Pix, w: m.W, h: m.H}, err
+	}, greypng.ErrTooLarge)
 }
 
 // readJPEGLuma reads a JPEG file's luma plane, which is all the scanner
@@ -109,22 +111,10 @@ func readPNGGrey(r io.Reader) (gray, error) {
 // phone photo. Files it does not handle (arithmetic coding, CMYK, ...)
 // go to image/jpeg.
 func readJPEGLuma(r io.Reader) (gray, error) {
-	data, err := readAll(r, "JPEG")
-	if err != nil {
-		return gray{}, err
-	}
-	m, err := lumajpeg.Decode(data, MaxPixels)
-	switch {
-	case err == nil:
-		return gray{pix: m.Pix, w: m.W, h: m.H}, nil
-	case errors.Is(err, lumajpeg.ErrTooLarge):
-		return gray{}, fmt.Errorf("read jpeg image: %w", ErrTooLarge)
-	}
-	img, _, err := decodeImage(bytes.NewReader(data))
-	if err != nil {
-		return gray{}, err
-	}
-	return toGray(img), nil
+	return readGrey(r, "jpeg", func(data []byte) (gray, error) {
+		m, err := lumajpeg.Decode(data, MaxPixels)
+		return gray{pix: m.Pix, w: m.W, h: m.H}, err
+	}, lumajpeg.ErrTooLarge)
 }
 
 // ReadImage reads one image (PNG, JPEG, GIF, BMP or WebP) from r, refusing
