@@ -179,9 +179,24 @@ func (u *ui) onTexts(texts []string, fail func(string)) {
 // screen is the frame of a secondary screen: a back arrow and title on top,
 // the content in a centred scrolling column.
 func screen(u *ui, title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return screenWithAction(u, title, nil, objs...)
+}
+
+// screenWithAction is screen with its primary button: on a phone pinned
+// under the scrolling content, so a long form never hides it below the
+// fold; on a desktop the last item of the column, as in screen.
+func screenWithAction(u *ui, title string, action fyne.CanvasObject, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	back := u.iconButton(theme.NavigateBackIcon(), lang.L("Back (Esc)"), widget.LowImportance, u.goBack)
 	head := container.NewBorder(nil, nil, back, nil,
 		&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
+	var foot fyne.CanvasObject
+	if action != nil {
+		if isMobile() {
+			foot = container.NewVBox(widget.NewSeparator(), container.NewPadded(action))
+		} else {
+			objs = append(objs, action)
+		}
+	}
 	body := newKeepFocusVisible(u.win, scrollColumn(440, false, objs...))
-	return newActivity(u, container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, body))
+	return newActivity(u, container.NewBorder(container.NewVBox(head, widget.NewSeparator()), foot, nil, nil, body))
 }

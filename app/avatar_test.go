@@ -20,8 +20,9 @@ func TestAvatarBrandLogo(t *testing.T) {
 	chosen := testAccount(t, "Acme Corp intranet", "d", "ONSWG4TFOQYTEMZU")
 	chosen.Logo = brandlogo.Prefix + "discord"
 	u, _ := newUnlockedUI(t, google, aws, binance, generic, chosen)
-	u.prefs.p.SetString(prefTheme, "light")
-	u.applyTheme()
+	// The theme stays as the test app starts: switching it here would
+	// have Fyne re-theme the window on a goroutine of its own while the
+	// list is built (a data race, and a nil dereference in Fyne's list).
 	u.showList()
 	u.win.Content().Refresh()
 

@@ -222,17 +222,29 @@ func (u *ui) onExport() {
 		if f.WritesFolder() || f.Name == "nidan" {
 			continue
 		}
-		label := f.ShortName() + " — " + lang.L("NOT encrypted")
-		if f.WritePassword == formats.PasswordRequired {
-			label = f.ShortName() + " — " + onDevice(lang.L("encrypted with your backup password"), lang.L("encrypted")) // radio labels do not wrap
+		// Radio labels do not wrap: on a phone the label is the format's
+		// name alone, and the line under the choices says whether the
+		// chosen one is encrypted.
+		label := f.ShortName()
+		if !isMobile() {
+			label += " — " + exportProtection(f)
 		}
 		writers, labels = append(writers, f), append(labels, label)
 	}
-	choice := widget.NewRadioGroup(labels, nil)
+	protection := wrapped(&widget.Label{})
+	choice := widget.NewRadioGroup(labels, func(sel string) {
+		if i := slices.Index(labels, sel); i >= 0 && isMobile() {
+			protection.SetText(exportProtection(writers[i]))
+		}
+	})
 	choice.Required = true
 	choice.SetSelected(labels[0])
 	warn := wrapped(&widget.Label{Text: lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."), Importance: widget.WarningImportance})
-	d := dialog.NewCustomConfirm(lang.L("Export"), lang.L("Export…"), lang.L("Cancel"), container.NewVBox(choice, warn), func(ok bool) {
+	body := container.NewVBox(choice, warn)
+	if isMobile() {
+		body = container.NewVBox(choice, protection, warn)
+	}
+	d := dialog.NewCustomConfirm(lang.L("Export"), lang.L("Export…"), lang.L("Cancel"), body, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -251,6 +263,14 @@ func (u *ui) onExport() {
 	}, u.win)
 	fitDialog(d, u.win, 420)
 	d.Show()
+}
+
+// exportProtection says whether a format's export is encrypted.
+func exportProtection(f formats.Format) string {
+	if f.WritePassword == formats.PasswordRequired {
+		return lang.L("encrypted with your backup password")
+	}
+	return lang.L("NOT encrypted")
 }
 
 func (u *ui) saveExport(name string, write func(io.Writer) error) {

@@ -82,7 +82,7 @@ func (s *detailsScreen) build() fyne.CanvasObject {
 	header := container.NewBorder(nil, nil, s.preview, nil, container.NewVBox(
 		&widget.Label{Text: a.Issuer, TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
 		&widget.Label{Text: a.Name, Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}))
-	return screen(s.u, title, header, form, save)
+	return screenWithAction(s.u, title, save, header, form)
 }
 
 func (s *detailsScreen) groups() []string {

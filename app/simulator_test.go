@@ -232,6 +232,9 @@ func simSpots(t *testing.T) map[string]spot {
 		if b, ok := o.(*widget.Button); ok && b.Text == "" && b.Icon == theme.ContentAddIcon() && plus == nil {
 			plus = b
 		}
+		if b, ok := o.(*tipButton); ok && b.Text == "" && b.Icon == theme.ContentAddIcon() && plus == nil {
+			plus = b
+		}
 	})
 	if plus == nil {
 		t.Fatal("no + button on the list")

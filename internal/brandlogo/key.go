@@ -16,6 +16,9 @@ func Key(s string) string {
 	if k, ok := asciiKey(s); ok {
 		return k
 	}
+	// Invalid bytes go first: the normaliser passes them through and then
+	// leaves the letters after them composed, so a second Key would differ.
+	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
 	b.Grow(len(s))
 	latin := false // the last letter kept was a Latin one
