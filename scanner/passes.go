@@ -378,10 +378,19 @@ func (p pass) run() (fs []found) {
 			fs = append(fs, f)
 		}
 	}
-	if len(seen) >= 3 {
-		if m, err := bin.GetBlackMatrix(); err == nil {
-			fs = append(fs, perspectiveTriples(m, seen, fs)...)
+	m, err := bin.GetBlackMatrix()
+	if err != nil {
+		return fs
+	}
+	if len(fs) == 0 && len(seen) > 0 {
+		// Finder patterns were seen but nothing decoded: look for the
+		// ones gozxing's diagonal check threw away (see looseFinders).
+		for _, c := range looseFinders(m) {
+			seen = addCandidate(seen, c)
 		}
+	}
+	if len(seen) >= 2 {
+		fs = append(fs, perspectiveTriples(m, seen, fs)...)
 	}
 	return fs
 }

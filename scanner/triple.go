@@ -152,7 +152,7 @@ func perspectiveTriples(m *gozxing.BitMatrix, cs []candidate, done []found) []fo
 		out = append(out, f)
 		boxes = append(boxes, f.toResult(1, fpoint{}).Bounds)
 	}
-	return out
+	return append(out, decodePairs(m, qs, used, inside)...)
 }
 
 // quadTriples returns index triples of traced finders placed like the
