@@ -25,6 +25,12 @@ type pass struct {
 	one    bool           // only the single-code reader (the perspective try finds others)
 	cands  *candidates    // if set, collects finder pattern candidates
 	quick  bool           // without TRY_HARDER: scan every few rows only
+	// guess, if nothing decodes, also looks for the finder patterns
+	// gozxing's diagonal check drops and reads codes from two finders
+	// (looseFinders, pairGuesses). Only the first stages' passes do:
+	// the later fallbacks read no code more with it in the benchmark's
+	// photos, and it cost them up to half their time again.
+	guess  bool
 	custom func() []found // instead of the binarizer and readers
 }
 
@@ -195,7 +201,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		}
 		ss = append(ss, func(out []Result) stage {
 			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: more,
-				passes: single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out))}
+				passes: guessing(single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out)))}
 		})
 	}
 	ss = append(ss,
@@ -208,7 +214,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if g.w*g.h <= fullAlways {
 				more = always
 			}
-			ps := masked(localStats(stats, 1, fpoint{}, false, cands), out)
+			ps := guessing(masked(localStats(stats, 1, fpoint{}, false, cands), out))
 			if len(out) > 0 && !unexplained(out) {
 				// The pyramid found codes and no other finder
 				// patterns: look for a small code once, dark on
@@ -382,15 +388,15 @@ func (p pass) run() (fs []found) {
 	if err != nil {
 		return fs
 	}
-	if len(fs) == 0 && len(seen) > 0 {
+	if p.guess && len(fs) == 0 && len(seen) > 0 {
 		// Finder patterns were seen but nothing decoded: look for the
 		// ones gozxing's diagonal check threw away (see looseFinders).
 		for _, c := range looseFinders(m) {
 			seen = addCandidate(seen, c)
 		}
 	}
-	if len(seen) >= 2 {
-		fs = append(fs, perspectiveTriples(m, seen, fs)...)
+	if len(seen) >= 3 || p.guess && len(seen) == 2 {
+		fs = append(fs, perspectiveTriples(m, seen, fs, p.guess)...)
 	}
 	return fs
 }
@@ -456,6 +462,14 @@ func pyramid(g gray) []level {
 	}
 	slices.Reverse(lv)
 	return lv
+}
+
+// guessing makes ps guess at finder patterns (see pass.guess).
+func guessing(ps []pass) []pass {
+	for i := range ps {
+		ps[i].guess = true
+	}
+	return ps
 }
 
 // single makes ps use the single-code reader only. Its finder search

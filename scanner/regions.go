@@ -195,6 +195,7 @@ func regions(g gray, cands *candidates, done []Result, mats func() (dark, light 
 	}
 	for i := range ps {
 		ps[i].single = true
+		ps[i].guess = true
 	}
 	if trace {
 		fmt.Fprintf(os.Stderr, "scanner: regions %v from %d groups\n", boxes, len(groups))
