@@ -21,10 +21,10 @@ type pass struct {
 	scale  float64
 	sy     float64 // if set, the scale along y (scale is then along x)
 	off    fpoint
-	single bool           // also try the single-code reader if the multi reader fails
-	one    bool           // only the single-code reader (the perspective try finds others)
-	cands  *candidates    // if set, collects finder pattern candidates
-	quick  bool           // without TRY_HARDER: scan every few rows only
+	single bool        // also try the single-code reader if the multi reader fails
+	one    bool        // only the single-code reader (the perspective try finds others)
+	cands  *candidates // if set, collects finder pattern candidates
+	quick  bool        // without TRY_HARDER: scan every few rows only
 	// guess, if nothing decodes, also looks for the finder patterns
 	// gozxing's diagonal check drops and reads codes from two finders
 	// (looseFinders, pairGuesses). Only the first stages' passes do:
