@@ -39,6 +39,13 @@ type SQLStore struct {
 	sweeps   atomic.Uint64
 	queries  map[string]string
 	stmts    map[string]*sql.Stmt // prepared once: SQLite would parse every query again
+	// counts and spends batch concurrent code checks (PostgreSQL only:
+	// pgbatch.go).
+	counts *batcher[*countReq]
+	spends *batcher[*spendReq]
+	// retried counts the checks whose batch failed and that were then
+	// decided alone (tests).
+	retried atomic.Int64
 }
 
 var _ Store = (*SQLStore)(nil)
@@ -132,7 +139,7 @@ RETURNING failures, lockouts, locked_until`
 }()
 
 // counterQueries run on SQLStore.counters.
-var counterQueries = map[string]bool{"attempt": true, "throttled": true, "clear": true, "sweep": true, "attemptAndGet": true, "quickAttemptAndGet": true}
+var counterQueries = map[string]bool{"attempt": true, "throttled": true, "clear": true, "sweep": true, "attemptAndGet": true, "quickAttemptAndGet": true, "countBatch": true}
 
 const userColumns = `id, password_hash, active, active_id, pending, last_step, recovery, created, modified`
 
@@ -239,6 +246,8 @@ func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
 	if d.attemptAndGet {
 		s.queries["attemptAndGet"] = d.rebind(attemptAndGetSQL)
 		s.queries["quickAttemptAndGet"] = d.rebind(quickAttemptAndGetSQL)
+		s.queries["countBatch"] = countBatchSQL
+		s.queries["spendBatch"] = spendBatchSQL
 	}
 	if err := s.migrate(); err != nil {
 		closeAll()
@@ -256,6 +265,9 @@ func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
 			return nil, fmt.Errorf("open enroll %s store: prepare %s: %w", d.name, k, err)
 		}
 		s.stmts[k] = st
+	}
+	if d.attemptAndGet {
+		s.startBatchers()
 	}
 	return s, nil
 }
@@ -626,33 +638,33 @@ func (s *SQLStore) scanCodeUser(id sql.NullString, active []byte, activeID, reco
 // transaction, one commit.
 func (s *SQLStore) Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
 	p = p.orDefault(userThrottle)
-	if s.d.attemptAndGet {
-		return s.verifyTwoStatements(id, key, now, p, match)
+	if s.counts != nil {
+		return s.verifyBatched(id, key, now, p, match)
 	}
 	return s.verifyOneTx(id, key, now, p, match)
 }
 
-func (s *SQLStore) verifyTwoStatements(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
-	var (
-		failures, lockouts, lockedUntil, last, created, modified sql.NullInt64
-		uid, activeID, recov                                     sql.NullString
-		active                                                   []byte
-	)
-	ms := now.UnixMilli()
-	dest := []any{&failures, &lockouts, &lockedUntil, &uid, &active, &activeID, &last, &recov, &created, &modified}
-	err := s.stmts["quickAttemptAndGet"].QueryRow(key, ms, p.MaxFailures, p.Forget.Milliseconds(), id).Scan(dest...)
-	if err == nil && !failures.Valid {
-		err = s.stmts["attemptAndGet"].QueryRow(append(attemptArgs(key, now, p), id)...).Scan(dest...)
+// verifyTwoStatements is a check on its own: quickAttemptAndGetSQL first
+// if quick, else (or if that changed nothing) attemptAndGetSQL, then the
+// spend.
+func (s *SQLStore) verifyTwoStatements(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error), quick bool) (ThrottleInfo, error) {
+	var row codeRow
+	err := sql.ErrNoRows
+	if quick {
+		err = s.stmts["quickAttemptAndGet"].QueryRow(key, now.UnixMilli(), p.MaxFailures, p.Forget.Milliseconds(), id).Scan(row.dest()...)
+	}
+	if err == nil && !row.failures.Valid || errors.Is(err, sql.ErrNoRows) {
+		err = s.stmts["attemptAndGet"].QueryRow(append(attemptArgs(key, now, p), id)...).Scan(row.dest()...)
 	}
 	if err != nil {
 		return ThrottleInfo{}, fmt.Errorf("verify code: %w", err)
 	}
-	if !failures.Valid {
+	if !row.failures.Valid {
 		return s.locked(key)
 	}
 	s.sweep(now, p)
-	info := throttleState{Failures: int(failures.Int64), Lockouts: int(lockouts.Int64), LockedUntil: lockedUntil.Int64}.info()
-	u, err := s.scanCodeUser(uid, active, activeID, recov, last, created, modified)
+	info := row.info()
+	u, err := s.user(&row)
 	if err != nil {
 		return info, err
 	}
