@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"database/sql"
 	"slices"
+	"os"
+	"fmt"
 	"time"
 )
 
@@ -96,6 +98,10 @@ func batchKeys(id, key string) []string { return []string{"u\x00" + id, "k\x00" 
 func (s *SQLStore) startBatchers() {
 	s.counts = newBatcher(batchMax, batchFlushes, func(r *countReq) []string { return batchKeys(r.id, r.key) }, s.countBatch)
 	s.spends = newBatcher(batchMax, batchFlushes, func(r *spendReq) []string { return batchKeys(r.id, r.key) }, s.spendBatch)
+	fmt.Sscan(os.Getenv("CF"), &s.counts.flushes)
+	fmt.Sscan(os.Getenv("SF"), &s.spends.flushes)
+	fmt.Sscan(os.Getenv("CT"), &s.counts.spare)
+	fmt.Sscan(os.Getenv("ST"), &s.spends.spare)
 }
 
 // countBatch runs countBatchSQL for a batch. The rows go in key order, so

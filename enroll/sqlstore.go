@@ -45,6 +45,9 @@ type SQLStore struct {
 	spends *batcher[*spendReq]
 	// txChecks batches them for SQLite (sqlbatch.go).
 	txChecks *batcher[*txCheck]
+	// opened keeps factors already unsealed, since every code check reads
+	// its user's sealed factor again.
+	opened factorCache
 	// retried counts the checks whose batch failed and that were then
 	// decided alone (tests).
 	retried atomic.Int64
@@ -331,6 +334,7 @@ func (s *SQLStore) migrate() error {
 
 // Close implements Store.
 func (s *SQLStore) Close() error {
+	s.opened.forget()
 	if s.counters != s.db {
 		s.counters.Close()
 	}
@@ -367,6 +371,19 @@ func (s *SQLStore) open(id, slot string, sealed []byte) (*Factor, error) {
 	if sealed == nil {
 		return nil, nil
 	}
+	ck := id + "\x00" + slot + "\x00" + string(sealed)
+	if f := s.opened.get(ck); f != nil {
+		return f, nil
+	}
+	f, err := s.unseal(id, slot, sealed)
+	if err == nil {
+		s.opened.put(ck, f)
+	}
+	return f, err
+}
+
+// unseal decrypts and decodes a sealed factor.
+func (s *SQLStore) unseal(id, slot string, sealed []byte) (*Factor, error) {
 	n := s.aead.NonceSize()
 	if len(sealed) < n {
 		return nil, fmt.Errorf("user %q %s factor: %w", id, slot, ErrCorrupt)
