@@ -22,10 +22,6 @@ type batcher[T any] struct {
 	keys    func(T) []string
 	max     int // requests per batch
 	flushes int // batches in the database at once
-	// spare is how many requests must be waiting before a second (or
-	// further) flusher starts: fewer wait for the running batch to end
-	// and go together in the next one.
-	spare int
 
 	mu      sync.Mutex
 	queue   []*batchItem[T]
@@ -51,7 +47,7 @@ func (b *batcher[T]) do(v T) {
 	it := &batchItem[T]{v: v, done: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, it)
-	if b.running >= b.flushes || b.running > 0 && len(b.queue) < b.spare {
+	if b.running >= b.flushes {
 		b.mu.Unlock()
 		<-it.done
 		return
