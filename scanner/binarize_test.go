@@ -122,3 +122,44 @@ func TestBlockStats(t *testing.T) {
 		}
 	}
 }
+
+// TestBoxMeans checks the sliding 5×5 window means against summing each
+// window directly, for block grids smaller and larger than the window.
+func TestBoxMeans(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for _, size := range [][2]int{{1, 1}, {1, 7}, {2, 3}, {5, 5}, {6, 1}, {13, 9}, {40, 31}} {
+		bw, bh := size[0], size[1]
+		st := &blockStats{bw: bw, bh: bh, lo: make([]uint8, bw*bh), hi: make([]uint8, bw*bh)}
+		bp := make([]int32, bw*bh)
+		for i := range bp {
+			bp[i] = int32(r.UintN(256))
+			st.lo[i] = uint8(r.UintN(128))
+			st.hi[i] = st.lo[i] + uint8(r.UintN(2*minRange+2)) // about half have contrast
+		}
+		for _, edges := range []bool{false, true} {
+			got := st.boxMeans(bp, edges)
+			for by := range bh {
+				for bx := range bw {
+					var s, n, es, en int32
+					for y := max(0, by-2); y <= min(bh-1, by+2); y++ {
+						for x := max(0, bx-2); x <= min(bw-1, bx+2); x++ {
+							j := y*bw + x
+							s += bp[j]
+							n++
+							if int32(st.hi[j])-int32(st.lo[j]) > minRange {
+								es += bp[j]
+								en++
+							}
+						}
+					}
+					if edges && en > 0 {
+						s, n = es, en
+					}
+					if want := s / n; got[by*bw+bx] != want {
+						t.Fatalf("%dx%d edges=%v block (%d,%d) = %d, want %d", bw, bh, edges, bx, by, got[by*bw+bx], want)
+					}
+				}
+			}
+		}
+	}
+}
