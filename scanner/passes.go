@@ -21,11 +21,17 @@ type pass struct {
 	scale  float64
 	sy     float64 // if set, the scale along y (scale is then along x)
 	off    fpoint
-	single bool           // also try the single-code reader if the multi reader fails
-	one    bool           // only the single-code reader (the perspective try finds others)
-	cands  *candidates    // if set, collects finder pattern candidates
-	quick  bool           // without TRY_HARDER: scan every few rows only
-	light  bool           // looks for light-on-dark codes (see darkOnly)
+	single bool        // also try the single-code reader if the multi reader fails
+	one    bool        // only the single-code reader (the perspective try finds others)
+	cands  *candidates // if set, collects finder pattern candidates
+	quick  bool        // without TRY_HARDER: scan every few rows only
+	light  bool        // looks for light-on-dark codes (see darkOnly)
+	// guess, if nothing decodes, also looks for the finder patterns
+	// gozxing's diagonal check drops and reads codes from two finders
+	// (looseFinders, pairGuesses). Only the first stages' passes do:
+	// the later fallbacks read no code more with it in the benchmark's
+	// photos, and it cost them up to half their time again.
+	guess  bool
 	custom func() []found // instead of the binarizer and readers
 }
 
@@ -229,7 +235,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		}
 		ss = append(ss, func(out []Result) stage {
 			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: more,
-				passes: single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out))}
+				passes: guessing(single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out)))}
 		})
 	}
 	ss = append(ss,
@@ -242,7 +248,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if g.w*g.h <= fullAlways {
 				more = always
 			}
-			ps := masked(matPasses(full, 1, fpoint{}, cands), out)
+			ps := guessing(masked(matPasses(full, 1, fpoint{}, cands), out))
 			if len(out) > 0 && !unexplained(out) {
 				// The pyramid found codes and no other finder
 				// patterns: look for a small code once, dark on
@@ -418,10 +424,19 @@ func (p pass) run() (fs []found) {
 			fs = append(fs, f)
 		}
 	}
-	if len(seen) >= 3 {
-		if m, err := bin.GetBlackMatrix(); err == nil {
-			fs = append(fs, perspectiveTriples(m, seen, fs)...)
+	m, err := bin.GetBlackMatrix()
+	if err != nil {
+		return fs
+	}
+	if p.guess && len(fs) == 0 && len(seen) > 0 {
+		// Finder patterns were seen but nothing decoded: look for the
+		// ones gozxing's diagonal check threw away (see looseFinders).
+		for _, c := range looseFinders(m) {
+			seen = addCandidate(seen, c)
 		}
+	}
+	if len(seen) >= 3 || p.guess && len(seen) == 2 {
+		fs = append(fs, perspectiveTriples(m, seen, fs, p.guess)...)
 	}
 	return fs
 }
@@ -487,6 +502,14 @@ func pyramid(g gray) []level {
 	}
 	slices.Reverse(lv)
 	return lv
+}
+
+// guessing makes ps guess at finder patterns (see pass.guess).
+func guessing(ps []pass) []pass {
+	for i := range ps {
+		ps[i].guess = true
+	}
+	return ps
 }
 
 // single makes ps use the single-code reader only. Its finder search

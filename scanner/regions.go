@@ -225,6 +225,7 @@ func regions(g gray, cands *candidates, done []Result, full func() (gozxing.Lumi
 	}
 	for i := range ps {
 		ps[i].single = true
+		ps[i].guess = true
 	}
 	if trace {
 		fmt.Fprintf(os.Stderr, "scanner: regions %v from %d groups\n", boxes, len(groups))
