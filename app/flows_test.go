@@ -101,9 +101,7 @@ func TestUnlockWrongPassword(t *testing.T) {
 	if shows(u, code) || shows(u, "GitHub") {
 		t.Fatal("the locked window shows an account or a code")
 	}
-	pw := focusedEntry(t, u)
-	test.Type(pw, "wrong password")
-	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	pw := enterWrongPassword(t, u)
 	mustShow(t, u, "Wrong password")
 	if pw.Text != "wrong password" || u.win.Canvas().Focused() != pw {
 		t.Fatalf("after a wrong password the field must keep its text and the focus (text %q)", pw.Text)
@@ -187,6 +185,44 @@ func TestAddByHand(t *testing.T) {
 		t.Fatalf("row shows %q, want %q", got, accounts.GroupCode(want.Current))
 	}
 	mustShow(t, u, "Added Example")
+}
+
+// openManual taps "Enter the key by hand" on the add screen.
+func openManual(t *testing.T, u *ui) *manualScreen {
+	t.Helper()
+	test.Tap(button(t, u, tr("Enter the key by hand")))
+	return findManual(t, u)
+}
+
+// typeBadKey fills the manual screen the walkthroughs show: a key with a
+// character base32 lacks, its error shown.
+func typeBadKey(t *testing.T, u *ui) {
+	t.Helper()
+	s := openManual(t, u)
+	test.Type(s.issuer, "Example")
+	test.Type(s.name, "bob@example.com")
+	test.Type(s.key, "JBSW Y3DP EHPK 3PX1")
+	u.win.Canvas().Focus(s.issuer) // the key's error shows once it loses the focus
+}
+
+// choosePassword goes from the welcome screen to a filled-in, confirmed
+// testPassword, ready for Create vault.
+func choosePassword(t *testing.T, u *ui) {
+	t.Helper()
+	test.Tap(button(t, u, tr("Get started")))
+	w := currentWelcome(t, u)
+	test.Type(w.password, testPassword)
+	test.Type(w.confirm, testPassword)
+}
+
+// enterWrongPassword types a wrong password into the focused field (the
+// lock screen's) and presses Return.
+func enterWrongPassword(t *testing.T, u *ui) *widget.Entry {
+	t.Helper()
+	pw := focusedEntry(t, u)
+	test.Type(pw, "wrong password")
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	return pw
 }
 
 func findManual(t *testing.T, u *ui) *manualScreen {
