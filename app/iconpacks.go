@@ -104,7 +104,7 @@ func (u *ui) loadPacks(then func()) {
 
 // onImportPack asks for a pack's ZIP, keeps it and runs then.
 func (u *ui) onImportPack(then func()) {
-	u.openFile(func(r fyne.URIReadCloser) {
+	u.openFile(nil, func(r fyne.URIReadCloser) {
 		data, err := formats.ReadLimited(r)
 		r.Close()
 		if err != nil {
