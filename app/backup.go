@@ -121,27 +121,31 @@ func (u *ui) openFile(filter storage.FileFilter, then func(fyne.URIReadCloser)) 
 // restoreFrom reads a Nidan backup with its password and offers its
 // accounts in a checklist.
 func (u *ui) restoreFrom(r fyne.URIReadCloser) {
-	data, err := formats.ReadLimited(r)
-	r.Close()
-	if err != nil {
-		u.showError("Could not read the file", err, "")
-		return
+	if data, ok := u.readChosen(r); ok {
+		u.importData(data, "nidan")
 	}
-	u.importData(data, "nidan")
 }
 
 // onImport reads another app's export (Aegis, 2FAS, andOTP, FreeOTP+,
 // Google, otpauth lists, Nidan backups).
 func (u *ui) onImport() {
 	u.openFile(nil, func(r fyne.URIReadCloser) {
-		data, err := formats.ReadLimited(r)
-		r.Close()
-		if err != nil {
-			u.showError("Could not read the file", err, "")
-			return
+		if data, ok := u.readChosen(r); ok {
+			u.importData(data, "")
 		}
-		u.importData(data, "")
 	})
+}
+
+// readChosen reads a chosen file (bounded, as every import is) and closes
+// it; false, after telling the user, when it cannot be read.
+func (u *ui) readChosen(r fyne.URIReadCloser) ([]byte, bool) {
+	data, err := formats.ReadLimited(r)
+	r.Close()
+	if err != nil {
+		u.showError("Could not read the file", err, "")
+		return nil, false
+	}
+	return data, true
 }
 
 // importData runs the import without a password first; if the file is
