@@ -807,3 +807,20 @@ func TestExportChoicesFromRegistry(t *testing.T) {
 		mustShow(t, u, want)
 	}
 }
+
+// A click on the lock screen's background takes the focus from the
+// password field; the password typed next, and its Enter, still unlock.
+func TestTypeToPasswordAfterAClick(t *testing.T) {
+	u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
+	u.lock()
+	u.win.Canvas().Unfocus()
+	test.TypeOnCanvas(u.win.Canvas(), testPassword)
+	if u.locked == nil || u.locked.password.Text != testPassword {
+		t.Fatal("the password typed with nothing focused did not reach the password field")
+	}
+	u.win.Canvas().Unfocus()
+	u.onKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if u.vault == nil || u.locked != nil {
+		t.Fatal("Enter with nothing focused did not unlock")
+	}
+}

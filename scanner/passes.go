@@ -21,10 +21,17 @@ type pass struct {
 	scale  float64
 	sy     float64 // if set, the scale along y (scale is then along x)
 	off    fpoint
-	single bool           // also try the single-code reader if the multi reader fails
-	one    bool           // only the single-code reader (the perspective try finds others)
-	cands  *candidates    // if set, collects finder pattern candidates
-	quick  bool           // without TRY_HARDER: scan every few rows only
+	single bool        // also try the single-code reader if the multi reader fails
+	one    bool        // only the single-code reader (the perspective try finds others)
+	cands  *candidates // if set, collects finder pattern candidates
+	quick  bool        // without TRY_HARDER: scan every few rows only
+	light  bool        // looks for light-on-dark codes (see darkOnly)
+	// guess, if nothing decodes, also looks for the finder patterns
+	// gozxing's diagonal check drops and reads codes from two finders
+	// (looseFinders, pairGuesses). Only the first stages' passes do:
+	// the later fallbacks read no code more with it in the benchmark's
+	// photos, and it cost them up to half their time again.
+	guess  bool
 	custom func() []found // instead of the binarizer and readers
 }
 
@@ -152,8 +159,22 @@ func matPasses(get func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing
 				return nil
 			}
 			return &binarized{src, light}
-		}, scale: scale, off: off, cands: cands},
+		}, scale: scale, off: off, cands: cands, light: true},
 	}
+}
+
+// darkOnly drops the light-on-dark passes of a fallback stage unless an
+// earlier light-on-dark pass saw a finder pattern. A light code on a dark
+// ground (a dark-mode screen, an inverted print) has its finder patterns
+// found at the full-size local threshold already; in the benchmark's
+// photos and synthetic corpus no fallback's light-on-dark pass read a
+// code, while each cost as much as its dark-on-light twin on every photo
+// in which nobody reads a code.
+func darkOnly(ps []pass, cands *candidates) []pass {
+	if cands.lightSeen() {
+		return ps
+	}
+	return slices.DeleteFunc(ps, func(p pass) bool { return p.light })
 }
 
 // stages lists the passes for g, cheapest and most likely first. The
@@ -214,7 +235,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		}
 		ss = append(ss, func(out []Result) stage {
 			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: more,
-				passes: single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out))}
+				passes: guessing(single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out)))}
 		})
 	}
 	ss = append(ss,
@@ -227,7 +248,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if g.w*g.h <= fullAlways {
 				more = always
 			}
-			ps := masked(matPasses(full, 1, fpoint{}, cands), out)
+			ps := guessing(masked(matPasses(full, 1, fpoint{}, cands), out))
 			if len(out) > 0 && !unexplained(out) {
 				// The pyramid found codes and no other finder
 				// patterns: look for a small code once, dark on
@@ -245,7 +266,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if !evidence() {
 				return stage{name: "local-edges" + skipped}
 			}
-			return stage{name: "local-edges", passes: localStats(stats, 1, fpoint{}, true, cands)}
+			return stage{name: "local-edges", passes: darkOnly(localStats(stats, 1, fpoint{}, true, cands), cands)}
 		},
 		regionStage,
 		func([]Result) stage {
@@ -256,10 +277,10 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			}
 			src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
 			inv := src.Invert()
-			return stage{name: "global-histogram", passes: []pass{
+			return stage{name: "global-histogram", passes: darkOnly([]pass{
 				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(src) }, scale: 1, single: true},
-				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1},
-			}}
+				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1, light: true},
+			}, cands)}
 		},
 	)
 	if min(g.w, g.h) >= 400 && min(g.w, g.h) < 2*minPyramid {
@@ -269,7 +290,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if !evidence() {
 				return stage{name: "half" + skipped}
 			}
-			return stage{name: "half", passes: local(func() gray { return g.half() }, 2, fpoint{}, false, nil)}
+			return stage{name: "half", passes: darkOnly(local(func() gray { return g.half() }, 2, fpoint{}, false, nil), cands)}
 		})
 	}
 	ss = append(ss, func([]Result) stage {
@@ -278,7 +299,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		if !evidence() {
 			return stage{name: "levels" + skipped}
 		}
-		return stage{name: "levels", passes: levels(g)}
+		return stage{name: "levels", passes: darkOnly(levels(g), cands)}
 	})
 	ss = append(ss, func([]Result) stage {
 		// A code seen at a steep angle is foreshortened along one
@@ -298,13 +319,13 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 				ps = append(ps, p)
 			}
 		}
-		return stage{name: "squeeze", passes: ps}
+		return stage{name: "squeeze", passes: darkOnly(ps, cands)}
 	})
 	if max(g.w, g.h) <= maxDouble {
 		// Small images: a smooth 2× upscale of everything is cheap. (In
 		// larger ones the region search upscales around candidates.)
 		ss = append(ss, func([]Result) stage {
-			return stage{name: "double", passes: local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil)}
+			return stage{name: "double", passes: darkOnly(local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil), cands)}
 		})
 	}
 	return ss, cands
@@ -351,7 +372,7 @@ func levels(g gray) []pass {
 			inv := cloneMatrix(level())
 			inv.FlipAll()
 			return &binarized{src, inv}
-		}, scale: scale, quick: true})
+		}, scale: scale, quick: true, light: true})
 	}
 	return ps
 }
@@ -386,7 +407,7 @@ func (p pass) run() (fs []found) {
 		}
 		seen = addCandidate(seen, candidate{fpoint{fp.GetX(), fp.GetY()}, fp.GetEstimatedModuleSize()})
 		if p.cands != nil {
-			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.yscale() + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
+			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.yscale() + p.off.y}, fp.GetEstimatedModuleSize()*p.scale, p.light)
 		}
 	})
 	var rs []*gozxing.Result
@@ -403,10 +424,19 @@ func (p pass) run() (fs []found) {
 			fs = append(fs, f)
 		}
 	}
-	if len(seen) >= 3 {
-		if m, err := bin.GetBlackMatrix(); err == nil {
-			fs = append(fs, perspectiveTriples(m, seen, fs)...)
+	m, err := bin.GetBlackMatrix()
+	if err != nil {
+		return fs
+	}
+	if p.guess && len(fs) == 0 && len(seen) > 0 {
+		// Finder patterns were seen but nothing decoded: look for the
+		// ones gozxing's diagonal check threw away (see looseFinders).
+		for _, c := range looseFinders(m) {
+			seen = addCandidate(seen, c)
 		}
+	}
+	if len(seen) >= 3 || p.guess && len(seen) == 2 {
+		fs = append(fs, perspectiveTriples(m, seen, fs, p.guess)...)
 	}
 	return fs
 }
@@ -472,6 +502,14 @@ func pyramid(g gray) []level {
 	}
 	slices.Reverse(lv)
 	return lv
+}
+
+// guessing makes ps guess at finder patterns (see pass.guess).
+func guessing(ps []pass) []pass {
+	for i := range ps {
+		ps[i].guess = true
+	}
+	return ps
 }
 
 // single makes ps use the single-code reader only. Its finder search
