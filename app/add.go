@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -62,18 +61,8 @@ func (s *addScreen) fail(msg string) {
 func (s *addScreen) onManual() { s.u.show((&manualScreen{u: s.u}).build()) }
 
 func (s *addScreen) onOpenImage() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError("Could not open the file", err, "")
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		s.u.scanReader(r, s.fail)
-	}, s.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}))
-	d.Show()
+	images := storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
+	s.u.openFile(images, func(r fyne.URIReadCloser) { s.u.scanReader(r, s.fail) })
 }
 
 // scanReader decodes an image from a file, a drop or an import, then

@@ -44,6 +44,19 @@ func TestArcLogosDraw(t *testing.T) {
 		if ink < 100 {
 			t.Errorf("%s: %d pixels of logo drawn, want a glyph", slug, ink)
 		}
+		if slug != "discord" {
+			continue
+		}
+		// Drawn right, not as a blob: the eyes (at 8, 12.9 and 16, 12.9 of
+		// its 24 × 24 box) are holes showing the disc, and so is the notch
+		// between the ears at the top middle.
+		at := func(x, y float64) bool { // glyph ink there?
+			r, g, bl, _ := px.At(int(pos.X+float32(x)/24*sz.Width), int(pos.Y+float32(y)/24*sz.Height)).RGBA()
+			return max(absDiff(r, br), absDiff(g, bg), absDiff(bl, bb)) > 0x4000
+		}
+		if at(8, 12.9) || at(16, 12.9) || at(12, 5) || !at(4, 12) || !at(20, 12) {
+			t.Errorf("Discord's logo is misdrawn: ink at eyes %v %v, notch %v; cheeks %v %v", at(8, 12.9), at(16, 12.9), at(12, 5), at(4, 12), at(20, 12))
+		}
 	}
 }
 

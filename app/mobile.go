@@ -2,7 +2,6 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -76,18 +75,5 @@ func (s *addScreen) buildPhone() fyne.CanvasObject {
 // onPhoto opens the system's photo picker (Android and iOS show their
 // gallery for an image filter; the simulation shows fyne's file dialog).
 func (s *addScreen) onPhoto() {
-	done := s.u.picking()
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		done()
-		if err != nil {
-			s.u.showError("Could not open the file", err, "")
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		s.u.scanReader(r, s.fail)
-	}, s.u.win)
-	d.SetFilter(storage.NewMimeTypeFileFilter([]string{"image/*"}))
-	d.Show()
+	s.u.openFile(storage.NewMimeTypeFileFilter([]string{"image/*"}), func(r fyne.URIReadCloser) { s.u.scanReader(r, s.fail) })
 }

@@ -127,10 +127,7 @@ func phoneScreens(t *testing.T, size fyne.Size, setup func(*ui), at func(u *ui, 
 	setup(u)
 	u.start()
 	at(u, "welcome")
-	test.Tap(button(t, u, tr("Get started")))
-	w := currentWelcome(t, u)
-	test.Type(w.password, testPassword)
-	test.Type(w.confirm, testPassword)
+	choosePassword(t, u)
 	at(u, "password")
 	test.Tap(button(t, u, tr("Create vault")))
 	if u.vault == nil || u.list == nil {
@@ -157,12 +154,7 @@ func phoneScreens(t *testing.T, size fyne.Size, setup func(*ui), at func(u *ui, 
 
 	u.onAdd()
 	at(u, "add")
-	test.Tap(button(t, u, tr("Enter the key by hand")))
-	s := findManual(t, u)
-	test.Type(s.issuer, "Example")
-	test.Type(s.name, "bob@example.com")
-	test.Type(s.key, "JBSW Y3DP EHPK 3PX1")
-	u.win.Canvas().Focus(s.issuer) // the key's error shows once it loses the focus
+	typeBadKey(t, u)
 	at(u, "manual")
 	u.show((&detailsScreen{u: u, acct: accts[0], isNew: true}).build())
 	at(u, "details")
@@ -184,9 +176,7 @@ func phoneScreens(t *testing.T, size fyne.Size, setup func(*ui), at func(u *ui, 
 	at(u, "qr")
 	u.onExitedForeground() // the phone's home button
 	at(u, "locked")
-	pw := focusedEntry(t, u)
-	test.Type(pw, "wrong password")
-	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	enterWrongPassword(t, u)
 	at(u, "wrong-password")
 }
 
@@ -333,8 +323,7 @@ func TestPhoneKeyboardKeepsFieldInSight(t *testing.T) {
 	u, _ := newUnlockedUI(t)
 	u.win.Resize(fyne.NewSize(360, 640))
 	u.onAdd()
-	test.Tap(button(t, u, tr("Enter the key by hand")))
-	s := findManual(t, u)
+	s := openManual(t, u)
 	u.win.Canvas().Focus(s.key)
 	var k *keepFocusVisible
 	walk(u.win.Content(), func(o fyne.CanvasObject) {

@@ -43,6 +43,11 @@ type SQLStore struct {
 	// pgbatch.go).
 	counts *batcher[*countReq]
 	spends *batcher[*spendReq]
+	// txChecks batches them for SQLite (sqlbatch.go).
+	txChecks *batcher[*txCheck]
+	// opened keeps factors already unsealed, since every code check reads
+	// its user's sealed factor again.
+	opened factorCache
 	// retried counts the checks whose batch failed and that were then
 	// decided alone (tests).
 	retried atomic.Int64
@@ -65,9 +70,10 @@ type dialect struct {
 	// the number of users updated (one round trip, one commit).
 	spendAndClear string
 	// attemptAndGet, if set, makes Verify two statements, each its own
-	// transaction (attemptAndGetSQL on the counters' pool, then
-	// spendAndClear); else Verify is one transaction on the one
-	// connection (SQLite: one commit, and nobody else to wait for).
+	// transaction (counting and reading on the counters' pool, then
+	// spending), each run for a batch of checks (pgbatch.go); else Verify
+	// is one transaction on the one connection for a batch of checks
+	// (SQLite: one commit, and nobody else to wait for; sqlbatch.go).
 	attemptAndGet bool
 }
 
@@ -268,6 +274,8 @@ func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
 	}
 	if d.attemptAndGet {
 		s.startBatchers()
+	} else {
+		s.startTxBatcher()
 	}
 	return s, nil
 }
@@ -327,6 +335,7 @@ func (s *SQLStore) migrate() error {
 
 // Close implements Store.
 func (s *SQLStore) Close() error {
+	s.opened.forget()
 	if s.counters != s.db {
 		s.counters.Close()
 	}
@@ -363,6 +372,19 @@ func (s *SQLStore) open(id, slot string, sealed []byte) (*Factor, error) {
 	if sealed == nil {
 		return nil, nil
 	}
+	ck := id + "\x00" + slot + "\x00" + string(sealed)
+	if f := s.opened.get(ck); f != nil {
+		return f, nil
+	}
+	f, err := s.unseal(id, slot, sealed)
+	if err == nil {
+		s.opened.put(ck, f)
+	}
+	return f, err
+}
+
+// unseal decrypts and decodes a sealed factor.
+func (s *SQLStore) unseal(id, slot string, sealed []byte) (*Factor, error) {
 	n := s.aead.NonceSize()
 	if len(sealed) < n {
 		return nil, fmt.Errorf("user %q %s factor: %w", id, slot, ErrCorrupt)
@@ -632,31 +654,25 @@ func (s *SQLStore) scanCodeUser(id sql.NullString, active []byte, activeID, reco
 	return u, nil
 }
 
-// Verify implements Store. PostgreSQL: two statements, two round trips
-// (the attempt and the read in one, on the counters' pool; the spend and
-// the clearing in one, committed durably). SQLite: one IMMEDIATE
-// transaction, one commit.
+// Verify implements Store, deciding concurrent checks in batches.
+// PostgreSQL: two statements per batch, two round trips (the attempts and
+// the reads in one, on the counters' pool; the spends and the clearing in
+// one, committed durably). SQLite: one IMMEDIATE transaction per batch,
+// one commit.
 func (s *SQLStore) Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
 	p = p.orDefault(userThrottle)
 	if s.counts != nil {
 		return s.verifyBatched(id, key, now, p, match)
 	}
-	return s.verifyOneTx(id, key, now, p, match)
+	return s.verifyTxBatched(id, key, now, p, match)
 }
 
-// verifyTwoStatements is a check on its own: quickAttemptAndGetSQL first
-// if quick, else (or if that changed nothing) attemptAndGetSQL, then the
+// verifyAlone is a PostgreSQL check on its own, for what a batch could
+// not count: attemptAndGetSQL (the full upsert and the read), then the
 // spend.
-func (s *SQLStore) verifyTwoStatements(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error), quick bool) (ThrottleInfo, error) {
+func (s *SQLStore) verifyAlone(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
 	var row codeRow
-	err := sql.ErrNoRows
-	if quick {
-		err = s.stmts["quickAttemptAndGet"].QueryRow(key, now.UnixMilli(), p.MaxFailures, p.Forget.Milliseconds(), id).Scan(row.dest()...)
-	}
-	if err == nil && !row.failures.Valid || errors.Is(err, sql.ErrNoRows) {
-		err = s.stmts["attemptAndGet"].QueryRow(append(attemptArgs(key, now, p), id)...).Scan(row.dest()...)
-	}
-	if err != nil {
+	if err := s.stmts["attemptAndGet"].QueryRow(append(attemptArgs(key, now, p), id)...).Scan(row.dest()...); err != nil {
 		return ThrottleInfo{}, fmt.Errorf("verify code: %w", err)
 	}
 	if !row.failures.Valid {
@@ -664,16 +680,9 @@ func (s *SQLStore) verifyTwoStatements(id, key string, now time.Time, p Throttle
 	}
 	s.sweep(now, p)
 	info := row.info()
-	u, err := s.user(&row)
+	u, step, err := s.matchRow(&row, match)
 	if err != nil {
 		return info, err
-	}
-	step, err := match(&u)
-	if err != nil {
-		return info, err
-	}
-	if u.Active == nil {
-		return info, ErrBadCode
 	}
 	return info, s.spendAt(id, u.Active.ID, step, key, now)
 }
@@ -684,57 +693,66 @@ func (s *SQLStore) verifyOneTx(id, key string, now time.Time, p Throttle, match 
 		return ThrottleInfo{}, fmt.Errorf("verify code: %w", err)
 	}
 	defer tx.Rollback()
-	var st throttleState
-	err = tx.Stmt(s.stmts["attempt"]).QueryRow(attemptArgs(key, now, p)...).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
-	if errors.Is(err, sql.ErrNoRows) {
-		tx.Rollback() // frees the connection for the look-up
-		return s.locked(key)
-	}
+	info, outcome, err := s.checkInTx(tx, id, key, now, p, match)
 	if err != nil {
-		return ThrottleInfo{}, fmt.Errorf("count attempt: %w", err)
+		// Keep the attempt counted if the transaction still can.
+		_ = tx.Commit()
+		return info, err
 	}
-	info := st.info()
-	outcome := func() error {
-		var (
-			last, created, modified sql.NullInt64
-			uid, activeID, recov    sql.NullString
-			active                  []byte
-		)
-		err := tx.Stmt(s.stmts["getCode"]).QueryRow(id).Scan(&uid, &active, &activeID, &last, &recov, &created, &modified)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("verify code: %w", err)
-		}
-		u, err := s.scanCodeUser(uid, active, activeID, recov, last, created, modified)
-		if err != nil {
-			return err
-		}
-		step, err := match(&u)
-		if err != nil {
-			return err
-		}
-		if u.Active == nil {
-			return ErrBadCode
-		}
-		res, err := tx.Stmt(s.stmts["spend"]).Exec(id, u.Active.ID, int64(step))
-		if err != nil {
-			return fmt.Errorf("spend code: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("spend code: %w", err)
-		} else if n != 1 {
-			return spendRefused(tx.Stmt(s.stmts["spent"]).QueryRow(id), u.Active.ID)
-		}
-		if _, err := tx.Stmt(s.stmts["zero"]).Exec(key, now.UnixMilli()); err != nil {
-			return fmt.Errorf("spend code: %w", err)
-		}
-		return nil
-	}()
 	// The attempt counts whatever the outcome: commit it in every case.
 	if err := tx.Commit(); err != nil {
 		return info, fmt.Errorf("verify code: %w", err)
 	}
 	s.sweep(now, p)
 	return info, outcome
+}
+
+// checkInTx is one check in tx: count the attempt, read the user, match,
+// spend and zero the counter. outcome is the check's answer (accepted,
+// locked, replay, bad code…); err a failure of the database, after which
+// tx must not be committed.
+func (s *SQLStore) checkInTx(tx *sql.Tx, id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (info ThrottleInfo, outcome, err error) {
+	var st throttleState
+	err = tx.Stmt(s.stmts["attempt"]).QueryRow(attemptArgs(key, now, p)...).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Locked: the upsert's WHERE refused the row.
+		err = tx.Stmt(s.stmts["throttled"]).QueryRow(key).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
+		if err != nil {
+			return ThrottleInfo{}, nil, fmt.Errorf("read attempt counter: %w", err)
+		}
+		info = st.info()
+		return info, &LockoutError{Until: info.LockedUntil}, nil
+	}
+	if err != nil {
+		return ThrottleInfo{}, nil, fmt.Errorf("count attempt: %w", err)
+	}
+	info = st.info()
+	var row codeRow
+	err = tx.Stmt(s.stmts["getCode"]).QueryRow(id).Scan(&row.uid, &row.active, &row.activeID, &row.last, &row.recov, &row.created, &row.modified)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return info, nil, fmt.Errorf("verify code: %w", err)
+	}
+	u, step, outcome := s.matchRow(&row, match)
+	if outcome != nil {
+		return info, outcome, nil
+	}
+	res, err := tx.Stmt(s.stmts["spend"]).Exec(id, u.Active.ID, int64(step))
+	if err != nil {
+		return info, nil, fmt.Errorf("spend code: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return info, nil, fmt.Errorf("spend code: %w", err)
+	} else if n != 1 {
+		outcome := spendRefused(tx.Stmt(s.stmts["spent"]).QueryRow(id), u.Active.ID)
+		if !errors.Is(outcome, ErrReplay) && !errors.Is(outcome, ErrBadCode) && !errors.Is(outcome, ErrNoSuchUser) {
+			return info, nil, outcome
+		}
+		return info, outcome, nil
+	}
+	if _, err := tx.Stmt(s.stmts["zero"]).Exec(key, now.UnixMilli()); err != nil {
+		return info, nil, fmt.Errorf("spend code: %w", err)
+	}
+	return info, nil, nil
 }
 
 // Throttled implements Store.

@@ -245,19 +245,39 @@ func pack(g gray, bw int, th []int32, inverted bool) *gozxing.BitMatrix {
 	m, _ := gozxing.NewBitMatrix(g.w, g.h)
 	row := gozxing.NewBitArray(g.w)
 	words := row.GetBitArray()
+	full := g.w >> blockPow // whole 8-pixel blocks of a row
+	// The thresholds of one block row, clamped and spread over eight
+	// byte lanes once for its eight pixel rows.
+	tl := make([]uint64, bw)
 	for y := 0; y < g.h; y++ {
 		ths := th[(y>>blockPow)*bw : (y>>blockPow+1)*bw]
+		if y&(block-1) == 0 {
+			for bx, t := range ths {
+				t = min(max(t, 0), 255)
+				if inverted {
+					t = 255 - t
+				}
+				tl[bx] = uint64(t) * lanes
+			}
+		}
 		pix := g.pix[y*g.w : (y+1)*g.w]
 		clear(words)
-		for bx, t := range ths {
-			seg := pix[bx<<blockPow : min((bx+1)<<blockPow, g.w)]
+		for bx := range full {
+			v := binary.LittleEndian.Uint64(pix[bx<<blockPow:])
 			var bits uint32
 			if inverted {
-				bits = packBlock(seg, 255-t, true)
+				bits = gatherHigh(geBytes(v, tl[bx]))
 			} else {
-				bits = packBlock(seg, t, false)
+				bits = gatherHigh(geBytes(tl[bx], v))
 			}
 			words[bx>>2] |= bits << uint((bx&3)*block)
+		}
+		if full < bw {
+			t := ths[full]
+			if inverted {
+				t = 255 - t
+			}
+			words[full>>2] |= packBlock(pix[full<<blockPow:], t, inverted) << uint((full&3)*block)
 		}
 		m.SetRow(y, row)
 	}

@@ -25,6 +25,7 @@ type pass struct {
 	one    bool        // only the single-code reader (the perspective try finds others)
 	cands  *candidates // if set, collects finder pattern candidates
 	quick  bool        // without TRY_HARDER: scan every few rows only
+	light  bool        // looks for light-on-dark codes (see darkOnly)
 	// guess, if nothing decodes, also looks for the finder patterns
 	// gozxing's diagonal check drops and reads codes from two finders
 	// (looseFinders, pairGuesses). Only the first stages' passes do:
@@ -158,8 +159,22 @@ func matPasses(get func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing
 				return nil
 			}
 			return &binarized{src, light}
-		}, scale: scale, off: off, cands: cands},
+		}, scale: scale, off: off, cands: cands, light: true},
 	}
+}
+
+// darkOnly drops the light-on-dark passes of a fallback stage unless an
+// earlier light-on-dark pass saw a finder pattern. A light code on a dark
+// ground (a dark-mode screen, an inverted print) has its finder patterns
+// found at the full-size local threshold already; in the benchmark's
+// photos and synthetic corpus no fallback's light-on-dark pass read a
+// code, while each cost as much as its dark-on-light twin on every photo
+// in which nobody reads a code.
+func darkOnly(ps []pass, cands *candidates) []pass {
+	if cands.lightSeen() {
+		return ps
+	}
+	return slices.DeleteFunc(ps, func(p pass) bool { return p.light })
 }
 
 // stages lists the passes for g, cheapest and most likely first. The
@@ -251,7 +266,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if !evidence() {
 				return stage{name: "local-edges" + skipped}
 			}
-			return stage{name: "local-edges", passes: localStats(stats, 1, fpoint{}, true, cands)}
+			return stage{name: "local-edges", passes: darkOnly(localStats(stats, 1, fpoint{}, true, cands), cands)}
 		},
 		regionStage,
 		func([]Result) stage {
@@ -262,10 +277,10 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			}
 			src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
 			inv := src.Invert()
-			return stage{name: "global-histogram", passes: []pass{
+			return stage{name: "global-histogram", passes: darkOnly([]pass{
 				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(src) }, scale: 1, single: true},
-				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1},
-			}}
+				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1, light: true},
+			}, cands)}
 		},
 	)
 	if min(g.w, g.h) >= 400 && min(g.w, g.h) < 2*minPyramid {
@@ -275,7 +290,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if !evidence() {
 				return stage{name: "half" + skipped}
 			}
-			return stage{name: "half", passes: local(func() gray { return g.half() }, 2, fpoint{}, false, nil)}
+			return stage{name: "half", passes: darkOnly(local(func() gray { return g.half() }, 2, fpoint{}, false, nil), cands)}
 		})
 	}
 	ss = append(ss, func([]Result) stage {
@@ -284,7 +299,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		if !evidence() {
 			return stage{name: "levels" + skipped}
 		}
-		return stage{name: "levels", passes: levels(g)}
+		return stage{name: "levels", passes: darkOnly(levels(g), cands)}
 	})
 	ss = append(ss, func([]Result) stage {
 		// A code seen at a steep angle is foreshortened along one
@@ -304,13 +319,13 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 				ps = append(ps, p)
 			}
 		}
-		return stage{name: "squeeze", passes: ps}
+		return stage{name: "squeeze", passes: darkOnly(ps, cands)}
 	})
 	if max(g.w, g.h) <= maxDouble {
 		// Small images: a smooth 2× upscale of everything is cheap. (In
 		// larger ones the region search upscales around candidates.)
 		ss = append(ss, func([]Result) stage {
-			return stage{name: "double", passes: local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil)}
+			return stage{name: "double", passes: darkOnly(local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil), cands)}
 		})
 	}
 	return ss, cands
@@ -357,7 +372,7 @@ func levels(g gray) []pass {
 			inv := cloneMatrix(level())
 			inv.FlipAll()
 			return &binarized{src, inv}
-		}, scale: scale, quick: true})
+		}, scale: scale, quick: true, light: true})
 	}
 	return ps
 }
@@ -392,7 +407,7 @@ func (p pass) run() (fs []found) {
 		}
 		seen = addCandidate(seen, candidate{fpoint{fp.GetX(), fp.GetY()}, fp.GetEstimatedModuleSize()})
 		if p.cands != nil {
-			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.yscale() + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
+			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.yscale() + p.off.y}, fp.GetEstimatedModuleSize()*p.scale, p.light)
 		}
 	})
 	var rs []*gozxing.Result

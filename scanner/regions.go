@@ -14,9 +14,10 @@ import (
 // passes saw, in image coordinates, whether or not a code was decoded
 // from them.
 type candidates struct {
-	mu   sync.Mutex
-	pts  []candidate
-	used int // pts[:used] were already searched
+	mu    sync.Mutex
+	pts   []candidate
+	used  int  // pts[:used] were already searched
+	light bool // some came from a light-on-dark pass
 }
 
 type candidate struct {
@@ -24,12 +25,20 @@ type candidate struct {
 	module float64
 }
 
-func (c *candidates) add(p fpoint, module float64) {
+func (c *candidates) add(p fpoint, module float64, light bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.light = c.light || light
 	if len(c.pts) < 4096 {
 		c.pts = append(c.pts, candidate{p, module})
 	}
+}
+
+// lightSeen reports whether a light-on-dark pass saw a candidate.
+func (c *candidates) lightSeen() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.light
 }
 
 // count returns how many candidates were collected.
