@@ -73,6 +73,20 @@ func (s *SQLStore) user(r *codeRow) (User, error) {
 	return s.scanCodeUser(r.uid, r.active, r.activeID, r.recov, r.last, r.created, r.modified)
 }
 
+// matchRow opens the user a check read and asks match which step the code
+// is; a step without an active factor to spend it on is a bad code.
+func (s *SQLStore) matchRow(r *codeRow, match func(u *User) (uint64, error)) (User, uint64, error) {
+	u, err := s.user(r)
+	if err != nil {
+		return u, 0, err
+	}
+	step, err := match(&u)
+	if err == nil && u.Active == nil {
+		err = ErrBadCode
+	}
+	return u, step, err
+}
+
 // countReq is one check's attempt in a countBatchSQL batch.
 type countReq struct {
 	id, key string
@@ -203,20 +217,13 @@ func (s *SQLStore) verifyBatched(id, key string, now time.Time, p Throttle, matc
 	c := &countReq{id: id, key: key, now: ms, maxF: p.MaxFailures, forget: p.Forget.Milliseconds()}
 	s.counts.do(c)
 	if !c.counted {
-		return s.verifyTwoStatements(id, key, now, p, match, false)
+		return s.verifyAlone(id, key, now, p, match)
 	}
 	s.sweep(now, p)
 	info := c.row.info()
-	u, err := s.user(&c.row)
+	u, step, err := s.matchRow(&c.row, match)
 	if err != nil {
 		return info, err
-	}
-	step, err := match(&u)
-	if err != nil {
-		return info, err
-	}
-	if u.Active == nil {
-		return info, ErrBadCode
 	}
 	sp := &spendReq{id: id, factorID: u.Active.ID, key: key, step: int64(step), now: ms}
 	s.spends.do(sp)
