@@ -154,6 +154,7 @@ type ui struct {
 	vault *vault.Vault // nil while locked or before first launch
 
 	list   *listScreen
+	locked *unlockScreen // the lock screen while it is on show
 	clip   *clipGuard
 	ticker *ticker
 	timers *timers
@@ -257,6 +258,7 @@ func (u *ui) show(o fyne.CanvasObject) {
 	// animating (repainting the window) for as long as the app runs.
 	u.win.Canvas().Unfocus()
 	u.back = nil
+	u.locked = nil
 	u.screen = o
 	u.tips.hide(nil)
 	// The toasts' and tooltips' layers lie over every screen (toast.go,
@@ -335,6 +337,7 @@ func (u *ui) lock() {
 func (u *ui) showLocked(tryKeyring bool) {
 	s := &unlockScreen{u: u}
 	u.show(s.build())
+	u.locked = s
 	s.focus()
 	if tryKeyring && s.keyring {
 		s.onKeyring()

@@ -82,6 +82,8 @@ func (u *ui) onKey(k *fyne.KeyEvent) {
 		u.win.Canvas().Focus(u.list.codes())
 	case onList && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter):
 		u.list.onCopyIndex(0) // nothing focused: the top code, as from the search field
+	case u.locked != nil && !u.locked.password.Disabled() && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter):
+		u.locked.onUnlock() // the password typed after a click on the background
 	}
 }
 
@@ -98,11 +100,28 @@ func (u *ui) goBack() {
 // on show and nothing else has the focus.
 func (u *ui) typeToSearch(r rune) {
 	u.idle.touch()
+	if u.typeToPassword(r) {
+		return
+	}
 	if u.list == nil || u.screen != u.list.content || !unicode.IsPrint(r) || len(u.dialogs) > 0 {
 		return
 	}
 	u.win.Canvas().Focus(u.list.search)
 	u.list.search.TypedRune(r)
+}
+
+// typeToPassword sends a character typed with nothing focused on the lock
+// screen to the password field: a click on the window to bring it forward
+// lands on the background and takes the focus from the field, and the
+// password typed next must not go nowhere.
+func (u *ui) typeToPassword(r rune) bool {
+	s := u.locked
+	if s == nil || u.screen == nil || len(u.dialogs) > 0 || s.password.Disabled() || !unicode.IsPrint(r) {
+		return false
+	}
+	u.win.Canvas().Focus(s.password)
+	s.password.TypedRune(r)
+	return true
 }
 
 // focusSoon focuses a field a moment later. A button pressed with Space

@@ -127,12 +127,8 @@ func (f *accountFlags) account() (accounts.Account, error) {
 func runURI(e *Env, args []string) error {
 	fs := newFlags("uri")
 	af := addAccountFlags(fs)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	a, err := af.account()
 	if err != nil {

@@ -83,6 +83,29 @@ func TestErrorsAndExitCodes(t *testing.T) {
 	}
 }
 
+// TestStrayArgument checks that every command taking flags only refuses a
+// positional argument, naming it, before it reads or writes anything.
+func TestStrayArgument(t *testing.T) {
+	dir := t.TempDir() // were an argument let through, nothing real is touched
+	env := map[string]string{"NIDAN_VAULT": dir + "/none.vault", "NIDAN_ENROLL_STORE": "sqlite:" + dir + "/enroll.db"}
+	for _, args := range [][]string{
+		{"uri", "--name", "x", "--secret", "JBSWY3DPEHPK3PXP", "stray"},
+		{"init", "stray"},
+		{"list", "stray"},
+		{"passwd", "stray"},
+		{"backup", "stray"},
+		{"export", "--format", "uris", "stray"},
+		{"enroll", "accept-store", "stray"},
+		{"enroll", "list", "stray"},
+		{"enroll", "serve", "--tls-cert", "x", "stray"}, // would serve if the argument passed
+	} {
+		code, out, errOut := run(t, env, "", args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, `unexpected argument "stray"`) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 naming the stray argument", args, code, out, errOut)
+		}
+	}
+}
+
 func TestHelpAndVersion(t *testing.T) {
 	code, out, _ := run(t, nil, "", "--version")
 	if code != 0 || out != "nidan 1.2.3 (abc123)\n" {

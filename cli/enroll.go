@@ -258,18 +258,15 @@ func recoveryText(id string, codes []string) string {
 
 func enrollAcceptStore(e *Env, args []string) error {
 	fs, f := newEnrollFlags("accept-store", false)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) != 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	path := *f.store
 	if path == "" {
 		path = e.Getenv("NIDAN_ENROLL_STORE")
 	}
 	if path == "" {
+		var err error
 		if path, err = enroll.DefaultStorePath(); err != nil {
 			return err
 		}
@@ -318,12 +315,8 @@ func enrollLogin(e *Env, args []string) error {
 
 func enrollList(e *Env, args []string) error {
 	fs, f := newEnrollFlags("list", false)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) != 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	s, err := f.service(e, nil)
 	if err != nil {
@@ -436,12 +429,8 @@ func enrollServe(e *Env, args []string) error {
 	maxFailures := fs.Int("max-failures", 0, "failed sign-ins per user before a lockout (default 5)")
 	addrFailures := fs.Int("addr-max-failures", 0, "failed sign-ins per client address before a lockout (default 20)")
 	hashes := fs.Int("hash-concurrency", 0, "password checks at once (default half the CPUs, at least 2)")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) != 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	if (*cert == "") != (*key == "") {
 		return usagef("need both --tls-cert and --tls-key")

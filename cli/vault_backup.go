@@ -46,12 +46,8 @@ func runBackup(e *Env, args []string) error {
 	out := fs.String("out", "", "write the backup to this file (- = standard output) instead of the backup folder")
 	list := fs.Bool("list", false, "list the automatic backups, newest first")
 	setDir := fs.String("set-dir", "", "make this the backup folder (kept in the vault; \"default\" = beside the vault)")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	v, err := vf.open(e)
 	if err != nil {
@@ -271,12 +267,8 @@ func runExport(e *Env, args []string) error {
 	writers := strings.Join(formats.Names(formats.Writers()), ", ")
 	format := fs.String("format", "", writers)
 	out := fs.String("out", "", "file to write (- = standard output for plain text); for a format of several files a folder")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	if *out == "" {
 		return usagef("need --out PATH")

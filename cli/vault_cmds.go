@@ -55,12 +55,8 @@ func runInit(e *Env, args []string) error {
 	vf := addVaultFlags(fs)
 	useKeyring := fs.Bool("keyring", false, "also unlock with the OS keyring")
 	backupDir := fs.String("backup-dir", "", "folder for automatic backups (default: backups/ beside the vault)")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	path, err := vf.vaultPath(e)
 	if err != nil {
@@ -105,12 +101,8 @@ func runList(e *Env, args []string) error {
 	vf := addVaultFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	at := fs.String("time", "", "unix seconds or RFC 3339 (default now)")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	t, err := ParseTime(*at, time.Now())
 	if err != nil {
@@ -272,12 +264,8 @@ func runRemove(e *Env, args []string) error {
 func runPasswd(e *Env, args []string) error {
 	fs := newFlags("passwd")
 	vf := addVaultFlags(fs)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
 	}
 	path, err := vf.vaultPath(e)
 	if err != nil {

@@ -66,9 +66,11 @@ func benchVerify(b *testing.B, k storeKind, workers int) {
 			a := w.f.OTPAccount()
 			for left.Add(-1) >= 0 {
 				w.now = w.now.Add(30 * time.Second)
-				c, err := a.CodeAt(w.now)
+				// The code alone: the harness's own work counts in the
+				// CPU per check, so it does no more than an authenticator.
+				c, err := a.Generate(a.Step(w.now))
 				if err == nil {
-					err = w.svc.VerifyCode(w.id, c.Current)
+					err = w.svc.VerifyCode(w.id, c)
 				}
 				if err != nil {
 					b.Error(err)

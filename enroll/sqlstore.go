@@ -39,6 +39,18 @@ type SQLStore struct {
 	sweeps   atomic.Uint64
 	queries  map[string]string
 	stmts    map[string]*sql.Stmt // prepared once: SQLite would parse every query again
+	// counts and spends batch concurrent code checks (PostgreSQL only:
+	// pgbatch.go).
+	counts *batcher[*countReq]
+	spends *batcher[*spendReq]
+	// txChecks batches them for SQLite (sqlbatch.go).
+	txChecks *batcher[*txCheck]
+	// opened keeps factors already unsealed, since every code check reads
+	// its user's sealed factor again.
+	opened factorCache
+	// retried counts the checks whose batch failed and that were then
+	// decided alone (tests).
+	retried atomic.Int64
 }
 
 var _ Store = (*SQLStore)(nil)
@@ -58,9 +70,10 @@ type dialect struct {
 	// the number of users updated (one round trip, one commit).
 	spendAndClear string
 	// attemptAndGet, if set, makes Verify two statements, each its own
-	// transaction (attemptAndGetSQL on the counters' pool, then
-	// spendAndClear); else Verify is one transaction on the one
-	// connection (SQLite: one commit, and nobody else to wait for).
+	// transaction (counting and reading on the counters' pool, then
+	// spending), each run for a batch of checks (pgbatch.go); else Verify
+	// is one transaction on the one connection for a batch of checks
+	// (SQLite: one commit, and nobody else to wait for; sqlbatch.go).
 	attemptAndGet bool
 }
 
@@ -132,7 +145,7 @@ RETURNING failures, lockouts, locked_until`
 }()
 
 // counterQueries run on SQLStore.counters.
-var counterQueries = map[string]bool{"attempt": true, "throttled": true, "clear": true, "sweep": true, "attemptAndGet": true, "quickAttemptAndGet": true}
+var counterQueries = map[string]bool{"attempt": true, "throttled": true, "clear": true, "sweep": true, "attemptAndGet": true, "quickAttemptAndGet": true, "countBatch": true}
 
 const userColumns = `id, password_hash, active, active_id, pending, last_step, recovery, created, modified`
 
@@ -239,6 +252,8 @@ func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
 	if d.attemptAndGet {
 		s.queries["attemptAndGet"] = d.rebind(attemptAndGetSQL)
 		s.queries["quickAttemptAndGet"] = d.rebind(quickAttemptAndGetSQL)
+		s.queries["countBatch"] = countBatchSQL
+		s.queries["spendBatch"] = spendBatchSQL
 	}
 	if err := s.migrate(); err != nil {
 		closeAll()
@@ -256,6 +271,11 @@ func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
 			return nil, fmt.Errorf("open enroll %s store: prepare %s: %w", d.name, k, err)
 		}
 		s.stmts[k] = st
+	}
+	if d.attemptAndGet {
+		s.startBatchers()
+	} else {
+		s.startTxBatcher()
 	}
 	return s, nil
 }
@@ -315,6 +335,7 @@ func (s *SQLStore) migrate() error {
 
 // Close implements Store.
 func (s *SQLStore) Close() error {
+	s.opened.forget()
 	if s.counters != s.db {
 		s.counters.Close()
 	}
@@ -351,6 +372,19 @@ func (s *SQLStore) open(id, slot string, sealed []byte) (*Factor, error) {
 	if sealed == nil {
 		return nil, nil
 	}
+	ck := id + "\x00" + slot + "\x00" + string(sealed)
+	if f := s.opened.get(ck); f != nil {
+		return f, nil
+	}
+	f, err := s.unseal(id, slot, sealed)
+	if err == nil {
+		s.opened.put(ck, f)
+	}
+	return f, err
+}
+
+// unseal decrypts and decodes a sealed factor.
+func (s *SQLStore) unseal(id, slot string, sealed []byte) (*Factor, error) {
 	n := s.aead.NonceSize()
 	if len(sealed) < n {
 		return nil, fmt.Errorf("user %q %s factor: %w", id, slot, ErrCorrupt)
@@ -620,48 +654,35 @@ func (s *SQLStore) scanCodeUser(id sql.NullString, active []byte, activeID, reco
 	return u, nil
 }
 
-// Verify implements Store. PostgreSQL: two statements, two round trips
-// (the attempt and the read in one, on the counters' pool; the spend and
-// the clearing in one, committed durably). SQLite: one IMMEDIATE
-// transaction, one commit.
+// Verify implements Store, deciding concurrent checks in batches.
+// PostgreSQL: two statements per batch, two round trips (the attempts and
+// the reads in one, on the counters' pool; the spends and the clearing in
+// one, committed durably). SQLite: one IMMEDIATE transaction per batch,
+// one commit.
 func (s *SQLStore) Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
 	p = p.orDefault(userThrottle)
-	if s.d.attemptAndGet {
-		return s.verifyTwoStatements(id, key, now, p, match)
+	if s.counts != nil {
+		return s.verifyBatched(id, key, now, p, match)
 	}
-	return s.verifyOneTx(id, key, now, p, match)
+	return s.verifyTxBatched(id, key, now, p, match)
 }
 
-func (s *SQLStore) verifyTwoStatements(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
-	var (
-		failures, lockouts, lockedUntil, last, created, modified sql.NullInt64
-		uid, activeID, recov                                     sql.NullString
-		active                                                   []byte
-	)
-	ms := now.UnixMilli()
-	dest := []any{&failures, &lockouts, &lockedUntil, &uid, &active, &activeID, &last, &recov, &created, &modified}
-	err := s.stmts["quickAttemptAndGet"].QueryRow(key, ms, p.MaxFailures, p.Forget.Milliseconds(), id).Scan(dest...)
-	if err == nil && !failures.Valid {
-		err = s.stmts["attemptAndGet"].QueryRow(append(attemptArgs(key, now, p), id)...).Scan(dest...)
-	}
-	if err != nil {
+// verifyAlone is a PostgreSQL check on its own, for what a batch could
+// not count: attemptAndGetSQL (the full upsert and the read), then the
+// spend.
+func (s *SQLStore) verifyAlone(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
+	var row codeRow
+	if err := s.stmts["attemptAndGet"].QueryRow(append(attemptArgs(key, now, p), id)...).Scan(row.dest()...); err != nil {
 		return ThrottleInfo{}, fmt.Errorf("verify code: %w", err)
 	}
-	if !failures.Valid {
+	if !row.failures.Valid {
 		return s.locked(key)
 	}
 	s.sweep(now, p)
-	info := throttleState{Failures: int(failures.Int64), Lockouts: int(lockouts.Int64), LockedUntil: lockedUntil.Int64}.info()
-	u, err := s.scanCodeUser(uid, active, activeID, recov, last, created, modified)
+	info := row.info()
+	u, step, err := s.matchRow(&row, match)
 	if err != nil {
 		return info, err
-	}
-	step, err := match(&u)
-	if err != nil {
-		return info, err
-	}
-	if u.Active == nil {
-		return info, ErrBadCode
 	}
 	return info, s.spendAt(id, u.Active.ID, step, key, now)
 }
@@ -672,57 +693,66 @@ func (s *SQLStore) verifyOneTx(id, key string, now time.Time, p Throttle, match 
 		return ThrottleInfo{}, fmt.Errorf("verify code: %w", err)
 	}
 	defer tx.Rollback()
-	var st throttleState
-	err = tx.Stmt(s.stmts["attempt"]).QueryRow(attemptArgs(key, now, p)...).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
-	if errors.Is(err, sql.ErrNoRows) {
-		tx.Rollback() // frees the connection for the look-up
-		return s.locked(key)
-	}
+	info, outcome, err := s.checkInTx(tx, id, key, now, p, match)
 	if err != nil {
-		return ThrottleInfo{}, fmt.Errorf("count attempt: %w", err)
+		// Keep the attempt counted if the transaction still can.
+		_ = tx.Commit()
+		return info, err
 	}
-	info := st.info()
-	outcome := func() error {
-		var (
-			last, created, modified sql.NullInt64
-			uid, activeID, recov    sql.NullString
-			active                  []byte
-		)
-		err := tx.Stmt(s.stmts["getCode"]).QueryRow(id).Scan(&uid, &active, &activeID, &last, &recov, &created, &modified)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("verify code: %w", err)
-		}
-		u, err := s.scanCodeUser(uid, active, activeID, recov, last, created, modified)
-		if err != nil {
-			return err
-		}
-		step, err := match(&u)
-		if err != nil {
-			return err
-		}
-		if u.Active == nil {
-			return ErrBadCode
-		}
-		res, err := tx.Stmt(s.stmts["spend"]).Exec(id, u.Active.ID, int64(step))
-		if err != nil {
-			return fmt.Errorf("spend code: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("spend code: %w", err)
-		} else if n != 1 {
-			return spendRefused(tx.Stmt(s.stmts["spent"]).QueryRow(id), u.Active.ID)
-		}
-		if _, err := tx.Stmt(s.stmts["zero"]).Exec(key, now.UnixMilli()); err != nil {
-			return fmt.Errorf("spend code: %w", err)
-		}
-		return nil
-	}()
 	// The attempt counts whatever the outcome: commit it in every case.
 	if err := tx.Commit(); err != nil {
 		return info, fmt.Errorf("verify code: %w", err)
 	}
 	s.sweep(now, p)
 	return info, outcome
+}
+
+// checkInTx is one check in tx: count the attempt, read the user, match,
+// spend and zero the counter. outcome is the check's answer (accepted,
+// locked, replay, bad code…); err a failure of the database, after which
+// tx must not be committed.
+func (s *SQLStore) checkInTx(tx *sql.Tx, id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (info ThrottleInfo, outcome, err error) {
+	var st throttleState
+	err = tx.Stmt(s.stmts["attempt"]).QueryRow(attemptArgs(key, now, p)...).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Locked: the upsert's WHERE refused the row.
+		err = tx.Stmt(s.stmts["throttled"]).QueryRow(key).Scan(&st.Failures, &st.Lockouts, &st.LockedUntil)
+		if err != nil {
+			return ThrottleInfo{}, nil, fmt.Errorf("read attempt counter: %w", err)
+		}
+		info = st.info()
+		return info, &LockoutError{Until: info.LockedUntil}, nil
+	}
+	if err != nil {
+		return ThrottleInfo{}, nil, fmt.Errorf("count attempt: %w", err)
+	}
+	info = st.info()
+	var row codeRow
+	err = tx.Stmt(s.stmts["getCode"]).QueryRow(id).Scan(&row.uid, &row.active, &row.activeID, &row.last, &row.recov, &row.created, &row.modified)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return info, nil, fmt.Errorf("verify code: %w", err)
+	}
+	u, step, outcome := s.matchRow(&row, match)
+	if outcome != nil {
+		return info, outcome, nil
+	}
+	res, err := tx.Stmt(s.stmts["spend"]).Exec(id, u.Active.ID, int64(step))
+	if err != nil {
+		return info, nil, fmt.Errorf("spend code: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return info, nil, fmt.Errorf("spend code: %w", err)
+	} else if n != 1 {
+		outcome := spendRefused(tx.Stmt(s.stmts["spent"]).QueryRow(id), u.Active.ID)
+		if !errors.Is(outcome, ErrReplay) && !errors.Is(outcome, ErrBadCode) && !errors.Is(outcome, ErrNoSuchUser) {
+			return info, nil, outcome
+		}
+		return info, outcome, nil
+	}
+	if _, err := tx.Stmt(s.stmts["zero"]).Exec(key, now.UnixMilli()); err != nil {
+		return info, nil, fmt.Errorf("spend code: %w", err)
+	}
+	return info, nil, nil
 }
 
 // Throttled implements Store.

@@ -134,7 +134,9 @@ type Store interface {
 	// PasswordHash and Pending (a code check needs neither). The attempt
 	// counts whatever the outcome: a failed check leaves it counted, and
 	// of many concurrent Verifys of one key at most p.MaxFailures reach
-	// match before the lock. Returns the counter's state after the attempt
+	// match before the lock. match may run on another goroutine (a store
+	// deciding concurrent checks together), at the same time as other
+	// checks' match functions. Returns the counter's state after the attempt
 	// and nil (accepted), the *LockoutError, ErrNoSuchUser (counted too),
 	// match's error, or Spend's.
 	Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error)

@@ -122,3 +122,68 @@ func TestBlockStats(t *testing.T) {
 		}
 	}
 }
+
+// TestBoxMeans checks the sliding 5×5 window means against summing each
+// window directly, for block grids smaller and larger than the window.
+func TestBoxMeans(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for _, size := range [][2]int{{1, 1}, {1, 7}, {2, 3}, {5, 5}, {6, 1}, {13, 9}, {40, 31}} {
+		bw, bh := size[0], size[1]
+		st := &blockStats{bw: bw, bh: bh, lo: make([]uint8, bw*bh), hi: make([]uint8, bw*bh)}
+		bp := make([]int32, bw*bh)
+		for i := range bp {
+			bp[i] = int32(r.UintN(256))
+			st.lo[i] = uint8(r.UintN(128))
+			st.hi[i] = st.lo[i] + uint8(r.UintN(2*minRange+2)) // about half have contrast
+		}
+		for _, edges := range []bool{false, true} {
+			got := st.boxMeans(bp, edges)
+			for by := range bh {
+				for bx := range bw {
+					var s, n, es, en int32
+					for y := max(0, by-2); y <= min(bh-1, by+2); y++ {
+						for x := max(0, bx-2); x <= min(bw-1, bx+2); x++ {
+							j := y*bw + x
+							s += bp[j]
+							n++
+							if int32(st.hi[j])-int32(st.lo[j]) > minRange {
+								es += bp[j]
+								en++
+							}
+						}
+					}
+					if edges && en > 0 {
+						s, n = es, en
+					}
+					if want := s / n; got[by*bw+bx] != want {
+						t.Fatalf("%dx%d edges=%v block (%d,%d) = %d, want %d", bw, bh, edges, bx, by, got[by*bw+bx], want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestHalf checks the eight-lane 2×2 average against the per-pixel rule
+// on odd sizes.
+func TestHalf(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	for _, size := range [][2]int{{2, 2}, {9, 5}, {16, 4}, {37, 11}} {
+		g := gray{w: size[0], h: size[1], pix: make([]byte, size[0]*size[1])}
+		for i := range g.pix {
+			g.pix[i] = byte(r.UintN(256))
+			if i%7 == 0 {
+				g.pix[i] = 255
+			}
+		}
+		h := g.half()
+		for y := range h.h {
+			for x := range h.w {
+				s := int(g.pix[2*y*g.w+2*x]) + int(g.pix[2*y*g.w+2*x+1]) + int(g.pix[(2*y+1)*g.w+2*x]) + int(g.pix[(2*y+1)*g.w+2*x+1])
+				if got, want := h.pix[y*h.w+x], byte((s+2)/4); got != want {
+					t.Fatalf("%dx%d half (%d,%d) = %d, want %d", g.w, g.h, x, y, got, want)
+				}
+			}
+		}
+	}
+}

@@ -21,10 +21,17 @@ type pass struct {
 	scale  float64
 	sy     float64 // if set, the scale along y (scale is then along x)
 	off    fpoint
-	single bool           // also try the single-code reader if the multi reader fails
-	one    bool           // only the single-code reader (the perspective try finds others)
-	cands  *candidates    // if set, collects finder pattern candidates
-	quick  bool           // without TRY_HARDER: scan every few rows only
+	single bool        // also try the single-code reader if the multi reader fails
+	one    bool        // only the single-code reader (the perspective try finds others)
+	cands  *candidates // if set, collects finder pattern candidates
+	quick  bool        // without TRY_HARDER: scan every few rows only
+	light  bool        // looks for light-on-dark codes (see darkOnly)
+	// guess, if nothing decodes, also looks for the finder patterns
+	// gozxing's diagonal check drops and reads codes from two finders
+	// (looseFinders, pairGuesses). Only the first stages' passes do:
+	// the later fallbacks read no code more with it in the benchmark's
+	// photos, and it cost them up to half their time again.
+	guess  bool
 	custom func() []found // instead of the binarizer and readers
 }
 
@@ -116,31 +123,58 @@ func localStats(stats func() *blockStats, scale float64, off fpoint, edgesOnly b
 	var once sync.Once
 	var src gozxing.LuminanceSource
 	var dark, light *gozxing.BitMatrix
-	get := func() {
-		st := stats()
-		gg := st.g
-		if gg.w < 21 || gg.h < 21 {
-			return
-		}
-		src, _ = gozxing.NewPlanarYUVLuminanceSource(gg.pix, gg.w, gg.h, 0, 0, gg.w, gg.h, false)
-		dark, light = st.threshold(true, edgesOnly)
+	return matPasses(func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix) {
+		once.Do(func() { src, dark, light = thresholded(stats(), edgesOnly) })
+		return src, dark, light
+	}, scale, off, cands)
+}
+
+// thresholded is st's image as a luminance source with its local
+// threshold in both polarities, or nothing for an image too small to
+// hold a code.
+func thresholded(st *blockStats, edgesOnly bool) (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix) {
+	g := st.g
+	if g.w < 21 || g.h < 21 {
+		return nil, nil, nil
 	}
+	src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
+	dark, light := st.threshold(true, edgesOnly)
+	return src, dark, light
+}
+
+// matPasses returns a dark-on-light and a light-on-dark pass over the
+// matrices that get returns (computed once, shared by both passes).
+func matPasses(get func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix), scale float64, off fpoint, cands *candidates) []pass {
 	return []pass{
 		{bits: func() gozxing.Binarizer {
-			once.Do(get)
+			src, dark, _ := get()
 			if dark == nil {
 				return nil
 			}
 			return &binarized{src, dark}
 		}, scale: scale, off: off, cands: cands},
 		{bits: func() gozxing.Binarizer {
-			once.Do(get)
+			src, _, light := get()
 			if light == nil {
 				return nil
 			}
 			return &binarized{src, light}
-		}, scale: scale, off: off, cands: cands},
+		}, scale: scale, off: off, cands: cands, light: true},
 	}
+}
+
+// darkOnly drops the light-on-dark passes of a fallback stage unless an
+// earlier light-on-dark pass saw a finder pattern. A light code on a dark
+// ground (a dark-mode screen, an inverted print) has its finder patterns
+// found at the full-size local threshold already; in the benchmark's
+// photos and synthetic corpus no fallback's light-on-dark pass read a
+// code, while each cost as much as its dark-on-light twin on every photo
+// in which nobody reads a code.
+func darkOnly(ps []pass, cands *candidates) []pass {
+	if cands.lightSeen() {
+		return ps
+	}
+	return slices.DeleteFunc(ps, func(p pass) bool { return p.light })
 }
 
 // stages lists the passes for g, cheapest and most likely first. The
@@ -167,14 +201,20 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		return faint
 	}
 	const skipped = " (skipped: no faint region, no candidates)"
+	// The full-size local threshold, shared by the full-size stage and
+	// the region search (which samples finder triples in it and, for a
+	// window that is the whole image, reads it again with the single
+	// reader instead of thresholding the same pixels a second time).
 	var mOnce sync.Once
-	var dark, light *gozxing.BitMatrix
-	mats := func() (*gozxing.BitMatrix, *gozxing.BitMatrix) {
-		mOnce.Do(func() { dark, light = stats().threshold(true, false) })
-		return dark, light
+	var fSrc gozxing.LuminanceSource
+	var fDark, fLight *gozxing.BitMatrix
+	full := func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix) {
+		mOnce.Do(func() { fSrc, fDark, fLight = thresholded(stats(), false) })
+		return fSrc, fDark, fLight
 	}
+	searched := map[regionKey]bool{}
 	regionStage := func(found []Result) stage {
-		return stage{name: "regions", passes: regions(g, cands, found, mats), always: true}
+		return stage{name: "regions", passes: regions(g, cands, found, full, searched), always: true}
 	}
 	// The pyramid: smaller copies of a large image first, coarsest
 	// first. A code filling a photo has modules of 50–150 px, far
@@ -195,7 +235,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		}
 		ss = append(ss, func(out []Result) stage {
 			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: more,
-				passes: single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out))}
+				passes: guessing(single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out)))}
 		})
 	}
 	ss = append(ss,
@@ -208,7 +248,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if g.w*g.h <= fullAlways {
 				more = always
 			}
-			ps := masked(localStats(stats, 1, fpoint{}, false, cands), out)
+			ps := guessing(masked(matPasses(full, 1, fpoint{}, cands), out))
 			if len(out) > 0 && !unexplained(out) {
 				// The pyramid found codes and no other finder
 				// patterns: look for a small code once, dark on
@@ -226,7 +266,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if !evidence() {
 				return stage{name: "local-edges" + skipped}
 			}
-			return stage{name: "local-edges", passes: localStats(stats, 1, fpoint{}, true, cands)}
+			return stage{name: "local-edges", passes: darkOnly(localStats(stats, 1, fpoint{}, true, cands), cands)}
 		},
 		regionStage,
 		func([]Result) stage {
@@ -237,10 +277,10 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			}
 			src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
 			inv := src.Invert()
-			return stage{name: "global-histogram", passes: []pass{
+			return stage{name: "global-histogram", passes: darkOnly([]pass{
 				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(src) }, scale: 1, single: true},
-				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1},
-			}}
+				{bits: func() gozxing.Binarizer { return gozxing.NewGlobalHistgramBinarizer(inv) }, scale: 1, light: true},
+			}, cands)}
 		},
 	)
 	if min(g.w, g.h) >= 400 && min(g.w, g.h) < 2*minPyramid {
@@ -250,7 +290,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if !evidence() {
 				return stage{name: "half" + skipped}
 			}
-			return stage{name: "half", passes: local(func() gray { return g.half() }, 2, fpoint{}, false, nil)}
+			return stage{name: "half", passes: darkOnly(local(func() gray { return g.half() }, 2, fpoint{}, false, nil), cands)}
 		})
 	}
 	ss = append(ss, func([]Result) stage {
@@ -259,7 +299,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		if !evidence() {
 			return stage{name: "levels" + skipped}
 		}
-		return stage{name: "levels", passes: levels(g)}
+		return stage{name: "levels", passes: darkOnly(levels(g), cands)}
 	})
 	ss = append(ss, func([]Result) stage {
 		// A code seen at a steep angle is foreshortened along one
@@ -279,13 +319,13 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 				ps = append(ps, p)
 			}
 		}
-		return stage{name: "squeeze", passes: ps}
+		return stage{name: "squeeze", passes: darkOnly(ps, cands)}
 	})
 	if max(g.w, g.h) <= maxDouble {
 		// Small images: a smooth 2× upscale of everything is cheap. (In
 		// larger ones the region search upscales around candidates.)
 		ss = append(ss, func([]Result) stage {
-			return stage{name: "double", passes: local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil)}
+			return stage{name: "double", passes: darkOnly(local(func() gray { return g.double() }, 0.5, fpoint{}, false, nil), cands)}
 		})
 	}
 	return ss, cands
@@ -317,16 +357,22 @@ func levels(g gray) []pass {
 	}
 	var ps []pass
 	for t := 40; t <= 184; t += 48 {
+		// Both polarities of a level come from one thresholding: the
+		// light-on-dark pass reads a flipped copy.
+		var lOnce sync.Once
+		var m *gozxing.BitMatrix
+		level := func() *gozxing.BitMatrix {
+			once.Do(get)
+			lOnce.Do(func() { m = globalThreshold(h, uint8(t)) })
+			return m
+		}
 		ps = append(ps, pass{bits: func() gozxing.Binarizer {
-			once.Do(get)
-			m := globalThreshold(h, uint8(t))
-			return &binarized{src, m}
+			return &binarized{src, level()}
 		}, scale: scale, quick: true}, pass{bits: func() gozxing.Binarizer {
-			once.Do(get)
-			m := globalThreshold(h, uint8(t))
-			m.FlipAll()
-			return &binarized{src, m}
-		}, scale: scale, quick: true})
+			inv := cloneMatrix(level())
+			inv.FlipAll()
+			return &binarized{src, inv}
+		}, scale: scale, quick: true, light: true})
 	}
 	return ps
 }
@@ -361,7 +407,7 @@ func (p pass) run() (fs []found) {
 		}
 		seen = addCandidate(seen, candidate{fpoint{fp.GetX(), fp.GetY()}, fp.GetEstimatedModuleSize()})
 		if p.cands != nil {
-			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.yscale() + p.off.y}, fp.GetEstimatedModuleSize()*p.scale)
+			p.cands.add(fpoint{fp.GetX()*p.scale + p.off.x, fp.GetY()*p.yscale() + p.off.y}, fp.GetEstimatedModuleSize()*p.scale, p.light)
 		}
 	})
 	var rs []*gozxing.Result
@@ -378,10 +424,19 @@ func (p pass) run() (fs []found) {
 			fs = append(fs, f)
 		}
 	}
-	if len(seen) >= 3 {
-		if m, err := bin.GetBlackMatrix(); err == nil {
-			fs = append(fs, perspectiveTriples(m, seen, fs)...)
+	m, err := bin.GetBlackMatrix()
+	if err != nil {
+		return fs
+	}
+	if p.guess && len(fs) == 0 && len(seen) > 0 {
+		// Finder patterns were seen but nothing decoded: look for the
+		// ones gozxing's diagonal check threw away (see looseFinders).
+		for _, c := range looseFinders(m) {
+			seen = addCandidate(seen, c)
 		}
+	}
+	if len(seen) >= 3 || p.guess && len(seen) == 2 {
+		fs = append(fs, perspectiveTriples(m, seen, fs, p.guess)...)
 	}
 	return fs
 }
@@ -449,6 +504,14 @@ func pyramid(g gray) []level {
 	return lv
 }
 
+// guessing makes ps guess at finder patterns (see pass.guess).
+func guessing(ps []pass) []pass {
+	for i := range ps {
+		ps[i].guess = true
+	}
+	return ps
+}
+
 // single makes ps use the single-code reader only. Its finder search
 // keeps the three best patterns, where the multi reader tries every
 // plausible triple of them, which in a photo of many codes costs seconds
@@ -479,18 +542,17 @@ func masked(ps []pass, done []Result) []pass {
 			if err != nil {
 				return b
 			}
+			// A copy: the matrix may be shared with other passes
+			// (the full-size one with the region search).
+			m = cloneMatrix(m)
 			for _, r := range done {
 				x0 := max(0, int((float64(r.Bounds.Min.X)-off.x)/scale))
 				y0 := max(0, int((float64(r.Bounds.Min.Y)-off.y)/scale))
 				x1 := min(m.GetWidth(), int((float64(r.Bounds.Max.X)-off.x)/scale)+1)
 				y1 := min(m.GetHeight(), int((float64(r.Bounds.Max.Y)-off.y)/scale)+1)
-				for y := y0; y < y1; y++ {
-					for x := x0; x < x1; x++ {
-						m.Unset(x, y)
-					}
-				}
+				clearRect(m, x0, y0, x1, y1)
 			}
-			return b
+			return &binarized{b.GetLuminanceSource(), m}
 		}
 	}
 	return ps
@@ -501,4 +563,30 @@ func (p pass) yscale() float64 {
 		return p.sy
 	}
 	return p.scale
+}
+
+// cloneMatrix returns a copy of m (gozxing has no Clone: XOR into an
+// empty matrix copies it word by word).
+func cloneMatrix(m *gozxing.BitMatrix) *gozxing.BitMatrix {
+	c, _ := gozxing.NewBitMatrix(m.GetWidth(), m.GetHeight())
+	_ = c.Xor(m)
+	return c
+}
+
+// clearRect unsets the pixels x0 <= x < x1, y0 <= y < y1 of m, a word at
+// a time.
+func clearRect(m *gozxing.BitMatrix, x0, y0, x1, y1 int) {
+	if x0 >= x1 || y0 >= y1 {
+		return
+	}
+	row := gozxing.NewBitArray(m.GetWidth())
+	for y := y0; y < y1; y++ {
+		row = m.GetRow(y, row)
+		words := row.GetBitArray()
+		for w := x0 >> 5; w <= (x1-1)>>5; w++ {
+			lo, hi := max(x0-w<<5, 0), min(x1-w<<5, 32) // bits lo..hi-1 of this word
+			words[w] &^= uint32((uint64(1)<<hi - 1) &^ (uint64(1)<<lo - 1))
+		}
+		m.SetRow(y, row)
+	}
 }

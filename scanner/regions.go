@@ -14,9 +14,10 @@ import (
 // passes saw, in image coordinates, whether or not a code was decoded
 // from them.
 type candidates struct {
-	mu   sync.Mutex
-	pts  []candidate
-	used int // pts[:used] were already searched
+	mu    sync.Mutex
+	pts   []candidate
+	used  int  // pts[:used] were already searched
+	light bool // some came from a light-on-dark pass
 }
 
 type candidate struct {
@@ -24,12 +25,20 @@ type candidate struct {
 	module float64
 }
 
-func (c *candidates) add(p fpoint, module float64) {
+func (c *candidates) add(p fpoint, module float64, light bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.light = c.light || light
 	if len(c.pts) < 4096 {
 		c.pts = append(c.pts, candidate{p, module})
 	}
+}
+
+// lightSeen reports whether a light-on-dark pass saw a candidate.
+func (c *candidates) lightSeen() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.light
 }
 
 // count returns how many candidates were collected.
@@ -79,7 +88,11 @@ const (
 // the finder pattern selection is not confused by other codes or
 // clutter. Windows are rescaled so that modules come out at 3–8 px,
 // upscaling smoothly where they are tiny.
-func regions(g gray, cands *candidates, done []Result, mats func() (dark, light *gozxing.BitMatrix)) []pass {
+//
+// full returns the whole image's local threshold; searched records the
+// windows and triples already decoded by an earlier region stage, which
+// would decode the same way again.
+func regions(g gray, cands *candidates, done []Result, full func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix), searched map[regionKey]bool) []pass {
 	var pts []candidate
 	for _, c := range cands.take() {
 		if c.module <= 0 || math.IsNaN(c.module) {
@@ -171,10 +184,11 @@ func regions(g gray, cands *candidates, done []Result, mats func() (dark, light 
 			break
 		}
 		boxes = append(boxes, r)
-		if len(gr.members) == 3 {
+		if len(gr.members) == 3 && !searched[regionKey{tri: [3]candidate(gr.members)}] {
 			tri := [3]candidate(gr.members)
+			searched[regionKey{tri: tri}] = true
 			ps = append(ps, pass{scale: 1, custom: func() []found {
-				dark, light := mats()
+				_, dark, light := full()
 				for _, bm := range []*gozxing.BitMatrix{dark, light} {
 					if f, ok := decodeTriple(bm, tri); ok {
 						return []found{f}
@@ -184,7 +198,23 @@ func regions(g gray, cands *candidates, done []Result, mats func() (dark, light 
 			}})
 		}
 		off := fpoint{float64(r.Min.X), float64(r.Min.Y)}
+		scale := 1
 		switch {
+		case m < 3:
+			scale = -2
+		case m > 10:
+			scale = 2
+		}
+		key := regionKey{r: r, scale: scale}
+		if searched[key] {
+			continue
+		}
+		searched[key] = true
+		switch {
+		case scale == 1 && r == image.Rect(0, 0, g.w, g.h):
+			// The whole image at full size: the full-size stage
+			// already read this threshold with the multi reader.
+			ps = append(ps, single(matPasses(full, 1, off, nil))...)
 		case m < 3:
 			ps = append(ps, local(func() gray { return g.crop(r).double() }, 0.5, off, false, nil)...)
 		case m > 10:
@@ -195,11 +225,20 @@ func regions(g gray, cands *candidates, done []Result, mats func() (dark, light 
 	}
 	for i := range ps {
 		ps[i].single = true
+		ps[i].guess = true
 	}
 	if trace {
 		fmt.Fprintf(os.Stderr, "scanner: regions %v from %d groups\n", boxes, len(groups))
 	}
 	return ps
+}
+
+// regionKey names one window of the region search (r at scale, a
+// negative scale for an upscale) or one finder triple sampled directly.
+type regionKey struct {
+	r     image.Rectangle
+	scale int
+	tri   [3]candidate
 }
 
 type group struct {

@@ -115,7 +115,9 @@ func addCandidate(cs []candidate, c candidate) []candidate {
 // candidate's outline is traced first, so that the triples are chosen on
 // true module sizes (the detector's estimate grows by up to √2 when a
 // code is turned) and on the finders' sides lining up with each other.
-func perspectiveTriples(m *gozxing.BitMatrix, cs []candidate, done []found) []found {
+// With pairs, pairs of finders that no triple explains are tried too
+// (decodePairs).
+func perspectiveTriples(m *gozxing.BitMatrix, cs []candidate, done []found, pairs bool) []found {
 	var boxes []image.Rectangle
 	for _, f := range done {
 		boxes = append(boxes, f.toResult(1, fpoint{}).Bounds)
@@ -152,7 +154,10 @@ func perspectiveTriples(m *gozxing.BitMatrix, cs []candidate, done []found) []fo
 		out = append(out, f)
 		boxes = append(boxes, f.toResult(1, fpoint{}).Bounds)
 	}
-	return out
+	if !pairs {
+		return out
+	}
+	return append(out, decodePairs(m, qs, used, inside)...)
 }
 
 // quadTriples returns index triples of traced finders placed like the

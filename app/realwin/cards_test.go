@@ -32,6 +32,22 @@ func discCentre(img image.Image, c [3]int) (image.Point, int) {
 	return image.Pt(sx/n, sy/n), n
 }
 
+// discordBlurple is Discord's brand colour in simple-icons.
+var discordBlurple = [3]int{0x58, 0x65, 0xf2}
+
+// whiteAround counts the near-white pixels within r of c.
+func whiteAround(img image.Image, c image.Point, r int) int {
+	n := 0
+	for y := c.Y - r; y <= c.Y+r; y++ {
+		for x := c.X - r; x <= c.X+r; x++ {
+			if cr, cg, cb, _ := img.At(x, y).RGBA(); cr > 0xe000 && cg > 0xe000 && cb > 0xe000 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 func near(a, b int) bool { return a-b < 8 && b-a < 8 }
 
 // The real window with brand logos: Google's disc is drawn in its brand
@@ -43,6 +59,7 @@ func TestLogosAndWideCards(t *testing.T) {
 	s.addTOTP("GitHub", "alice@example.com", "JBSWY3DPEHPK3PXP")
 	s.addTOTP("Google", "bob@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
 	s.addTOTP("Amazon Web Services", "root", "MFRGGZDFMZTWQ2LK")
+	s.addTOTP("Discord", "carol", "KRSXG5CTMVRXEZLU")
 	p := s.launch()
 	p.waitWindow()
 	p.unlock()
@@ -53,6 +70,16 @@ func TestLogosAndWideCards(t *testing.T) {
 		return n > 300 && at.X < 100
 	}, func() string {
 		return fmt.Sprintf("Google's blue disc: %d pixels around %v, want a disc at the row's left", n, at)
+	})
+	// Discord's logo has arcs written the minified way ("0 00-4.88"), which
+	// Fyne's rasteriser drew as an empty disc: white glyph pixels on it now.
+	var glyph int
+	p.until("logos-discord", func(img image.Image) bool {
+		at, n = discCentre(img, discordBlurple)
+		glyph = whiteAround(img, at, 10)
+		return n > 200 && glyph > 40
+	}, func() string {
+		return fmt.Sprintf("Discord's disc: %d pixels around %v, %d white glyph pixels in its middle", n, at, glyph)
 	})
 
 	s.xdo("windowsize", "--sync", p.window, "1000", "700")

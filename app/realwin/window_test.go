@@ -69,6 +69,17 @@ func TestSearchEnterCopiesLockClears(t *testing.T) {
 	s.key("ctrl+l")
 	p.waitTrace("locked")
 	s.waitClipboard("an empty clipboard after locking", func(c string) bool { return c == "" })
+
+	// A click on the window's background (to bring it forward) takes the
+	// focus from the password field; the password typed next still unlocks.
+	p.waitTrace("focused")
+	p.click(20, 20, 1)
+	unlocks := strings.Count(p.out.String(), "nidan-trace: unlocked\n")
+	s.typeText(password)
+	s.key("Return")
+	waitFor(t, 30*time.Second, "typing after a click to unlock", func() bool {
+		return strings.Count(p.out.String(), "nidan-trace: unlocked\n") > unlocks
+	})
 }
 
 func TestEscapeClosesADialog(t *testing.T) {

@@ -44,14 +44,14 @@ type Icon struct {
 }
 
 // SVG is the logo as a complete SVG document, its path filled with fill
-// ("#rrggbb").
+// ("#rrggbb"), its arcs drawn as curves for Fyne's rasteriser (flattenArcs).
 func (ic *Icon) SVG(fill string) []byte {
 	var b bytes.Buffer
 	b.Grow(len(ic.Path) + 120)
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="24" height="24"><path fill="`)
 	b.WriteString(fill)
 	b.WriteString(`" d="`)
-	b.WriteString(ic.Path)
+	b.WriteString(flattenArcs(ic.Path))
 	b.WriteString(`"/></svg>`)
 	return b.Bytes()
 }

@@ -56,14 +56,40 @@ func idct1(x *[8]float32) {
 	x[4], x[3] = e3+o4, e3-o4
 }
 
+// idct1lo is idct1 for x[4..7] all zero, the usual case in a photo's
+// blocks (quantisation leaves only low frequencies): the same arithmetic
+// with the zero terms dropped, so its results are identical.
+func idct1lo(x *[8]float32) {
+	x0, x1, x2, x3 := x[0], x[1], x[2], x[3]
+	e12 := x2*c4 - x2
+	e0, e3 := x0+x2, x0-x2
+	e1, e2 := x0+e12, x0-e12
+	o7 := x1 + x3
+	o11 := (x1 - x3) * c4
+	z5 := (x1 - x3) * c2p6
+	o10 := c2m6*x1 - z5
+	o12 := z5 + c2p6n*x3
+	o6 := o12 - o7
+	o5 := o11 - o6
+	o4 := o10 + o5
+	x[0], x[7] = e0+o7, e0-o7
+	x[1], x[6] = e1+o6, e1-o6
+	x[2], x[5] = e2+o5, e2-o5
+	x[4], x[3] = e3+o4, e3-o4
+}
+
+// clampByte is v truncated to 0–255. Out-of-range values are rare and
+// come in runs (saturated highlights), so the one branch predicts well.
+// (A value beyond int32, from a hostile file, comes out as some byte.)
 func clampByte(v float32) byte {
-	if v <= 0 {
-		return 0
-	}
-	if v >= 255 {
+	i := int32(v)
+	if uint32(i) > 255 {
+		if i < 0 {
+			return 0
+		}
 		return 255
 	}
-	return byte(v)
+	return byte(i)
 }
 
 // idct transforms the block blk (natural order, quantised) with the
@@ -83,25 +109,46 @@ func idct(blk *[64]int32, q *[64]float32, dcOnly bool, dst []byte, stride int) {
 	}
 	var ws [64]float32
 	var col [8]float32
+	cols := 0 // bit c: column c of the coefficients is not all zero
 	for c := range 8 {
-		if blk[8+c]|blk[16+c]|blk[24+c]|blk[32+c]|blk[40+c]|blk[48+c]|blk[56+c] == 0 {
-			v := float32(blk[c]) * q[c]
-			for r := range 8 {
-				ws[r*8+c] = v
+		hi := blk[32+c] | blk[40+c] | blk[48+c] | blk[56+c]
+		if hi|blk[8+c]|blk[16+c]|blk[24+c] == 0 {
+			if blk[c] != 0 {
+				cols |= 1 << c
+				v := float32(blk[c]) * q[c]
+				for r := range 8 {
+					ws[r*8+c] = v
+				}
 			}
 			continue
 		}
+		cols |= 1 << c
 		for r := range 8 {
 			col[r] = float32(blk[r*8+c]) * q[r*8+c]
 		}
-		idct1(&col)
+		if hi == 0 {
+			idct1lo(&col)
+		} else {
+			idct1(&col)
+		}
 		for r := range 8 {
 			ws[r*8+c] = col[r]
 		}
 	}
 	for r := range 8 {
 		row := (*[8]float32)(ws[r*8 : r*8+8])
-		idct1(row)
+		switch {
+		case cols <= 1:
+			// Only the first column: every row is flat.
+			v := row[0]
+			for i := range row {
+				row[i] = v
+			}
+		case cols < 16:
+			idct1lo(row)
+		default:
+			idct1(row)
+		}
 		out := dst[r*stride : r*stride+8]
 		for i := range out {
 			out[i] = clampByte(row[i] + center)

@@ -1,0 +1,198 @@
+package enroll
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestPostgresBatches checks code checks decided in batches on a real
+// PostgreSQL: many users at once, each checked several times at once with
+// one code (one accepted per user, the others replays), wrong codes and a
+// locked user among them, and checks the database refuses (a NUL byte in
+// the counter key fails a whole batch's statement) that must not fail the
+// others in their batch.
+func TestPostgresBatches(t *testing.T) {
+	st := must[*SQLStore](t)(OpenPostgres(postgresServer(t).CreateDB(t), testKey(1))).(*SQLStore)
+	batchRounds(t, st, func(id string) (string, string) { return id, "user:\x00" + id })
+	if n := st.spends.largest.Load(); n < 2 {
+		t.Errorf("largest spend batch %d: concurrent spends never shared a statement", n)
+	}
+}
+
+// TestSQLiteBatches is TestPostgresBatches on SQLite, where a batch is one
+// transaction; the database refuses (a trigger) every spend of user "zz".
+func TestSQLiteBatches(t *testing.T) {
+	st := must[*SQLStore](t)(OpenSQLite(filepath.Join(t.TempDir(), "enroll.db"), testKey(1))).(*SQLStore)
+	if err := st.Create(sampleUser("zz")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec(`CREATE TRIGGER refuse_zz BEFORE UPDATE ON nidan_enroll_users WHEN NEW.id = 'zz'
+		BEGIN SELECT RAISE(ABORT, 'refused for the test'); END`); err != nil {
+		t.Fatal(err)
+	}
+	batchRounds(t, st, func(string) (string, string) { return "zz", "user:zz" })
+}
+
+// batchRounds checks concurrent code checks on a store that batches them.
+// refused gives the user and key of a check the database refuses, which
+// runs beside every sixth user's checks.
+func batchRounds(t *testing.T, st *SQLStore, refused func(id string) (string, string)) {
+	const users = 24
+	p := Throttle{MaxFailures: 1000, Lockout: time.Minute, MaxLockout: time.Minute, Forget: time.Hour}
+	for i := range users {
+		if err := st.Create(sampleUser(fmt.Sprintf("u%02d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// u00 is locked from the start: its checks must never reach match.
+	locked := Throttle{MaxFailures: 1, Lockout: time.Hour, MaxLockout: time.Hour, Forget: time.Hour}
+	if _, err := st.Attempt("user:u00", t0, locked); err != nil {
+		t.Fatal(err)
+	}
+	var nulChecks int64
+	for round := range 6 {
+		step := uint64(100 + round)
+		type outcome struct {
+			id  string
+			err error
+		}
+		var (
+			mu  sync.Mutex
+			out []outcome
+			wg  sync.WaitGroup
+		)
+		for i := range users {
+			id := fmt.Sprintf("u%02d", i)
+			for try := range 3 {
+				wg.Go(func() {
+					match := func(u *User) (uint64, error) {
+						if u.ID != id {
+							t.Errorf("check of %s matched %s", id, u.ID)
+						}
+						if id == "u00" {
+							t.Errorf("locked %s reached match", id)
+						}
+						if i%5 == 1 && try == 0 {
+							return 0, ErrBadCode // a wrong code beside the right ones
+						}
+						return step, nil
+					}
+					_, err := st.Verify(id, "user:"+id, t0, p, match)
+					mu.Lock()
+					out = append(out, outcome{id, err})
+					mu.Unlock()
+				})
+			}
+			if i%6 == 2 {
+				nulChecks++
+				rid, rkey := refused(id)
+				wg.Go(func() {
+					_, err := st.Verify(rid, rkey, t0, p, func(*User) (uint64, error) { return step + 1000, nil })
+					if err == nil || errors.Is(err, ErrReplay) || errors.Is(err, ErrBadCode) {
+						t.Errorf("a key PostgreSQL refuses: %v, want the database's error", err)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		accepted, replays := map[string]int{}, map[string]int{}
+		for _, o := range out {
+			switch {
+			case o.err == nil:
+				accepted[o.id]++
+			case errors.Is(o.err, ErrReplay):
+				replays[o.id]++
+			case errors.Is(o.err, ErrBadCode) && o.id[1:] != "00":
+			case errors.Is(o.err, ErrLockedOut) && o.id == "u00":
+			default:
+				t.Errorf("round %d, %s: %v", round, o.id, o.err)
+			}
+		}
+		for i := 1; i < users; i++ {
+			id := fmt.Sprintf("u%02d", i)
+			wantReplays := 2
+			if i%5 == 1 {
+				wantReplays = 1
+			}
+			if accepted[id] != 1 || replays[id] != wantReplays {
+				t.Errorf("round %d, %s: %d accepted, %d replays; want 1 and %d", round, id, accepted[id], replays[id], wantReplays)
+			}
+			if u, err := st.Get(id); err != nil || u.LastStep != step {
+				t.Errorf("round %d, %s: last step %d (%v), want %d", round, id, u.LastStep, err, step)
+			}
+		}
+		if accepted["u00"] != 0 {
+			t.Errorf("locked u00 accepted")
+		}
+	}
+	if got, _ := st.Get("u00"); got.LastStep != 42 {
+		t.Errorf("locked user's last step moved to %d", got.LastStep)
+	}
+	largest := st.txChecks
+	if st.counts != nil {
+		largest = nil
+		if n := st.counts.largest.Load(); n < 2 {
+			t.Errorf("largest count batch %d: concurrent checks never shared a statement", n)
+		}
+	}
+	if largest != nil && largest.largest.Load() < 2 {
+		t.Errorf("largest batch %d: concurrent checks never shared a transaction", largest.largest.Load())
+	}
+	// The refused keys failed their batches; the good checks in them were
+	// decided again alone and accepted above.
+	if st.retried.Load() <= nulChecks {
+		t.Errorf("only %d checks retried for %d refused keys: no refused key shared a batch with good checks", st.retried.Load(), nulChecks)
+	}
+}
+
+// TestBatchClose checks that checks waiting in a batch when the store
+// closes come back with an error instead of hanging.
+func TestBatchClose(t *testing.T) {
+	for _, k := range storeKinds[1:] {
+		t.Run(k.name, func(t *testing.T) {
+			st, _ := k.open(t)
+			batchClose(t, st)
+		})
+	}
+}
+
+func batchClose(t *testing.T, st Store) {
+	p := Throttle{MaxFailures: 1000, Lockout: time.Minute, MaxLockout: time.Minute, Forget: time.Hour}
+	for i := range 32 {
+		if err := st.Create(sampleUser(fmt.Sprintf("u%02d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	var ok, failed atomic.Int64
+	for i := range 32 {
+		wg.Go(func() {
+			id := fmt.Sprintf("u%02d", i)
+			for n := range 20 {
+				_, err := st.Verify(id, "user:"+id, t0, p, func(*User) (uint64, error) { return uint64(100 + n), nil })
+				if err != nil {
+					failed.Add(1)
+					return
+				}
+				ok.Add(1)
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond)
+	st.Close()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("checks still waiting 30 s after Close")
+	}
+	if failed.Load() == 0 {
+		t.Errorf("no check failed after Close (%d accepted)", ok.Load())
+	}
+}
