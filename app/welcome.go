@@ -119,6 +119,7 @@ func (s *welcomeScreen) onCreate() {
 			return
 		}
 		s.u.show(s.buildKeyring())
+		s.u.enter = func() { s.onKeyring(true) } // the highlighted choice, as in a dialog
 	})
 }
 
