@@ -30,7 +30,7 @@ type welcomeScreen struct {
 func (s *welcomeScreen) build() fyne.CanvasObject {
 	start := &widget.Button{Text: lang.L("Get started"), Importance: widget.HighImportance, OnTapped: s.onStart}
 	return s.u.page(
-		wrapped(&widget.Label{Text: lang.L("Welcome to Nidan"), SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter}),
+		&widget.Label{Text: lang.L("Welcome to Nidan"), SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter},
 		wrapped(&widget.Label{Text: lang.L("Nidan shows the six-digit codes that websites ask for when you sign in with two-step verification.")}),
 		wrapped(&widget.Label{Text: onDevice(lang.L("Your accounts are kept encrypted on this computer, locked with a backup password you choose now."),
 			lang.L("Your accounts are kept encrypted on this phone, locked with a backup password you choose now."))}),
@@ -62,7 +62,7 @@ func (s *welcomeScreen) buildPassword() fyne.CanvasObject {
 		Text: onDevice(lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this computer, your accounts are lost."),
 			lang.L("Write this password down and keep it safe. It cannot be recovered: nobody, not even Nidan, can reset it. If you lose both this password and this phone, your accounts are lost."))}))
 	return s.u.page(
-		wrapped(&widget.Label{Text: lang.L("Choose a backup password"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}}),
+		&widget.Label{Text: lang.L("Choose a backup password"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
 		wrapped(&widget.Label{Text: lang.L("It unlocks Nidan and your backups.")}),
 		s.password, s.meter, s.strength, s.confirm, warning, s.message, s.create)
 }
