@@ -781,6 +781,74 @@ func TestCopyHOTPAdvances(t *testing.T) {
 	}
 }
 
+// TestSaveThroughDialog saves a backup and an otpauth list through fyne's
+// own save dialog: each file is made private and holds the account, the
+// picker counts as open while the dialog shows, and a toast says it worked.
+func TestSaveThroughDialog(t *testing.T) {
+	for _, tt := range []struct {
+		name, file, toast string
+		start             func(u *ui)
+		check             func(t *testing.T, data []byte)
+	}{
+		{"backup", "nidan-backup.nidan", "The backup was saved.",
+			func(u *ui) { u.onBackups(); test.Tap(button(t, u, tr("Save a backup…"))) },
+			func(t *testing.T, data []byte) {
+				accts, err := vault.ReadBackup(bytes.NewReader(data), []byte(testPassword))
+				if err != nil || len(accts) != 1 || accts[0].Issuer != "GitHub" {
+					t.Fatalf("the backup holds %+v (%v)", accts, err)
+				}
+			}},
+		{"export", "nidan-export-uris.txt", "The accounts were exported.",
+			func(u *ui) {
+				u.onExport()
+				walk(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+					if r, ok := o.(*widget.RadioGroup); ok {
+						for _, opt := range r.Options {
+							if strings.HasPrefix(opt, "otpauth://") {
+								r.SetSelected(opt)
+							}
+						}
+					}
+				})
+				test.Tap(button(t, u, tr("Export…")))
+			},
+			func(t *testing.T, data []byte) {
+				if !strings.HasPrefix(string(data), "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP") {
+					t.Fatalf("the export holds %q", data)
+				}
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
+			u.win.Resize(fyne.NewSize(800, 700))
+			dir := t.TempDir()
+			u.app.Preferences().SetString("fyne:fileDialogLastFolder", storage.NewFileURI(dir).String())
+			tt.start(u)
+			if u.pickers != 1 {
+				t.Fatalf("%d pickers open while the save dialog shows, want 1", u.pickers)
+			}
+			test.Tap(button(t, u, "Save"))
+			if u.pickers != 0 {
+				t.Fatalf("%d pickers still counted open after the dialog closed", u.pickers)
+			}
+			path := filepath.Join(dir, tt.file)
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatalf("nothing saved as %s: %v", tt.file, err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, data)
+			mustShow(t, u, tr(tt.toast))
+		})
+	}
+}
+
 func TestExportFileIsPrivate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "export.txt")
 	w, err := storage.Writer(storage.NewFileURI(path))
