@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -32,16 +31,13 @@ func (s *addScreen) build() fyne.CanvasObject {
 	if isMobile() {
 		return s.buildPhone()
 	}
-	btn := func(text string, icon fyne.Resource, f func()) *widget.Button {
-		return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
-	}
 	return screen(s.u, lang.L("Add account"),
 		wrapped(&widget.Label{Text: lang.L("Show the QR code the website gives you, or type its key.")}),
-		btn(lang.L("Scan the screen"), theme.ComputerIcon(), s.onScanScreen),
-		btn(lang.L("Open an image…"), theme.FileImageIcon(), s.onOpenImage),
-		btn(lang.L("Paste an image"), theme.ContentPasteIcon(), s.onPaste),
-		btn(lang.L("Use the camera"), theme.MediaPhotoIcon(), s.onCamera),
-		btn(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
+		sourceButton(lang.L("Scan the screen"), theme.ComputerIcon(), s.onScanScreen),
+		sourceButton(lang.L("Open an image…"), theme.FileImageIcon(), s.onOpenImage),
+		sourceButton(lang.L("Paste an image"), theme.ContentPasteIcon(), s.onPaste),
+		sourceButton(lang.L("Use the camera"), theme.MediaPhotoIcon(), s.onCamera),
+		sourceButton(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
 		wrapped(&widget.Label{Text: lang.L("You can also drop an image file onto this window."), Importance: widget.LowImportance}),
 		s.message)
 }
@@ -59,21 +55,17 @@ func (s *addScreen) fail(msg string) {
 	s.message.Show()
 }
 
+// sourceButton is one way to add an account on the add screen: a full-width
+// button, its label at the start.
+func sourceButton(text string, icon fyne.Resource, f func()) *widget.Button {
+	return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
+}
+
 func (s *addScreen) onManual() { s.u.show((&manualScreen{u: s.u}).build()) }
 
 func (s *addScreen) onOpenImage() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.u.showError("Could not open the file", err, "")
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		s.u.scanReader(r, s.fail)
-	}, s.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}))
-	d.Show()
+	images := storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
+	s.u.openFile(images, func(r fyne.URIReadCloser) { s.u.scanReader(r, s.fail) })
 }
 
 // scanReader decodes an image from a file, a drop or an import, then

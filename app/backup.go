@@ -37,7 +37,7 @@ func (u *ui) onBackups() {
 func (s *backupScreen) build() fyne.CanvasObject {
 	u := s.u
 	save := &widget.Button{Text: lang.L("Save a backup…"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: s.onSave}
-	restore := &widget.Button{Text: lang.L("Restore from a file…"), Icon: theme.FolderOpenIcon(), OnTapped: func() { u.openFile(u.restoreFrom) }}
+	restore := &widget.Button{Text: lang.L("Restore from a file…"), Icon: theme.FolderOpenIcon(), OnTapped: func() { u.openFile(nil, u.restoreFrom) }}
 	list := container.NewVBox()
 	infos, err := u.vault.Backups()
 	if err != nil {
@@ -76,32 +76,14 @@ func (s *backupScreen) build() fyne.CanvasObject {
 }
 
 func (s *backupScreen) onSave() {
-	u := s.u
-	done := u.picking()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		done()
-		if err != nil || w == nil {
-			return
-		}
-		defer w.Close()
-		if err := makePrivate(w); err != nil {
-			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
-			return
-		}
-		if err := u.vault.Backup(w); err != nil {
-			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
-			return
-		}
-		u.toasts.show(lang.L("The backup was saved."), nil)
-	}, u.win)
-	d.SetFileName("nidan-backup.nidan")
-	d.Show()
+	s.u.saveFile("Could not save the backup", "nidan-backup.nidan", lang.L("The backup was saved."), s.u.vault.Backup)
 }
 
-// openFile shows the open dialog and passes the chosen file on.
-func (u *ui) openFile(then func(fyne.URIReadCloser)) {
+// openFile shows the open dialog, listing what filter lets through (nil:
+// every file), and passes the chosen file on; cancelling does nothing.
+func (u *ui) openFile(filter storage.FileFilter, then func(fyne.URIReadCloser)) {
 	done := u.picking()
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		done()
 		if err != nil {
 			u.showError("Could not open the file", err, "")
@@ -111,32 +93,40 @@ func (u *ui) openFile(then func(fyne.URIReadCloser)) {
 			then(r)
 		}
 	}, u.win)
+	if filter != nil {
+		d.SetFilter(filter)
+	}
+	d.Show()
 }
 
 // restoreFrom reads a Nidan backup with its password and offers its
 // accounts in a checklist.
 func (u *ui) restoreFrom(r fyne.URIReadCloser) {
-	data, err := formats.ReadLimited(r)
-	r.Close()
-	if err != nil {
-		u.showError("Could not read the file", err, "")
-		return
+	if data, ok := u.readChosen(r); ok {
+		u.importData(data, "nidan")
 	}
-	u.importData(data, "nidan")
 }
 
 // onImport reads another app's export (Aegis, 2FAS, andOTP, FreeOTP+,
 // Google, otpauth lists, Nidan backups).
 func (u *ui) onImport() {
-	u.openFile(func(r fyne.URIReadCloser) {
-		data, err := formats.ReadLimited(r)
-		r.Close()
-		if err != nil {
-			u.showError("Could not read the file", err, "")
-			return
+	u.openFile(nil, func(r fyne.URIReadCloser) {
+		if data, ok := u.readChosen(r); ok {
+			u.importData(data, "")
 		}
-		u.importData(data, "")
 	})
+}
+
+// readChosen reads a chosen file (bounded, as every import is) and closes
+// it; false, after telling the user, when it cannot be read.
+func (u *ui) readChosen(r fyne.URIReadCloser) ([]byte, bool) {
+	data, err := formats.ReadLimited(r)
+	r.Close()
+	if err != nil {
+		u.showError("Could not read the file", err, "")
+		return nil, false
+	}
+	return data, true
 }
 
 // importData runs the import without a password first; if the file is
@@ -274,6 +264,14 @@ func exportProtection(f formats.Format) string {
 }
 
 func (u *ui) saveExport(name string, write func(io.Writer) error) {
+	u.saveFile("Could not export", name, lang.L("The accounts were exported."), write)
+}
+
+// saveFile shows the save dialog offering name, makes the chosen file
+// private, has write fill it and shows saved. If that fails it shows
+// context (a translation key, as showError takes) and says the vault is
+// unchanged; cancelling does nothing.
+func (u *ui) saveFile(context, name, saved string, write func(io.Writer) error) {
 	done := u.picking()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		done()
@@ -282,14 +280,14 @@ func (u *ui) saveExport(name string, write func(io.Writer) error) {
 		}
 		defer w.Close()
 		if err := makePrivate(w); err != nil {
-			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
+			u.showError(context, err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
 		if err := write(w); err != nil {
-			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
+			u.showError(context, err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
-		u.toasts.show(lang.L("The accounts were exported."), nil)
+		u.toasts.show(saved, nil)
 	}, u.win)
 	d.SetFileName(name)
 	d.Show()

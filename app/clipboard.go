@@ -73,13 +73,9 @@ func (u *ui) copyCode(id string) {
 		u.copyHOTP(a)
 		return
 	}
-	code, err := a.CodeAt(u.now())
-	if err != nil {
-		u.showError("Could not make a code for this account", err, lang.L("Edit the account and check its key and settings."))
+	if !u.copyAt(a) {
 		return
 	}
-	u.clip.copy(code.Current)
-	u.copied(a)
 	// Saving the "last used" time fsyncs the vault: off the UI goroutine.
 	v, now := u.vault, u.now()
 	var err2 error
@@ -105,21 +101,24 @@ func (u *ui) copyHOTP(a accounts.Account) {
 			u.showError("Could not make the next code", err, vaultHint(err))
 			return
 		}
-		code, cerr := shown.CodeAt(u.now())
-		if cerr != nil {
-			u.showError("Could not make a code for this account", cerr, lang.L("Edit the account and check its key and settings."))
+		if !u.copyAt(shown) {
 			return
 		}
-		u.clip.copy(code.Current)
-		u.copied(shown)
 		if u.list != nil && u.vault == v {
 			u.list.reload() // the row shows the next counter's code
 		}
 	})
 }
 
-// copied says so at the bottom of the list.
-func (u *ui) copied(a accounts.Account) {
+// copyAt copies a's code for now and says so at the bottom of the list;
+// false (after telling the user) when the account makes no code.
+func (u *ui) copyAt(a accounts.Account) bool {
+	code, err := a.CodeAt(u.now())
+	if err != nil {
+		u.showError("Could not make a code for this account", err, lang.L("Edit the account and check its key and settings."))
+		return false
+	}
+	u.clip.copy(code.Current)
 	msg := lang.X("notice.copied", "Copied the code for {{.Name}}.", map[string]any{"Name": a.Label()})
 	if d := u.prefs.clipboardClear(); d > 0 {
 		msg = sentences(msg, lang.X("notice.clear", "The clipboard will be cleared in {{.Seconds}} s.", map[string]any{"Seconds": fmt.Sprint(int(d.Seconds()))}))
@@ -127,4 +126,5 @@ func (u *ui) copied(a accounts.Account) {
 	if u.list != nil {
 		u.list.showNotice(msg)
 	}
+	return true
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -103,9 +104,7 @@ func TestUnlockWrongPassword(t *testing.T) {
 	if shows(u, code) || shows(u, "GitHub") {
 		t.Fatal("the locked window shows an account or a code")
 	}
-	pw := focusedEntry(t, u)
-	test.Type(pw, "wrong password")
-	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	pw := enterWrongPassword(t, u)
 	mustShow(t, u, "Wrong password")
 	if pw.Text != "wrong password" || u.win.Canvas().Focused() != pw {
 		t.Fatalf("after a wrong password the field must keep its text and the focus (text %q)", pw.Text)
@@ -191,6 +190,44 @@ func TestAddByHand(t *testing.T) {
 	mustShow(t, u, "Added Example")
 }
 
+// openManual taps "Enter the key by hand" on the add screen.
+func openManual(t *testing.T, u *ui) *manualScreen {
+	t.Helper()
+	test.Tap(button(t, u, tr("Enter the key by hand")))
+	return findManual(t, u)
+}
+
+// typeBadKey fills the manual screen the walkthroughs show: a key with a
+// character base32 lacks, its error shown.
+func typeBadKey(t *testing.T, u *ui) {
+	t.Helper()
+	s := openManual(t, u)
+	test.Type(s.issuer, "Example")
+	test.Type(s.name, "bob@example.com")
+	test.Type(s.key, "JBSW Y3DP EHPK 3PX1")
+	u.win.Canvas().Focus(s.issuer) // the key's error shows once it loses the focus
+}
+
+// choosePassword goes from the welcome screen to a filled-in, confirmed
+// testPassword, ready for Create vault.
+func choosePassword(t *testing.T, u *ui) {
+	t.Helper()
+	test.Tap(button(t, u, tr("Get started")))
+	w := currentWelcome(t, u)
+	test.Type(w.password, testPassword)
+	test.Type(w.confirm, testPassword)
+}
+
+// enterWrongPassword types a wrong password into the focused field (the
+// lock screen's) and presses Return.
+func enterWrongPassword(t *testing.T, u *ui) *widget.Entry {
+	t.Helper()
+	pw := focusedEntry(t, u)
+	test.Type(pw, "wrong password")
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	return pw
+}
+
 func findManual(t *testing.T, u *ui) *manualScreen {
 	t.Helper()
 	var entries []*widget.Entry
@@ -250,6 +287,58 @@ func TestAddFromImage(t *testing.T) {
 	test.Tap(button(t, u, "Save"))
 	if accts := u.vault.Accounts(); len(accts) != 1 || accts[0].Issuer != "ACME" {
 		t.Fatalf("vault holds %+v", accts)
+	}
+}
+
+// TestOpenImageThroughDialog chooses a QR image in fyne's own open dialog
+// from the add screen ("Open an image…", on a phone "Choose a photo…"):
+// only images are listed, the picker counts as open while it shows, and the
+// chosen image reaches the details screen.
+func TestOpenImageThroughDialog(t *testing.T) {
+	u, _ := newUnlockedUI(t)
+	u.win.Resize(fyne.NewSize(800, 700)) // room for the dialog's file list
+	img := qrFile(t, "otpauth://totp/ACME:carol@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME")
+	dir := filepath.Dir(img.Path())
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not an image"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The dialog opens in the folder it last showed.
+	u.app.Preferences().SetString("fyne:fileDialogLastFolder", storage.NewFileURI(dir).String())
+	u.onAdd()
+	open := "Open an image…"
+	if isMobile() {
+		open = "Choose a photo…"
+	}
+	test.Tap(button(t, u, tr(open)))
+	if u.pickers != 1 {
+		t.Fatalf("%d pickers open while the dialog shows, want 1", u.pickers)
+	}
+	var item fyne.Tappable
+	ovs := u.win.Canvas().Overlays().List()
+	if len(ovs) == 0 {
+		t.Fatal("no open dialog")
+	}
+	walk(ovs[len(ovs)-1], func(o fyne.CanvasObject) {
+		if !strings.HasSuffix(fmt.Sprintf("%T", o), ".fileDialogItem") {
+			return
+		}
+		name := strings.Join(texts(o), "")
+		if strings.Contains(name, "notes") {
+			t.Errorf("the image dialog lists %q", name)
+		}
+		if strings.Contains(name, "code") {
+			item = o.(fyne.Tappable)
+		}
+	})
+	if item == nil {
+		t.Fatalf("the dialog does not list code.png; it shows %q", texts(ovs[len(ovs)-1]))
+	}
+	item.Tapped(&fyne.PointEvent{})
+	test.Tap(button(t, u, "Open"))
+	mustShow(t, u, "Account details")
+	mustShow(t, u, "carol@example.com")
+	if u.pickers != 0 {
+		t.Fatalf("%d pickers still counted open after the dialog closed", u.pickers)
 	}
 }
 
@@ -691,6 +780,74 @@ func TestCopyHOTPAdvances(t *testing.T) {
 	u.copyCode(a.ID)
 	if u.app.Clipboard().Content() == want.Current {
 		t.Fatal("the same HOTP code was handed out twice")
+	}
+}
+
+// TestSaveThroughDialog saves a backup and an otpauth list through fyne's
+// own save dialog: each file is made private and holds the account, the
+// picker counts as open while the dialog shows, and a toast says it worked.
+func TestSaveThroughDialog(t *testing.T) {
+	for _, tt := range []struct {
+		name, file, toast string
+		start             func(u *ui)
+		check             func(t *testing.T, data []byte)
+	}{
+		{"backup", "nidan-backup.nidan", "The backup was saved.",
+			func(u *ui) { u.onBackups(); test.Tap(button(t, u, tr("Save a backup…"))) },
+			func(t *testing.T, data []byte) {
+				accts, err := vault.ReadBackup(bytes.NewReader(data), []byte(testPassword))
+				if err != nil || len(accts) != 1 || accts[0].Issuer != "GitHub" {
+					t.Fatalf("the backup holds %+v (%v)", accts, err)
+				}
+			}},
+		{"export", "nidan-export-uris.txt", "The accounts were exported.",
+			func(u *ui) {
+				u.onExport()
+				walk(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+					if r, ok := o.(*widget.RadioGroup); ok {
+						for _, opt := range r.Options {
+							if strings.HasPrefix(opt, "otpauth://") {
+								r.SetSelected(opt)
+							}
+						}
+					}
+				})
+				test.Tap(button(t, u, tr("Export…")))
+			},
+			func(t *testing.T, data []byte) {
+				if !strings.HasPrefix(string(data), "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP") {
+					t.Fatalf("the export holds %q", data)
+				}
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
+			u.win.Resize(fyne.NewSize(800, 700))
+			dir := t.TempDir()
+			u.app.Preferences().SetString("fyne:fileDialogLastFolder", storage.NewFileURI(dir).String())
+			tt.start(u)
+			if u.pickers != 1 {
+				t.Fatalf("%d pickers open while the save dialog shows, want 1", u.pickers)
+			}
+			test.Tap(button(t, u, "Save"))
+			if u.pickers != 0 {
+				t.Fatalf("%d pickers still counted open after the dialog closed", u.pickers)
+			}
+			path := filepath.Join(dir, tt.file)
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatalf("nothing saved as %s: %v", tt.file, err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, data)
+			mustShow(t, u, tr(tt.toast))
+		})
 	}
 }
 

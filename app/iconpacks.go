@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/nidan-auth/nidan/accounts"
-	"github.com/nidan-auth/nidan/formats"
 	"github.com/nidan-auth/nidan/internal/iconpack"
 )
 
@@ -104,14 +103,10 @@ func (u *ui) loadPacks(then func()) {
 
 // onImportPack asks for a pack's ZIP, keeps it and runs then.
 func (u *ui) onImportPack(then func()) {
-	u.openFile(func(r fyne.URIReadCloser) {
-		data, err := formats.ReadLimited(r)
-		r.Close()
-		if err != nil {
-			u.showError("Could not read the file", err, "")
-			return
+	u.openFile(nil, func(r fyne.URIReadCloser) {
+		if data, ok := u.readChosen(r); ok {
+			u.importPack(data, then)
 		}
-		u.importPack(data, then)
 	})
 }
 

@@ -79,26 +79,14 @@ func checkFits(t *testing.T, u *ui, size fyne.Size, screen string) {
 // walkFit is walk without what may pass the edge: a dialog's shadow, and
 // the content of a horizontal scroll (the colours), which scrolls.
 func walkFit(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	if strings.HasSuffix(fmt.Sprintf("%T", o), ".Shadow") { // fyne's internal widget.Shadow
-		return
-	}
-	f(o)
-	if s, ok := o.(*container.Scroll); ok && s.Direction == container.ScrollHorizontalOnly {
-		return
-	}
-	switch c := o.(type) {
-	case *fyne.Container:
-		for _, ch := range c.Objects {
-			walkFit(ch, f)
+	walkInto(o, func(o fyne.CanvasObject) bool {
+		if strings.HasSuffix(fmt.Sprintf("%T", o), ".Shadow") { // fyne's internal widget.Shadow
+			return false
 		}
-	case fyne.Widget:
-		for _, ch := range test.WidgetRenderer(c).Objects() {
-			walkFit(ch, f)
-		}
-	}
+		f(o)
+		s, ok := o.(*container.Scroll)
+		return !ok || s.Direction != container.ScrollHorizontalOnly
+	})
 }
 
 func tappable(o fyne.CanvasObject) bool {
@@ -127,10 +115,7 @@ func phoneScreens(t *testing.T, size fyne.Size, setup func(*ui), at func(u *ui, 
 	setup(u)
 	u.start()
 	at(u, "welcome")
-	test.Tap(button(t, u, tr("Get started")))
-	w := currentWelcome(t, u)
-	test.Type(w.password, testPassword)
-	test.Type(w.confirm, testPassword)
+	choosePassword(t, u)
 	at(u, "password")
 	test.Tap(button(t, u, tr("Create vault")))
 	if u.vault == nil || u.list == nil {
@@ -157,12 +142,7 @@ func phoneScreens(t *testing.T, size fyne.Size, setup func(*ui), at func(u *ui, 
 
 	u.onAdd()
 	at(u, "add")
-	test.Tap(button(t, u, tr("Enter the key by hand")))
-	s := findManual(t, u)
-	test.Type(s.issuer, "Example")
-	test.Type(s.name, "bob@example.com")
-	test.Type(s.key, "JBSW Y3DP EHPK 3PX1")
-	u.win.Canvas().Focus(s.issuer) // the key's error shows once it loses the focus
+	typeBadKey(t, u)
 	at(u, "manual")
 	u.show((&detailsScreen{u: u, acct: accts[0], isNew: true}).build())
 	at(u, "details")
@@ -184,9 +164,7 @@ func phoneScreens(t *testing.T, size fyne.Size, setup func(*ui), at func(u *ui, 
 	at(u, "qr")
 	u.onExitedForeground() // the phone's home button
 	at(u, "locked")
-	pw := focusedEntry(t, u)
-	test.Type(pw, "wrong password")
-	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	enterWrongPassword(t, u)
 	at(u, "wrong-password")
 }
 
@@ -333,8 +311,7 @@ func TestPhoneKeyboardKeepsFieldInSight(t *testing.T) {
 	u, _ := newUnlockedUI(t)
 	u.win.Resize(fyne.NewSize(360, 640))
 	u.onAdd()
-	test.Tap(button(t, u, tr("Enter the key by hand")))
-	s := findManual(t, u)
+	s := openManual(t, u)
 	u.win.Canvas().Focus(s.key)
 	var k *keepFocusVisible
 	walk(u.win.Content(), func(o fyne.CanvasObject) {

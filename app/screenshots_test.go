@@ -81,10 +81,7 @@ func renderScreens(t *testing.T, dir, language, variant string) {
 	setup(u)
 	u.start()
 	shot(u, "welcome")
-	test.Tap(button(t, u, tr("Get started")))
-	w := currentWelcome(t, u)
-	test.Type(w.password, "correct horse battery")
-	test.Type(w.confirm, "correct horse battery")
+	choosePassword(t, u)
 	shot(u, "password")
 	test.Tap(button(t, u, tr("Create vault")))
 	shot(u, "keyring")
@@ -108,12 +105,7 @@ func renderScreens(t *testing.T, dir, language, variant string) {
 
 	u.onAdd()
 	shot(u, "add")
-	test.Tap(button(t, u, tr("Enter the key by hand")))
-	s := findManual(t, u)
-	test.Type(s.issuer, "Example")
-	test.Type(s.name, "bob@example.com")
-	test.Type(s.key, "JBSW Y3DP EHPK 3PX1")
-	u.win.Canvas().Focus(s.issuer) // the key's error shows once it loses the focus
+	typeBadKey(t, u)
 	shot(u, "manual")
 	a := accts[0]
 	u.show((&detailsScreen{u: u, acct: a, isNew: true}).build())
@@ -130,9 +122,7 @@ func renderScreens(t *testing.T, dir, language, variant string) {
 	shot(u, "delete")
 	u.lock()
 	shot(u, "locked")
-	pw := focusedEntry(t, u)
-	test.Type(pw, "wrong password")
-	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	enterWrongPassword(t, u)
 	shot(u, "wrong-password")
 
 	// The wide layout: columns of token cards, the rings mid-period.

@@ -30,7 +30,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -214,8 +213,7 @@ func simSpots(t *testing.T) map[string]spot {
 	at(u, "Add account", button(t, u, tr("Add account")))
 	u.onAdd()
 	at(u, "Enter the key by hand", button(t, u, tr("Enter the key by hand")))
-	test.Tap(button(t, u, tr("Enter the key by hand")))
-	m := findManual(t, u)
+	m := openManual(t, u)
 	at(u, "issuer", m.issuer)
 	at(u, "name", m.name)
 	at(u, "key", m.key)

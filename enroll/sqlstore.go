@@ -70,9 +70,10 @@ type dialect struct {
 	// the number of users updated (one round trip, one commit).
 	spendAndClear string
 	// attemptAndGet, if set, makes Verify two statements, each its own
-	// transaction (attemptAndGetSQL on the counters' pool, then
-	// spendAndClear); else Verify is one transaction on the one
-	// connection (SQLite: one commit, and nobody else to wait for).
+	// transaction (counting and reading on the counters' pool, then
+	// spending), each run for a batch of checks (pgbatch.go); else Verify
+	// is one transaction on the one connection for a batch of checks
+	// (SQLite: one commit, and nobody else to wait for; sqlbatch.go).
 	attemptAndGet bool
 }
 
@@ -653,10 +654,11 @@ func (s *SQLStore) scanCodeUser(id sql.NullString, active []byte, activeID, reco
 	return u, nil
 }
 
-// Verify implements Store. PostgreSQL: two statements, two round trips
-// (the attempt and the read in one, on the counters' pool; the spend and
-// the clearing in one, committed durably). SQLite: one IMMEDIATE
-// transaction, one commit.
+// Verify implements Store, deciding concurrent checks in batches.
+// PostgreSQL: two statements per batch, two round trips (the attempts and
+// the reads in one, on the counters' pool; the spends and the clearing in
+// one, committed durably). SQLite: one IMMEDIATE transaction per batch,
+// one commit.
 func (s *SQLStore) Verify(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
 	p = p.orDefault(userThrottle)
 	if s.counts != nil {
@@ -665,19 +667,12 @@ func (s *SQLStore) Verify(id, key string, now time.Time, p Throttle, match func(
 	return s.verifyTxBatched(id, key, now, p, match)
 }
 
-// verifyTwoStatements is a check on its own: quickAttemptAndGetSQL first
-// if quick, else (or if that changed nothing) attemptAndGetSQL, then the
+// verifyAlone is a PostgreSQL check on its own, for what a batch could
+// not count: attemptAndGetSQL (the full upsert and the read), then the
 // spend.
-func (s *SQLStore) verifyTwoStatements(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error), quick bool) (ThrottleInfo, error) {
+func (s *SQLStore) verifyAlone(id, key string, now time.Time, p Throttle, match func(u *User) (uint64, error)) (ThrottleInfo, error) {
 	var row codeRow
-	err := sql.ErrNoRows
-	if quick {
-		err = s.stmts["quickAttemptAndGet"].QueryRow(key, now.UnixMilli(), p.MaxFailures, p.Forget.Milliseconds(), id).Scan(row.dest()...)
-	}
-	if err == nil && !row.failures.Valid || errors.Is(err, sql.ErrNoRows) {
-		err = s.stmts["attemptAndGet"].QueryRow(append(attemptArgs(key, now, p), id)...).Scan(row.dest()...)
-	}
-	if err != nil {
+	if err := s.stmts["attemptAndGet"].QueryRow(append(attemptArgs(key, now, p), id)...).Scan(row.dest()...); err != nil {
 		return ThrottleInfo{}, fmt.Errorf("verify code: %w", err)
 	}
 	if !row.failures.Valid {
@@ -685,16 +680,9 @@ func (s *SQLStore) verifyTwoStatements(id, key string, now time.Time, p Throttle
 	}
 	s.sweep(now, p)
 	info := row.info()
-	u, err := s.user(&row)
+	u, step, err := s.matchRow(&row, match)
 	if err != nil {
 		return info, err
-	}
-	step, err := match(&u)
-	if err != nil {
-		return info, err
-	}
-	if u.Active == nil {
-		return info, ErrBadCode
 	}
 	return info, s.spendAt(id, u.Active.ID, step, key, now)
 }
@@ -744,16 +732,9 @@ func (s *SQLStore) checkInTx(tx *sql.Tx, id, key string, now time.Time, p Thrott
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return info, nil, fmt.Errorf("verify code: %w", err)
 	}
-	u, outcome := s.user(&row)
+	u, step, outcome := s.matchRow(&row, match)
 	if outcome != nil {
 		return info, outcome, nil
-	}
-	step, outcome := match(&u)
-	if outcome != nil {
-		return info, outcome, nil
-	}
-	if u.Active == nil {
-		return info, ErrBadCode, nil
 	}
 	res, err := tx.Stmt(s.stmts["spend"]).Exec(id, u.Active.ID, int64(step))
 	if err != nil {

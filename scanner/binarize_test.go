@@ -163,3 +163,27 @@ func TestBoxMeans(t *testing.T) {
 		}
 	}
 }
+
+// TestHalf checks the eight-lane 2×2 average against the per-pixel rule
+// on odd sizes.
+func TestHalf(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	for _, size := range [][2]int{{2, 2}, {9, 5}, {16, 4}, {37, 11}} {
+		g := gray{w: size[0], h: size[1], pix: make([]byte, size[0]*size[1])}
+		for i := range g.pix {
+			g.pix[i] = byte(r.UintN(256))
+			if i%7 == 0 {
+				g.pix[i] = 255
+			}
+		}
+		h := g.half()
+		for y := range h.h {
+			for x := range h.w {
+				s := int(g.pix[2*y*g.w+2*x]) + int(g.pix[2*y*g.w+2*x+1]) + int(g.pix[(2*y+1)*g.w+2*x]) + int(g.pix[(2*y+1)*g.w+2*x+1])
+				if got, want := h.pix[y*h.w+x], byte((s+2)/4); got != want {
+					t.Fatalf("%dx%d half (%d,%d) = %d, want %d", g.w, g.h, x, y, got, want)
+				}
+			}
+		}
+	}
+}

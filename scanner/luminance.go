@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 )
@@ -127,10 +128,21 @@ func (g gray) half() gray {
 	w, h := g.w/2, g.h/2
 	out := gray{pix: make([]byte, w*h), w: w, h: h}
 	for y := 0; y < h; y++ {
-		r0 := g.pix[2*y*g.w:]
-		r1 := g.pix[(2*y+1)*g.w:]
+		r0 := g.pix[2*y*g.w : (2*y+1)*g.w]
+		r1 := g.pix[(2*y+1)*g.w : (2*y+2)*g.w]
 		dst := out.pix[y*w : (y+1)*w]
-		for x := range dst {
+		// Four output pixels from eight input pixels of each row at
+		// a time: the four sums of 2×2 in 16-bit lanes (at most
+		// 4·255 + 2), rounded and shifted, then packed.
+		x := 0
+		for ; x+4 <= w; x += 4 {
+			a := binary.LittleEndian.Uint64(r0[2*x:])
+			b := binary.LittleEndian.Uint64(r1[2*x:])
+			s := a&evenBytes + a>>8&evenBytes + b&evenBytes + b>>8&evenBytes + 2*0x0001000100010001
+			s = s >> 2 & evenBytes
+			binary.LittleEndian.PutUint32(dst[x:], uint32(s&0xFF|s>>8&0xFF00|s>>16&0xFF0000|s>>24&0xFF000000))
+		}
+		for ; x < w; x++ {
 			s := uint32(r0[2*x]) + uint32(r0[2*x+1]) + uint32(r1[2*x]) + uint32(r1[2*x+1])
 			dst[x] = byte((s + 2) >> 2)
 		}

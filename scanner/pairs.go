@@ -21,7 +21,7 @@ import (
 // samples a grid that fails the format and error-correction checks.
 
 // maxPairs bounds the pairs of finders tried within one pass.
-const maxPairs = 6
+const maxPairs = 3
 
 // pairGuesses returns the possible outlines of the missing third finder
 // of a code of which a and b are two finders, inside a w×h image.
@@ -128,31 +128,55 @@ func meetDirs(p, d, q, e fpoint) (fpoint, bool) {
 }
 
 // decodePairs tries the pairs of traced finders qs that no decoded code
-// used, each with its guesses of the missing third finder.
+// used, best-shaped first (similar module sizes, centres in line with
+// the sides or at 45° to them), each with its guesses of the missing
+// third finder.
 func decodePairs(m *gozxing.BitMatrix, qs []finderQuad, used []bool, inside func(fpoint) bool) []found {
-	var out []found
-	tried := 0
+	var pairs []scoredTriple
 	for i := range qs {
 		for j := i + 1; j < len(qs); j++ {
 			if used[i] || used[j] || inside(qs[i].centre) || inside(qs[j].centre) {
 				continue
 			}
-			guesses := pairGuesses(qs[i], qs[j], m.GetWidth(), m.GetHeight())
-			if len(guesses) == 0 {
-				continue
+			if s, ok := pairShape(qs[i], qs[j]); ok {
+				pairs = append(pairs, scoredTriple{[3]int{i, j}, s})
 			}
-			if tried == maxPairs {
-				return out
-			}
-			tried++
-			for _, g := range guesses {
-				if f, ok := decodePerspective(m, [3]finderQuad{qs[i], qs[j], g}); ok {
-					used[i], used[j] = true, true
-					out = append(out, f)
-					break
-				}
+		}
+	}
+	var out []found
+	for k, ij := range bestFirst(pairs) {
+		i, j := ij[0], ij[1]
+		if k == maxPairs {
+			break
+		}
+		if used[i] || used[j] || inside(qs[i].centre) || inside(qs[j].centre) {
+			continue
+		}
+		for _, g := range pairGuesses(qs[i], qs[j], m.GetWidth(), m.GetHeight()) {
+			if f, ok := decodePerspective(m, [3]finderQuad{qs[i], qs[j], g}); ok {
+				used[i], used[j] = true, true
+				out = append(out, f)
+				break
 			}
 		}
 	}
 	return out
+}
+
+// pairShape scores how well a and b look like two finders of one code
+// (lower is better): how far their module sizes differ and how far the
+// line between them is from running along their sides or at 45° to them.
+func pairShape(a, b finderQuad) (float64, bool) {
+	ab := fpoint{b.centre.x - a.centre.x, b.centre.y - a.centre.y}
+	ca, cb := alignment(a, ab), alignment(b, ab)
+	var off float64
+	switch {
+	case ca > 0.97 && cb > 0.97:
+		off = 2 - ca - cb
+	case ca < 0.85 && cb < 0.85:
+		off = math.Abs(ca-math.Sqrt2/2) + math.Abs(cb-math.Sqrt2/2)
+	default:
+		return 0, false
+	}
+	return off + max(a.module, b.module)/min(a.module, b.module) - 1, true
 }

@@ -315,15 +315,17 @@ func decodePerspective(m *gozxing.BitMatrix, q [3]finderQuad) (found, bool) {
 		}
 		tries = append(tries, h)
 		for _, h := range tries {
-			bits, ok := sampleVia(m, h, dim)
-			if !ok {
-				continue
+			for _, sample := range []func(*gozxing.BitMatrix, homography, int) (*gozxing.BitMatrix, bool){sampleVia, sampleGrid} {
+				bits, ok := sample(m, h, dim)
+				if !ok {
+					continue
+				}
+				res, err := dec.Decode(bits, nil)
+				if err != nil || res.GetText() == "" {
+					continue
+				}
+				return found{text: res.GetText(), centres: pc.centres, module: pc.module}, true
 			}
-			res, err := dec.Decode(bits, nil)
-			if err != nil || res.GetText() == "" {
-				continue
-			}
-			return found{text: res.GetText(), centres: pc.centres, module: pc.module}, true
 		}
 	}
 	return found{}, false

@@ -1,6 +1,9 @@
 package lumajpeg
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // lookBits is how many leading bits the fast table resolves; codes up to
 // this length (nearly all of them in practice) take one table look-up.
@@ -77,6 +80,18 @@ type bitReader struct {
 }
 
 func (b *bitReader) fill() {
+	if !b.marker && b.pos+8 <= len(b.data) {
+		// Fast path: the next eight bytes hold no 0xFF (no stuffing,
+		// no marker), so whole bytes can be taken at once.
+		w := binary.BigEndian.Uint64(b.data[b.pos:])
+		if !hasFF(w) {
+			k := (64 - b.n) >> 3 // whole bytes that fit
+			b.acc |= w >> (64 - 8*k) << (64 - b.n - 8*k)
+			b.n += 8 * k
+			b.pos += int(k)
+			return
+		}
+	}
 	for b.n <= 56 {
 		var c byte
 		if !b.marker && b.pos < len(b.data) {
@@ -94,6 +109,12 @@ func (b *bitReader) fill() {
 		b.acc |= uint64(c) << (56 - b.n)
 		b.n += 8
 	}
+}
+
+// hasFF reports whether some byte of w is 0xFF.
+func hasFF(w uint64) bool {
+	x := ^w // 0xFF bytes become zero bytes
+	return (x-0x0101010101010101)&^x&0x8080808080808080 != 0
 }
 
 // bits returns the next n (1..16) bits as an unsigned number.

@@ -74,7 +74,11 @@ func (d *decoder) scan(s []byte, p int) (int, error) {
 	block := func(k, bx, by int) error {
 		c := &d.comps[k]
 		if !d.progressive {
-			scratch = [65]int32{}
+			if k == 0 {
+				// (A chroma block is decoded only to be
+				// skipped: what lands in scratch is never read.)
+				scratch = [65]int32{}
+			}
 			last, err := d.sequential(br, c, &scratch)
 			if err != nil || k != 0 {
 				return err
