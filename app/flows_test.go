@@ -29,7 +29,9 @@ func TestFirstLaunch(t *testing.T) {
 	u, _ := newTestUI(t)
 	u.start()
 	mustShow(t, u, "Welcome to Nidan")
-	test.Tap(button(t, u, "Get started"))
+	u.onKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter: Get started
+	mustShow(t, u, "cannot be recovered")
+	u.onKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // and no further: Create needs the passwords
 	mustShow(t, u, "cannot be recovered")
 
 	s := u.win.Content()

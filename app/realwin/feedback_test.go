@@ -311,7 +311,7 @@ func TestTabReachesConfirmation(t *testing.T) {
 	}
 	p := s.launch()
 	p.waitWindow()
-	s.key("Tab", "space") // Get started
+	s.key("Return") // Get started, as its highlighted button says
 	p.waitTrace("focused")
 	s.typeText(password)
 	s.key("Tab")
