@@ -31,16 +31,13 @@ func (s *addScreen) build() fyne.CanvasObject {
 	if isMobile() {
 		return s.buildPhone()
 	}
-	btn := func(text string, icon fyne.Resource, f func()) *widget.Button {
-		return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
-	}
 	return screen(s.u, lang.L("Add account"),
 		wrapped(&widget.Label{Text: lang.L("Show the QR code the website gives you, or type its key.")}),
-		btn(lang.L("Scan the screen"), theme.ComputerIcon(), s.onScanScreen),
-		btn(lang.L("Open an image…"), theme.FileImageIcon(), s.onOpenImage),
-		btn(lang.L("Paste an image"), theme.ContentPasteIcon(), s.onPaste),
-		btn(lang.L("Use the camera"), theme.MediaPhotoIcon(), s.onCamera),
-		btn(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
+		sourceButton(lang.L("Scan the screen"), theme.ComputerIcon(), s.onScanScreen),
+		sourceButton(lang.L("Open an image…"), theme.FileImageIcon(), s.onOpenImage),
+		sourceButton(lang.L("Paste an image"), theme.ContentPasteIcon(), s.onPaste),
+		sourceButton(lang.L("Use the camera"), theme.MediaPhotoIcon(), s.onCamera),
+		sourceButton(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
 		wrapped(&widget.Label{Text: lang.L("You can also drop an image file onto this window."), Importance: widget.LowImportance}),
 		s.message)
 }
@@ -56,6 +53,12 @@ func (u *ui) onAdd() {
 func (s *addScreen) fail(msg string) {
 	s.message.SetText(msg)
 	s.message.Show()
+}
+
+// sourceButton is one way to add an account on the add screen: a full-width
+// button, its label at the start.
+func sourceButton(text string, icon fyne.Resource, f func()) *widget.Button {
+	return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
 }
 
 func (s *addScreen) onManual() { s.u.show((&manualScreen{u: s.u}).build()) }
@@ -177,7 +180,7 @@ func screen(u *ui, title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 func screenWithAction(u *ui, title string, action fyne.CanvasObject, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	back := u.iconButton(theme.NavigateBackIcon(), lang.L("Back (Esc)"), widget.LowImportance, u.goBack)
 	head := container.NewBorder(nil, nil, back, nil,
-		&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
+		wrapped(&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}}))
 	var foot fyne.CanvasObject
 	if action != nil {
 		if isMobile() {

@@ -76,26 +76,7 @@ func (s *backupScreen) build() fyne.CanvasObject {
 }
 
 func (s *backupScreen) onSave() {
-	u := s.u
-	done := u.picking()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		done()
-		if err != nil || w == nil {
-			return
-		}
-		defer w.Close()
-		if err := makePrivate(w); err != nil {
-			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
-			return
-		}
-		if err := u.vault.Backup(w); err != nil {
-			u.showError("Could not save the backup", err, lang.L("Choose another place and try again. Your vault is unchanged."))
-			return
-		}
-		u.toasts.show(lang.L("The backup was saved."), nil)
-	}, u.win)
-	d.SetFileName("nidan-backup.nidan")
-	d.Show()
+	s.u.saveFile("Could not save the backup", "nidan-backup.nidan", lang.L("The backup was saved."), s.u.vault.Backup)
 }
 
 // openFile shows the open dialog, listing what filter lets through (nil:
@@ -283,6 +264,14 @@ func exportProtection(f formats.Format) string {
 }
 
 func (u *ui) saveExport(name string, write func(io.Writer) error) {
+	u.saveFile("Could not export", name, lang.L("The accounts were exported."), write)
+}
+
+// saveFile shows the save dialog offering name, makes the chosen file
+// private, has write fill it and shows saved. If that fails it shows
+// context (a translation key, as showError takes) and says the vault is
+// unchanged; cancelling does nothing.
+func (u *ui) saveFile(context, name, saved string, write func(io.Writer) error) {
 	done := u.picking()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		done()
@@ -291,14 +280,14 @@ func (u *ui) saveExport(name string, write func(io.Writer) error) {
 		}
 		defer w.Close()
 		if err := makePrivate(w); err != nil {
-			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
+			u.showError(context, err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
 		if err := write(w); err != nil {
-			u.showError("Could not export", err, lang.L("Choose another place and try again. Your vault is unchanged."))
+			u.showError(context, err, lang.L("Choose another place and try again. Your vault is unchanged."))
 			return
 		}
-		u.toasts.show(lang.L("The accounts were exported."), nil)
+		u.toasts.show(saved, nil)
 	}, u.win)
 	d.SetFileName(name)
 	d.Show()

@@ -29,7 +29,9 @@ func TestFirstLaunch(t *testing.T) {
 	u, _ := newTestUI(t)
 	u.start()
 	mustShow(t, u, "Welcome to Nidan")
-	test.Tap(button(t, u, "Get started"))
+	u.onKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter: Get started
+	mustShow(t, u, "cannot be recovered")
+	u.onKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // and no further: Create needs the passwords
 	mustShow(t, u, "cannot be recovered")
 
 	s := u.win.Content()
@@ -516,10 +518,21 @@ func TestTickSetsTextWithoutRefresh(t *testing.T) {
 	upd := u.list.list.UpdateItem
 	u.list.list.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) { updates++; upd(id, o) }
 	r := rowFor(t, u, a.ID)
-	if r.countdown.Text != "10" || r.next.Visible() || r.ring.EndAngle != 120 || r.ring.FillColor != r.themeColor(theme.ColorNamePrimary) {
-		t.Fatalf("countdown %q at 20 s into the period", r.countdown.Text)
+	// 10 s left: the ring shows the 3 s step it is in (12 s of 30), and no
+	// number until the last seconds.
+	if r.countdown.Text != "" || r.next.Visible() || r.ring.EndAngle != 144 || r.ring.FillColor != r.themeColor(theme.ColorNamePrimary) {
+		t.Fatalf("countdown %q, ring %v° at 20 s into the period", r.countdown.Text, r.ring.EndAngle)
 	}
-	for i := 1; i <= 6; i++ {
+	u.tick(testNow.Add(time.Second))
+	if r.ring.EndAngle != 360*9/30. {
+		t.Fatalf("ring %v° with 9 s left; want the 9 s step", r.ring.EndAngle)
+	}
+	// Within a step nothing drawn changes (so nothing is refreshed).
+	u.tick(testNow.Add(2 * time.Second))
+	if r.ring.EndAngle != 360*9/30. || r.countdown.Text != "" {
+		t.Fatalf("ring %v°, countdown %q with 8 s left", r.ring.EndAngle, r.countdown.Text)
+	}
+	for i := 3; i <= 6; i++ {
 		u.tick(testNow.Add(time.Duration(i) * time.Second))
 	}
 	if updates != 0 {
@@ -781,6 +794,74 @@ func TestCopyHOTPAdvances(t *testing.T) {
 	}
 }
 
+// TestSaveThroughDialog saves a backup and an otpauth list through fyne's
+// own save dialog: each file is made private and holds the account, the
+// picker counts as open while the dialog shows, and a toast says it worked.
+func TestSaveThroughDialog(t *testing.T) {
+	for _, tt := range []struct {
+		name, file, toast string
+		start             func(u *ui)
+		check             func(t *testing.T, data []byte)
+	}{
+		{"backup", "nidan-backup.nidan", "The backup was saved.",
+			func(u *ui) { u.onBackups(); test.Tap(button(t, u, tr("Save a backup…"))) },
+			func(t *testing.T, data []byte) {
+				accts, err := vault.ReadBackup(bytes.NewReader(data), []byte(testPassword))
+				if err != nil || len(accts) != 1 || accts[0].Issuer != "GitHub" {
+					t.Fatalf("the backup holds %+v (%v)", accts, err)
+				}
+			}},
+		{"export", "nidan-export-uris.txt", "The accounts were exported.",
+			func(u *ui) {
+				u.onExport()
+				walk(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+					if r, ok := o.(*widget.RadioGroup); ok {
+						for _, opt := range r.Options {
+							if strings.HasPrefix(opt, "otpauth://") {
+								r.SetSelected(opt)
+							}
+						}
+					}
+				})
+				test.Tap(button(t, u, tr("Export…")))
+			},
+			func(t *testing.T, data []byte) {
+				if !strings.HasPrefix(string(data), "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP") {
+					t.Fatalf("the export holds %q", data)
+				}
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			u, _ := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"))
+			u.win.Resize(fyne.NewSize(800, 700))
+			dir := t.TempDir()
+			u.app.Preferences().SetString("fyne:fileDialogLastFolder", storage.NewFileURI(dir).String())
+			tt.start(u)
+			if u.pickers != 1 {
+				t.Fatalf("%d pickers open while the save dialog shows, want 1", u.pickers)
+			}
+			test.Tap(button(t, u, "Save"))
+			if u.pickers != 0 {
+				t.Fatalf("%d pickers still counted open after the dialog closed", u.pickers)
+			}
+			path := filepath.Join(dir, tt.file)
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatalf("nothing saved as %s: %v", tt.file, err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, data)
+			mustShow(t, u, tr(tt.toast))
+		})
+	}
+}
+
 func TestExportFileIsPrivate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "export.txt")
 	w, err := storage.Writer(storage.NewFileURI(path))
@@ -805,6 +886,29 @@ func TestExportChoicesFromRegistry(t *testing.T) {
 	u.onExport()
 	for _, want := range []string{"Aegis — encrypted with your backup password", "Bitwarden — NOT encrypted", "CXF — NOT encrypted", "2FAS — NOT encrypted", "otpauth:// list — NOT encrypted"} {
 		mustShow(t, u, want)
+	}
+}
+
+// TestTickDrawsRarely: Fyne repaints the whole window for any change, so
+// over a 30 s period a row may change what it draws at most at each ring
+// step and in the last seconds, not every second.
+func TestTickDrawsRarely(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	r := rowFor(t, u, a.ID)
+	drawn := func() string {
+		return fmt.Sprint(r.code.Text, "|", r.countdown.Text, "|", r.ring.EndAngle, "|", r.next.Text, r.next.Visible())
+	}
+	last, changes := drawn(), 0
+	for i := 1; i <= 30; i++ {
+		u.tick(testNow.Add(time.Duration(i) * time.Second))
+		if d := drawn(); d != last {
+			changes++
+			last = d
+		}
+	}
+	if want := 30/ringStep + warnSeconds; changes == 0 || changes > want {
+		t.Fatalf("a row changed what it draws on %d of 30 ticks; want at most %d", changes, want)
 	}
 }
 

@@ -113,19 +113,25 @@ func texts(o fyne.CanvasObject) []string {
 	return out
 }
 
+// walk calls f on o and every visible object inside it.
 func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
+	walkInto(o, func(o fyne.CanvasObject) bool { f(o); return true })
+}
+
+// walkInto calls into on o and the visible objects inside it, going inside
+// an object only when into returns true for it.
+func walkInto(o fyne.CanvasObject, into func(fyne.CanvasObject) bool) {
+	if o == nil || !o.Visible() || !into(o) {
 		return
 	}
-	f(o)
 	switch c := o.(type) {
 	case *fyne.Container:
 		for _, ch := range c.Objects {
-			walk(ch, f)
+			walkInto(ch, into)
 		}
 	case fyne.Widget:
 		for _, ch := range test.WidgetRenderer(c).Objects() {
-			walk(ch, f)
+			walkInto(ch, into)
 		}
 	}
 }

@@ -11,11 +11,12 @@ import (
 )
 
 // TestTranslationsComplete checks that every string the app translates
-// (lang.L, lang.X keys and error contexts) has an English and a Japanese
-// entry, so no screen falls back to English in Japanese.
+// (lang.L, lang.X keys and the error contexts of showError and saveFile)
+// has an English and a Japanese entry, so no screen falls back to English
+// in Japanese.
 func TestTranslationsComplete(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
-	re := regexp.MustCompile(`(?:lang\.L\(|lang\.X\(|showError\()"((?:[^"\\]|\\.)*)"`)
+	re := regexp.MustCompile(`(?:lang\.L\(|lang\.X\(|showError\(|saveFile\()"((?:[^"\\]|\\.)*)"`)
 	keys := map[string]string{}
 	for _, f := range files {
 		if filepath.Ext(f) == ".go" && len(f) > 8 && f[len(f)-8:] == "_test.go" {

@@ -61,13 +61,10 @@ func (u *ui) picking() (done func()) {
 // has no camera API, so the system photo picker is the way to the camera
 // roll; the user takes the photo with the phone's camera app first.
 func (s *addScreen) buildPhone() fyne.CanvasObject {
-	btn := func(text string, icon fyne.Resource, f func()) *widget.Button {
-		return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
-	}
 	return screen(s.u, lang.L("Add account"),
 		wrapped(&widget.Label{Text: lang.L("Choose a photo or screenshot of the QR code the website shows you, or type its key.")}),
-		btn(lang.L("Choose a photo…"), theme.FileImageIcon(), s.onPhoto),
-		btn(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
+		sourceButton(lang.L("Choose a photo…"), theme.FileImageIcon(), s.onPhoto),
+		sourceButton(lang.L("Enter the key by hand"), theme.DocumentCreateIcon(), s.onManual),
 		wrapped(&widget.Label{Text: lang.L("To scan a code on another screen, take a photo of it with the camera app, then choose that photo."), Importance: widget.LowImportance}),
 		s.message)
 }

@@ -79,26 +79,14 @@ func checkFits(t *testing.T, u *ui, size fyne.Size, screen string) {
 // walkFit is walk without what may pass the edge: a dialog's shadow, and
 // the content of a horizontal scroll (the colours), which scrolls.
 func walkFit(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	if strings.HasSuffix(fmt.Sprintf("%T", o), ".Shadow") { // fyne's internal widget.Shadow
-		return
-	}
-	f(o)
-	if s, ok := o.(*container.Scroll); ok && s.Direction == container.ScrollHorizontalOnly {
-		return
-	}
-	switch c := o.(type) {
-	case *fyne.Container:
-		for _, ch := range c.Objects {
-			walkFit(ch, f)
+	walkInto(o, func(o fyne.CanvasObject) bool {
+		if strings.HasSuffix(fmt.Sprintf("%T", o), ".Shadow") { // fyne's internal widget.Shadow
+			return false
 		}
-	case fyne.Widget:
-		for _, ch := range test.WidgetRenderer(c).Objects() {
-			walkFit(ch, f)
-		}
-	}
+		f(o)
+		s, ok := o.(*container.Scroll)
+		return !ok || s.Direction != container.ScrollHorizontalOnly
+	})
 }
 
 func tappable(o fyne.CanvasObject) bool {

@@ -33,24 +33,46 @@ const (
 // does not come back changed nothing.
 const countBatchSQL = `WITH req AS (SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS BIGINT[]), CAST($3 AS INTEGER[]),
 		CAST($4 AS BIGINT[]), CAST($5 AS TEXT[])) AS r(key, now, max_failures, forget, user_id)),
-	a AS (UPDATE nidan_enroll_throttle AS t SET failures = t.failures + 1, updated = req.now FROM req
+	` + lockCounters + `,
+	a AS (UPDATE nidan_enroll_throttle AS t SET failures = t.failures + 1, updated = req.now FROM req JOIN lk ON lk.key = req.key
 		WHERE t.key = req.key AND t.locked_until <= req.now AND t.failures + 1 < req.max_failures
 			AND NOT (t.updated > 0 AND req.now > t.updated + req.forget)
 		RETURNING t.key, t.failures, t.lockouts, t.locked_until, req.user_id)
 SELECT a.key, a.failures, a.lockouts, a.locked_until, u.id, u.active, u.active_id, u.last_step, u.recovery, u.created, u.modified
 FROM a LEFT JOIN nidan_enroll_users AS u ON u.id = a.user_id`
 
+// lockCounters (lk) and lockUsers (lu) lock a batch's rows in key order
+// before its UPDATE touches them: an UPDATE … FROM locks rows in whatever
+// order its plan meets them (a hash join meets them in the table's
+// physical order, which updates keep changing), and two instances'
+// batches taking the same rows in two orders deadlock (PostgreSQL ends
+// one after a second; TestPostgresBatchesTwoInstances). Every batch
+// takes users before counters, each sorted, and a single check takes one
+// user before its counter, so no two of them wait for each other in a
+// circle. A row only reaches the UPDATE through the join with the lock's
+// output, that is after the lock is taken. NO KEY UPDATE is the lock the
+// UPDATE takes anyway, which lets a new session's foreign key check on
+// the user (KEY SHARE) go on.
+const (
+	lockCounters = `lk AS MATERIALIZED (SELECT t.key FROM nidan_enroll_throttle AS t WHERE t.key IN (SELECT key FROM req)
+		ORDER BY t.key FOR NO KEY UPDATE)`
+	lockUsers = `lu AS MATERIALIZED (SELECT u.id FROM nidan_enroll_users AS u WHERE u.id IN (SELECT user_id FROM req)
+		ORDER BY u.id FOR NO KEY UPDATE)`
+)
+
 // spendBatchSQL is spendAndClear for many users: $1 user IDs (distinct),
 // $2 factor IDs, $3 steps, $4 counter keys (distinct), $5 now (ms). The
 // IDs of the users whose step was spent come back.
 const spendBatchSQL = `WITH req AS (SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS BIGINT[]),
 		CAST($4 AS TEXT[]), CAST($5 AS BIGINT[])) AS r(user_id, factor_id, step, key, now)),
-	spent AS (UPDATE nidan_enroll_users AS u SET last_step = req.step FROM req
+	` + lockUsers + `,
+	spent AS (UPDATE nidan_enroll_users AS u SET last_step = req.step FROM req JOIN lu ON lu.id = req.user_id
 		WHERE u.id = req.user_id AND u.active IS NOT NULL AND u.active_id = req.factor_id
 			AND (u.last_step IS NULL OR u.last_step < req.step)
 		RETURNING u.id),
+	` + lockCounters + `,
 	cleared AS (UPDATE nidan_enroll_throttle AS t SET failures = 0, lockouts = 0, locked_until = 0, updated = req.now
-		FROM req JOIN spent ON spent.id = req.user_id WHERE t.key = req.key)
+		FROM req JOIN spent ON spent.id = req.user_id JOIN lk ON lk.key = req.key WHERE t.key = req.key)
 SELECT id FROM spent`
 
 // codeRow is what a check reads: the counter after the attempt and the

@@ -196,3 +196,47 @@ func batchClose(t *testing.T, st Store) {
 		t.Errorf("no check failed after Close (%d accepted)", ok.Load())
 	}
 }
+
+// TestPostgresBatchesTwoInstances checks two stores on one database (two
+// panel instances) checking the same users at once: one code accepted
+// once per user across both, and no batch failed (batches of the two lock
+// rows in one order, so they never deadlock each other).
+func TestPostgresBatchesTwoInstances(t *testing.T) {
+	url := postgresServer(t).CreateDB(t)
+	a := must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
+	b := must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
+	const users = 16
+	p := Throttle{MaxFailures: 1000, Lockout: time.Minute, MaxLockout: time.Minute, Forget: time.Hour}
+	for i := range users {
+		if err := a.Create(sampleUser(fmt.Sprintf("u%02d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for round := range 8 {
+		var accepted [users]atomic.Int64
+		var wg sync.WaitGroup
+		for i := range users {
+			id := fmt.Sprintf("u%02d", i)
+			for _, st := range []*SQLStore{a, b, a, b} {
+				wg.Go(func() {
+					_, err := st.Verify(id, "user:"+id, t0, p, func(*User) (uint64, error) { return uint64(100 + round), nil })
+					switch {
+					case err == nil:
+						accepted[i].Add(1)
+					case !errors.Is(err, ErrReplay):
+						t.Errorf("round %d, %s: %v", round, id, err)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		for i := range users {
+			if n := accepted[i].Load(); n != 1 {
+				t.Errorf("round %d, u%02d: one code accepted %d times across two instances", round, i, n)
+			}
+		}
+	}
+	if n := a.retried.Load() + b.retried.Load(); n != 0 {
+		t.Errorf("%d checks decided alone after their batch failed (a deadlock?)", n)
+	}
+}

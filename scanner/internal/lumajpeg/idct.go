@@ -47,6 +47,12 @@ func idct1(x *[8]float32) {
 	z5 := (z10 + z12) * c2p6
 	o10 := c2m6*z12 - z5
 	o12 := z5 - c2p6n*z10
+	butterfly(x, e0, e1, e2, e3, o7, o10, o11, o12)
+}
+
+// butterfly ends both transforms: the odd part's last rotations, then
+// the even and odd halves added and subtracted.
+func butterfly(x *[8]float32, e0, e1, e2, e3, o7, o10, o11, o12 float32) {
 	o6 := o12 - o7
 	o5 := o11 - o6
 	o4 := o10 + o5
@@ -69,13 +75,7 @@ func idct1lo(x *[8]float32) {
 	z5 := (x1 - x3) * c2p6
 	o10 := c2m6*x1 - z5
 	o12 := z5 + c2p6n*x3
-	o6 := o12 - o7
-	o5 := o11 - o6
-	o4 := o10 + o5
-	x[0], x[7] = e0+o7, e0-o7
-	x[1], x[6] = e1+o6, e1-o6
-	x[2], x[5] = e2+o5, e2-o5
-	x[4], x[3] = e3+o4, e3-o4
+	butterfly(x, e0, e1, e2, e3, o7, o10, o11, o12)
 }
 
 // clampByte is v truncated to 0–255. Out-of-range values are rare and
