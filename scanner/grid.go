@@ -1,8 +1,6 @@
 package scanner
 
 import (
-	"math"
-
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
@@ -104,33 +102,15 @@ func sampleGrid(m *gozxing.BitMatrix, h homography, dim int) (*gozxing.BitMatrix
 		a, b := float64(cs[k])+0.5, float64(cs[k+1])+0.5
 		return k, (v - a) / (b - a)
 	}
-	bits, err := gozxing.NewSquareBitMatrix(dim)
-	if err != nil {
-		return nil, false
-	}
-	w, hh := m.GetWidth(), m.GetHeight()
-	outside, limit := 0, dim*dim/50
-	for y := range dim {
+	return sampleAt(m, dim, func(x, y int) (fpoint, bool) {
+		i, tx := cell(float64(x) + 0.5)
 		j, ty := cell(float64(y) + 0.5)
-		for x := range dim {
-			i, tx := cell(float64(x) + 0.5)
-			p, ok := h.apply(fpoint{float64(x) + 0.5, float64(y) + 0.5})
-			o00, o10, o01, o11 := off[i][j], off[i+1][j], off[i][j+1], off[i+1][j+1]
-			dx := (1-ty)*((1-tx)*o00.x+tx*o10.x) + ty*((1-tx)*o01.x+tx*o11.x)
-			dy := (1-ty)*((1-tx)*o00.y+tx*o10.y) + ty*((1-tx)*o01.y+tx*o11.y)
-			ix, iy := int(math.Floor(p.x+dx)), int(math.Floor(p.y+dy))
-			if !ok || ix < 0 || iy < 0 || ix >= w || iy >= hh {
-				if outside++; outside > limit {
-					return nil, false
-				}
-				continue
-			}
-			if m.Get(ix, iy) {
-				bits.Set(x, y)
-			}
-		}
-	}
-	return bits, true
+		p, ok := h.apply(fpoint{float64(x) + 0.5, float64(y) + 0.5})
+		o00, o10, o01, o11 := off[i][j], off[i+1][j], off[i][j+1], off[i+1][j+1]
+		dx := (1-ty)*((1-tx)*o00.x+tx*o10.x) + ty*((1-tx)*o01.x+tx*o11.x)
+		dy := (1-ty)*((1-tx)*o00.y+tx*o10.y) + ty*((1-tx)*o01.y+tx*o11.y)
+		return fpoint{p.x + dx, p.y + dy}, ok
+	})
 }
 
 // findAlignmentNear looks for an alignment pattern within three modules

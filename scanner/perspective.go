@@ -489,6 +489,15 @@ func findAlignmentVia(m *gozxing.BitMatrix, h homography, dim int) (fpoint, bool
 // gives for the module centres. It fails when much of the grid falls
 // outside the image.
 func sampleVia(m *gozxing.BitMatrix, h homography, dim int) (*gozxing.BitMatrix, bool) {
+	return sampleAt(m, dim, func(x, y int) (fpoint, bool) {
+		return h.apply(fpoint{float64(x) + 0.5, float64(y) + 0.5})
+	})
+}
+
+// sampleAt reads a dim×dim grid of modules from m at the image points at
+// gives for module (x, y), failing when more than 2 % of them fall
+// outside the image.
+func sampleAt(m *gozxing.BitMatrix, dim int, at func(x, y int) (fpoint, bool)) (*gozxing.BitMatrix, bool) {
 	bits, err := gozxing.NewSquareBitMatrix(dim)
 	if err != nil {
 		return nil, false
@@ -497,7 +506,7 @@ func sampleVia(m *gozxing.BitMatrix, h homography, dim int) (*gozxing.BitMatrix,
 	outside, limit := 0, dim*dim/50
 	for y := range dim {
 		for x := range dim {
-			p, ok := h.apply(fpoint{float64(x) + 0.5, float64(y) + 0.5})
+			p, ok := at(x, y)
 			ix, iy := int(math.Floor(p.x)), int(math.Floor(p.y))
 			if !ok || ix < 0 || iy < 0 || ix >= w || iy >= hh {
 				if outside++; outside > limit {
