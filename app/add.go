@@ -180,7 +180,7 @@ func screen(u *ui, title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 func screenWithAction(u *ui, title string, action fyne.CanvasObject, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	back := u.iconButton(theme.NavigateBackIcon(), lang.L("Back (Esc)"), widget.LowImportance, u.goBack)
 	head := container.NewBorder(nil, nil, back, nil,
-		&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
+		wrapped(&widget.Label{Text: title, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}}))
 	var foot fyne.CanvasObject
 	if action != nil {
 		if isMobile() {

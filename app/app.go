@@ -167,6 +167,7 @@ type ui struct {
 	tips         *tipper
 	dialogs      []*openDialog  // shown, the top last: Escape and Enter answer the top one
 	back         func()         // what Escape and the back arrow do on this screen; nil: the list
+	enter        func()         // what Enter does on this screen with nothing focused; nil: nothing
 	clipboard    fyne.Clipboard // the app's; the X clipboard in the phone simulation
 	inBackground bool           // a phone app in the background (mobile.go)
 	pickers      int            // system pickers open, which background the app
@@ -235,7 +236,9 @@ func (u *ui) vaultOptions() vault.Options {
 func (u *ui) start() {
 	u.setupWindow()
 	if u.path == "" || !vault.Exists(u.path) {
-		u.show((&welcomeScreen{u: u}).build())
+		w := &welcomeScreen{u: u}
+		u.show(w.build())
+		u.enter = w.onStart
 		return
 	}
 	u.showLocked(true)
@@ -258,6 +261,7 @@ func (u *ui) show(o fyne.CanvasObject) {
 	// animating (repainting the window) for as long as the app runs.
 	u.win.Canvas().Unfocus()
 	u.back = nil
+	u.enter = nil
 	u.locked = nil
 	u.screen = o
 	u.tips.hide(nil)

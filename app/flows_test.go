@@ -29,7 +29,9 @@ func TestFirstLaunch(t *testing.T) {
 	u, _ := newTestUI(t)
 	u.start()
 	mustShow(t, u, "Welcome to Nidan")
-	test.Tap(button(t, u, "Get started"))
+	u.onKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter: Get started
+	mustShow(t, u, "cannot be recovered")
+	u.onKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // and no further: Create needs the passwords
 	mustShow(t, u, "cannot be recovered")
 
 	s := u.win.Content()
@@ -516,10 +518,21 @@ func TestTickSetsTextWithoutRefresh(t *testing.T) {
 	upd := u.list.list.UpdateItem
 	u.list.list.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) { updates++; upd(id, o) }
 	r := rowFor(t, u, a.ID)
-	if r.countdown.Text != "10" || r.next.Visible() || r.ring.EndAngle != 120 || r.ring.FillColor != r.themeColor(theme.ColorNamePrimary) {
-		t.Fatalf("countdown %q at 20 s into the period", r.countdown.Text)
+	// 10 s left: the ring shows the 3 s step it is in (12 s of 30), and no
+	// number until the last seconds.
+	if r.countdown.Text != "" || r.next.Visible() || r.ring.EndAngle != 144 || r.ring.FillColor != r.themeColor(theme.ColorNamePrimary) {
+		t.Fatalf("countdown %q, ring %v° at 20 s into the period", r.countdown.Text, r.ring.EndAngle)
 	}
-	for i := 1; i <= 6; i++ {
+	u.tick(testNow.Add(time.Second))
+	if r.ring.EndAngle != 360*9/30. {
+		t.Fatalf("ring %v° with 9 s left; want the 9 s step", r.ring.EndAngle)
+	}
+	// Within a step nothing drawn changes (so nothing is refreshed).
+	u.tick(testNow.Add(2 * time.Second))
+	if r.ring.EndAngle != 360*9/30. || r.countdown.Text != "" {
+		t.Fatalf("ring %v°, countdown %q with 8 s left", r.ring.EndAngle, r.countdown.Text)
+	}
+	for i := 3; i <= 6; i++ {
 		u.tick(testNow.Add(time.Duration(i) * time.Second))
 	}
 	if updates != 0 {
@@ -873,6 +886,29 @@ func TestExportChoicesFromRegistry(t *testing.T) {
 	u.onExport()
 	for _, want := range []string{"Aegis — encrypted with your backup password", "Bitwarden — NOT encrypted", "CXF — NOT encrypted", "2FAS — NOT encrypted", "otpauth:// list — NOT encrypted"} {
 		mustShow(t, u, want)
+	}
+}
+
+// TestTickDrawsRarely: Fyne repaints the whole window for any change, so
+// over a 30 s period a row may change what it draws at most at each ring
+// step and in the last seconds, not every second.
+func TestTickDrawsRarely(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	r := rowFor(t, u, a.ID)
+	drawn := func() string {
+		return fmt.Sprint(r.code.Text, "|", r.countdown.Text, "|", r.ring.EndAngle, "|", r.next.Text, r.next.Visible())
+	}
+	last, changes := drawn(), 0
+	for i := 1; i <= 30; i++ {
+		u.tick(testNow.Add(time.Duration(i) * time.Second))
+		if d := drawn(); d != last {
+			changes++
+			last = d
+		}
+	}
+	if want := 30/ringStep + warnSeconds; changes == 0 || changes > want {
+		t.Fatalf("a row changed what it draws on %d of 30 ticks; want at most %d", changes, want)
 	}
 }
 

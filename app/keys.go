@@ -84,6 +84,8 @@ func (u *ui) onKey(k *fyne.KeyEvent) {
 		u.list.onCopyIndex(0) // nothing focused: the top code, as from the search field
 	case u.locked != nil && !u.locked.password.Disabled() && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter):
 		u.locked.onUnlock() // the password typed after a click on the background
+	case u.enter != nil && len(u.dialogs) == 0 && (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter):
+		u.enter() // the first launch's screens: their highlighted button
 	}
 }
 

@@ -91,7 +91,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 
 	addFirst := &widget.Button{Text: lang.L("Add account"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: u.onAdd}
 	l.empty = container.New(&column{w: 400, middle: true}, container.NewVBox(
-		&widget.Label{Text: lang.L("No accounts yet"), Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameSubHeadingText},
+		wrapped(&widget.Label{Text: lang.L("No accounts yet"), Alignment: fyne.TextAlignCenter, SizeName: theme.SizeNameSubHeadingText}),
 		wrapped(&widget.Label{Text: lang.L("Add the QR code or key a website shows when you turn on two-step verification."), Alignment: fyne.TextAlignCenter}),
 		container.NewCenter(addFirst)))
 	l.body = container.NewStack(l.both)

@@ -434,7 +434,8 @@ func (r *row) clear() {
 }
 
 // tick updates the code, countdown and next code for now. It sets text only
-// where it changed: on most ticks only the countdown changes.
+// where it changed, and what it draws changes only every ringStep seconds
+// until the last warnSeconds (see ringStep).
 func (r *row) tick(now time.Time) {
 	if r.acct.ID == "" {
 		return
@@ -457,12 +458,16 @@ func (r *row) tick(now time.Time) {
 	if warn != r.warn {
 		r.warn = warn
 		r.countdown.Color = r.countdownColor()
-		r.countdown.Text = "" // so that set refreshes it just below
+		r.countdown.Text = "-" // so that set refreshes it just below
 		r.ring.FillColor = r.ringColor()
 		r.ring.EndAngle = -1 // refreshed just below
 	}
-	set(r.countdown, countdownText(left))
-	r.setRing(left)
+	drawn := left
+	if !warn {
+		drawn = ringSeconds(left)
+	}
+	set(r.countdown, countdownText(left, warn))
+	r.setRing(drawn)
 	if warn {
 		set(r.next, r.nextPrefix()+accounts.GroupCode(c.Next))
 	}
@@ -475,8 +480,23 @@ func (r *row) tick(now time.Time) {
 	}
 }
 
+// ringStep is how many seconds the ring stays put before the last
+// warnSeconds, where it drains and counts down every second. Any change in
+// the window repaints all of it (Fyne has no partial repaint; about 6–12 ms
+// of CPU under Mesa's software renderer), and a second-by-second ring made
+// the idle app cost twice a bare window; 3 s steps (36° of a 30 s period)
+// still read as draining. A multiple of 3 divides the usual periods (30 s,
+// 60 s), so every row steps in the same frames.
+const ringStep = 3
+
+// ringSeconds is the time left the ring shows: rounded up to a whole step,
+// so a fresh code shows a full ring.
+func ringSeconds(left int) int {
+	return (left + ringStep - 1) / ringStep * ringStep
+}
+
 // setRing drains the ring to the seconds left of the period; the arc is
-// refreshed alone, and only when its angle changes (once a second).
+// refreshed alone, and only when its angle changes.
 func (r *row) setRing(left int) {
 	period := max(r.acct.Period, 1)
 	end := 360 * float32(min(left, period)) / float32(period)
@@ -565,5 +585,12 @@ func (r *row) openMenu(at fyne.Position) {
 }
 
 // countdownText is the seconds left, centred in the ring (whose size does
-// not depend on the text, so 10 → 9 costs no layout).
-func countdownText(n int) string { return strconv.Itoa(n) }
+// not depend on the text, so 5 → 4 costs no layout). Only the last seconds
+// are counted: a number changing each second would repaint the window each
+// second (see ringStep), and an empty text draws nothing.
+func countdownText(n int, warn bool) string {
+	if !warn {
+		return ""
+	}
+	return strconv.Itoa(n)
+}

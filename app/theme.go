@@ -41,6 +41,19 @@ func (t variantTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Co
 			return greyOnLight
 		}
 		return greyOnDark
+	case theme.ColorNameFocus:
+		// Fyne tints a focused button with the primary colour at half
+		// alpha: invisible on a blue button (Create vault, Unlock, the
+		// keyring offer), so Tab seemed to go nowhere. A tint of the text
+		// colour lightens a blue or grey button in the dark theme and
+		// darkens it in the light one.
+		// Darkening changes luminance less: the light theme tints more.
+		alpha := uint8(0x60)
+		if v == theme.VariantLight {
+			alpha = 0x80
+		}
+		r, g, b, _ := t.Theme.Color(theme.ColorNameForeground, v).RGBA()
+		return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha}
 	}
 	return t.Theme.Color(n, v)
 }

@@ -119,6 +119,7 @@ func (s *welcomeScreen) onCreate() {
 			return
 		}
 		s.u.show(s.buildKeyring())
+		s.u.enter = func() { s.onKeyring(true) } // the highlighted choice, as in a dialog
 	})
 }
 
@@ -126,7 +127,7 @@ func (s *welcomeScreen) buildKeyring() fyne.CanvasObject {
 	yes := &widget.Button{Text: lang.L("Use the keyring"), Importance: widget.HighImportance, OnTapped: func() { s.onKeyring(true) }}
 	no := &widget.Button{Text: lang.L("Not now"), OnTapped: func() { s.onKeyring(false) }}
 	return s.u.page(
-		&widget.Label{Text: lang.L("Unlock with this computer's keyring?"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
+		wrapped(&widget.Label{Text: lang.L("Unlock with this computer's keyring?"), SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}}),
 		wrapped(&widget.Label{Text: lang.L("Nidan can keep a key in the keyring of your user account, so that it opens without the password while you are signed in to this computer. You can change this later in Settings.")}),
 		yes, no)
 }

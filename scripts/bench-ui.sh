@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # bench-ui.sh — Nidan with N accounts (default 1000) beside a bare Fyne window,
-# both under the same private Xvfb: first frame after unlock, idle CPU, RSS.
+# each on a private Xvfb, measured over the same seconds: first frame after
+# unlock, idle CPU, RSS.
 # Needs xvfb, xdotool (scripts/deps.sh ui). Uses a scratch HOME: never touches
 # real data or the real keyring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
-IDLE=${IDLE:-20}      # seconds of idle CPU measurement
+IDLE=${IDLE:-20}      # seconds of each idle CPU measurement
+ROUNDS=${ROUNDS:-3}   # measurements of both apps side by side
 SETTLE=${SETTLE:-5}   # seconds to let each window settle first
 GO=${GO:-go}
 TAGS=${TAGS:-migrated_fynedo}
 
 work=$(mktemp -d /tmp/nidan-bench-ui.XXXXXX)
-xpid=""; apid=""
+apid=""; bpid=""
 cleanup() {
-	[ -n "$apid" ] && kill "$apid" 2>/dev/null || true
-	[ -n "$xpid" ] && kill "$xpid" 2>/dev/null || true
+	for p in $apid $bpid $(cat "$work/xpids" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,33 +32,32 @@ unset DBUS_SESSION_BUS_ADDRESS # no keyring: password unlock only
 password="bench password $$"
 "$work/genvault" -n "$N" -password "$password" -o "$NIDAN_VAULT" >&2
 
-# Xvfb picks a free display number itself and writes it to fd 3 (a fixed
-# number collides with other X servers on a shared machine).
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xpid=$!
-exec 3>&-
-for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-[ -s "$work/display" ] || { echo "Xvfb did not report a display number" >&2; exit 1; }
-export DISPLAY=":$(head -n1 "$work/display")"
+# Each app gets an Xvfb of its own, so that typing the password cannot go
+# to the wrong window; Xvfb picks a free display number itself and writes it
+# to fd 3 (a fixed number collides with other X servers on a shared machine).
+newx() { # newx NAME: starts an Xvfb, prints its DISPLAY
+	exec 3>"$work/display.$1"
+	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+	exec 3>&-
+	echo $! >>"$work/xpids"
+	for _ in $(seq 100); do [ -s "$work/display.$1" ] && break; sleep 0.1; done
+	[ -s "$work/display.$1" ] || { echo "Xvfb did not report a display number" >&2; exit 1; }
+	echo ":$(head -n1 "$work/display.$1")"
+}
 
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }   # utime+stime, clock ticks
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 hz=$(getconf CLK_TCK)
+pct() { awk -v d="$1" -v s="$2" -v hz="$hz" 'BEGIN{printf "%.2f", 100*d/hz/s}'; }
 
-# measure PID: prints "cpu_percent rss_mb" over IDLE seconds
-measure() {
-	local t0 t1
-	t0=$(ticks "$1"); sleep "$IDLE"; t1=$(ticks "$1")
-	echo "$(awk -v a="$t0" -v b="$t1" -v s="$IDLE" -v hz="$hz" 'BEGIN{printf "%.2f", 100*(b-a)/hz/s}') $(rss_mb "$1")"
-}
+bare_display=$(newx bare)
+DISPLAY=$bare_display "$work/bare" >/dev/null 2>&1 & bpid=$!
 
-"$work/bare" >/dev/null 2>&1 & apid=$!
-sleep "$SETTLE"
-read -r bare_cpu bare_rss < <(measure "$apid")
-kill "$apid"; wait "$apid" 2>/dev/null || true; apid=""
-
-NIDAN_BENCH_NOTICK=${NOTICK:-} NIDAN_BENCH=1 NIDAN_BENCH_CPUPROFILE=${CPUPROFILE:-} "$work/nidan" >/dev/null 2>"$work/nidan.log" & apid=$!
-sleep "$SETTLE"
+export DISPLAY=$(newx nidan)
+NIDAN_TRACE=1 NIDAN_BENCH_NOTICK=${NOTICK:-} NIDAN_BENCH=1 NIDAN_BENCH_CPUPROFILE=${CPUPROFILE:-} "$work/nidan" >/dev/null 2>"$work/nidan.log" & apid=$!
+# Type only once the password field has the keyboard (50 ms after the
+# lock screen shows): keys sent earlier are lost on a loaded machine.
+for _ in $(seq 300); do grep -q 'nidan-trace: focused' "$work/nidan.log" && break; sleep 0.2; done
 xdotool type --delay 20 "$password"
 xdotool key Return
 # Up to 60 s: Argon2id and the first frame take far longer on a loaded
@@ -67,15 +67,28 @@ line=$(grep '^bench:' "$work/nidan.log") || { echo "bench-ui: no first frame 60 
 first=$(sed -n 's/.*first_frame_ms=\([^ ]*\).*/\1/p' <<<"$line")
 total=$(sed -n 's/.*unlock_total_ms=\([^ ]*\).*/\1/p' <<<"$line")
 sleep "$SETTLE"
-read -r app_cpu app_rss < <(measure "$apid")
-kill "$apid"; wait "$apid" 2>/dev/null || true; apid=""
 
-printf '\n%-34s %12s %12s\n' "Xvfb, $(nproc) cores, ${IDLE}s idle" "bare fyne" "Nidan ($N)"
+# Both apps over the same seconds, ROUNDS times: the machine's load then
+# weighs on both alike, and the rounds show the spread.
+bsum=0; asum=0
+for r in $(seq "$ROUNDS"); do
+	b0=$(ticks "$bpid"); a0=$(ticks "$apid")
+	sleep "$IDLE"
+	b1=$(ticks "$bpid"); a1=$(ticks "$apid")
+	bsum=$((bsum + b1 - b0)); asum=$((asum + a1 - a0))
+	printf 'round %d: idle CPU bare %s %%, Nidan %s %%; load average %s\n' "$r" \
+		"$(pct $((b1 - b0)) "$IDLE")" "$(pct $((a1 - a0)) "$IDLE")" "$(cut -d' ' -f1-3 /proc/loadavg)"
+done
+bare_cpu=$(pct "$bsum" $((IDLE * ROUNDS))); app_cpu=$(pct "$asum" $((IDLE * ROUNDS)))
+bare_rss=$(rss_mb "$bpid"); app_rss=$(rss_mb "$apid")
+
+printf '\n%-34s %12s %12s\n' "Xvfb, $(nproc) cores, ${ROUNDS}x${IDLE}s idle" "bare fyne" "Nidan ($N)"
 printf '%-34s %12s %12s\n' "first frame after unlock (ms)" "-" "$first"
 printf '%-34s %12s %12s\n' "  incl. Argon2id, Enter→frame (ms)" "-" "$total"
 printf '%-34s %12s %12s\n' "idle CPU (%)" "$bare_cpu" "$app_cpu"
 printf '%-34s %12s %12s\n' "RSS (MB)" "$bare_rss" "$app_rss"
 awk -v f="$first" -v bc="$bare_cpu" -v ac="$app_cpu" -v br="$bare_rss" -v ar="$app_rss" 'BEGIN{
+	printf "idle CPU %.2fx bare, RSS bare + %.1f MB\n", ac/bc, ar-br
 	ok = (f+0 < 500) && (ac <= 1.5*bc || ac-bc < 0.5) && (ar <= br+40)
 	printf "targets: first frame < 500 ms, CPU <= 1.5x bare, RSS <= bare + 40 MB: %s\n", ok ? "met" : "NOT met"
 }'

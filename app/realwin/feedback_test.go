@@ -227,6 +227,49 @@ func TestTooltipOnHover(t *testing.T) {
 		func() string { return "the tooltip stayed after the pointer left" })
 }
 
+// A row's ⋮ button shows while the pointer is on the row, and resting on it
+// shows its tip under the row. The ticker is off (NIDAN_BENCH_NOTICK), so
+// that only the pointer changes the pixels compared.
+func TestRowMenuTooltip(t *testing.T) {
+	s, p := unlocked(t, "NIDAN_BENCH_NOTICK=1")
+	ys := p.rows(2)
+	// From the second row onto the first: a pointer already resting on a
+	// row when it was drawn tells it nothing until it moves.
+	s.xdo("mousemove", "--window", p.window, "200", strconv.Itoa(ys[1]))
+	s.xdo("mousemove", "--window", p.window, "200", strconv.Itoa(ys[0]))
+	// The ⋮ icon: light dots right of the code and ring (dark theme),
+	// short of the scroll bar.
+	var dots image.Rectangle
+	p.until("row-menu-button", func(img image.Image) bool {
+		dots = image.Rectangle{}
+		for y := ys[0] - 35; y < ys[0]+35; y++ {
+			for x := 420; x < img.Bounds().Max.X-14; x++ {
+				if lum(img, x, y) > 0.4 {
+					dots = dots.Union(image.Rect(x, y, x+1, y+1))
+				}
+			}
+		}
+		return dots.Dx() >= 2 && dots.Dy() >= 8 && dots.Dx() < 8
+	}, func() string { return fmt.Sprintf("no ⋮ button drawn on the hovered row (light pixels %v)", dots) })
+	before := p.shot("row-menu-before-tip")
+	c := dots.Min.Add(dots.Size().Div(2))
+	s.xdo("mousemove", "--window", p.window, strconv.Itoa(c.X), strconv.Itoa(c.Y))
+	p.waitTrace("tooltip More actions")
+	below := image.Rect(150, ys[0]+44, before.Bounds().Max.X, ys[0]+110) // the next row, under the button
+	var box image.Rectangle
+	img := p.until("row-menu-tooltip", func(img image.Image) bool {
+		box = changed(before, img, below)
+		return box.Dx() > 40 && box.Dy() > 10
+	}, func() string { return fmt.Sprintf("no tooltip drawn under the row's ⋮ button (changed %v)", box) })
+	if k := contrast(img, box); k < 4.5 {
+		t.Errorf("row tooltip contrast %.2f, want at least 4.5", k)
+	}
+	s.xdo("mousemove", "--window", p.window, "200", strconv.Itoa(ys[1]))
+	p.until("row-menu-tooltip-gone", func(img image.Image) bool {
+		return changed(before, img, image.Rect(150, ys[0]+44, 420, ys[0]+110)).Dx() < 40
+	}, func() string { return "the row's tooltip stayed after the pointer left" })
+}
+
 // Hints and secondary text (a form hint, the sync status) read at 4.5:1 or
 // more in the dark and the light theme; Fyne's own grey measured 1.6:1 and
 // 1.3:1.
@@ -268,7 +311,7 @@ func TestTabReachesConfirmation(t *testing.T) {
 	}
 	p := s.launch()
 	p.waitWindow()
-	s.key("Tab", "space") // Get started
+	s.key("Return") // Get started, as its highlighted button says
 	p.waitTrace("focused")
 	s.typeText(password)
 	s.key("Tab")
