@@ -83,7 +83,11 @@ func newRow(u *ui, book *accounts.Codebook, ls *logos, onTap, onHOTP func(string
 		logo:      newLogo(),
 		title:     &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}},
 		sub:       &canvas.Text{},
-		code:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Alignment: fyne.TextAlignTrailing},
+		// Not Bold as well: Fyne bundles one monospace font and draws
+		// Monospace+Bold with the same glyphs, but every distinct style
+		// parses all the fonts again, the 4 MB emoji font among them (about
+		// 6 MB of heap for the session; docs/gui.md, "make bench-ui").
+		code:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
 		countdown: &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignCenter},
 		ring:      &canvas.Arc{CutoutRatio: ringCutout},
 		track:     &canvas.Circle{},
