@@ -120,47 +120,53 @@ func local(g func() gray, scale float64, off fpoint, edgesOnly bool, cands *cand
 // localStats is local over precomputed block statistics, so that the
 // plain and edges-only thresholds of one image share them.
 func localStats(stats func() *blockStats, scale float64, off fpoint, edgesOnly bool, cands *candidates) []pass {
-	var once sync.Once
-	var src gozxing.LuminanceSource
-	var dark, light *gozxing.BitMatrix
-	return matPasses(func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix) {
-		once.Do(func() { src, dark, light = thresholded(stats(), edgesOnly) })
-		return src, dark, light
-	}, scale, off, cands)
+	return matPasses(thresholded(stats, edgesOnly), scale, off, cands)
 }
 
-// thresholded is st's image as a luminance source with its local
-// threshold in both polarities, or nothing for an image too small to
-// hold a code.
-func thresholded(st *blockStats, edgesOnly bool) (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix) {
-	g := st.g
-	if g.w < 21 || g.h < 21 {
-		return nil, nil, nil
+// thresholded returns the image of stats as a luminance source with its
+// local threshold in the polarity asked for, each computed once and only
+// when first asked for (the fallback stages often drop their
+// light-on-dark pass, see darkOnly, and a probe reads dark only); nothing
+// for an image too small to hold a code.
+func thresholded(stats func() *blockStats, edgesOnly bool) func(light bool) (gozxing.LuminanceSource, *gozxing.BitMatrix) {
+	var srcOnce sync.Once
+	var st *blockStats
+	var src gozxing.LuminanceSource
+	var once [2]sync.Once
+	var m [2]*gozxing.BitMatrix
+	return func(light bool) (gozxing.LuminanceSource, *gozxing.BitMatrix) {
+		srcOnce.Do(func() {
+			st = stats()
+			if g := st.g; g.w >= 21 && g.h >= 21 {
+				src, _ = gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
+			}
+		})
+		if src == nil {
+			return nil, nil
+		}
+		k := 0
+		if light {
+			k = 1
+		}
+		once[k].Do(func() { m[k] = st.matrix(light, edgesOnly) })
+		return src, m[k]
 	}
-	src, _ := gozxing.NewPlanarYUVLuminanceSource(g.pix, g.w, g.h, 0, 0, g.w, g.h, false)
-	dark, light := st.threshold(true, edgesOnly)
-	return src, dark, light
 }
 
 // matPasses returns a dark-on-light and a light-on-dark pass over the
-// matrices that get returns (computed once, shared by both passes).
-func matPasses(get func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix), scale float64, off fpoint, cands *candidates) []pass {
-	return []pass{
-		{bits: func() gozxing.Binarizer {
-			src, dark, _ := get()
-			if dark == nil {
+// matrices that get returns.
+func matPasses(get func(light bool) (gozxing.LuminanceSource, *gozxing.BitMatrix), scale float64, off fpoint, cands *candidates) []pass {
+	var ps []pass
+	for _, light := range []bool{false, true} {
+		ps = append(ps, pass{bits: func() gozxing.Binarizer {
+			src, m := get(light)
+			if m == nil {
 				return nil
 			}
-			return &binarized{src, dark}
-		}, scale: scale, off: off, cands: cands},
-		{bits: func() gozxing.Binarizer {
-			src, _, light := get()
-			if light == nil {
-				return nil
-			}
-			return &binarized{src, light}
-		}, scale: scale, off: off, cands: cands, light: true},
+			return &binarized{src, m}
+		}, scale: scale, off: off, cands: cands, light: light})
 	}
+	return ps
 }
 
 // darkOnly drops the light-on-dark passes of a fallback stage unless an
@@ -205,13 +211,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 	// the region search (which samples finder triples in it and, for a
 	// window that is the whole image, reads it again with the single
 	// reader instead of thresholding the same pixels a second time).
-	var mOnce sync.Once
-	var fSrc gozxing.LuminanceSource
-	var fDark, fLight *gozxing.BitMatrix
-	full := func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix) {
-		mOnce.Do(func() { fSrc, fDark, fLight = thresholded(stats(), false) })
-		return fSrc, fDark, fLight
-	}
+	full := thresholded(stats, false)
 	searched := map[regionKey]bool{}
 	regionStage := func(found []Result) stage {
 		return stage{name: "regions", passes: regions(g, cands, found, full, searched), always: true}
