@@ -135,6 +135,9 @@ func TestAddByHand(t *testing.T) {
 	test.Tap(button(t, u, "Add account"))
 	test.Tap(button(t, u, "Enter the key by hand"))
 	s := findManual(t, u)
+	if u.win.Canvas().Focused() != s.issuer {
+		t.Fatalf("the form opens with the focus on %T, not on the issuer field", u.win.Canvas().Focused())
+	}
 	next := button(t, u, "Next")
 	test.Type(s.issuer, "Example")
 	test.Type(s.name, "bob@example.com")
