@@ -145,6 +145,19 @@ func TestAddByHand(t *testing.T) {
 	if s.key.Validate() == nil || !next.Disabled() {
 		t.Fatal("an invalid key must be flagged and Next stay disabled")
 	}
+	// The form says which character is wrong and where, under the field,
+	// while the key is typed (the entry's own ! icon says nothing).
+	s.key.SetText("")
+	test.Type(s.key, "JBSW Y3DP 0HPK")
+	var said *widget.Label
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Visible() && strings.Contains(l.Text, "“0” at position 11 is not used in keys (is it the letter O?)") {
+			said = l
+		}
+	})
+	if said == nil || said.Importance != widget.DangerImportance {
+		t.Fatalf("no error under the invalid key on show (%v): %q", said, texts(u.win.Content()))
+	}
 	// A long key shows whole under the field, in groups of four as
 	// setup pages print it, so it can be checked group by group.
 	s.key.SetText("")
