@@ -222,14 +222,27 @@ func (u *ui) onExport() {
 		writers, labels = append(writers, f), append(labels, label)
 	}
 	protection := wrapped(&widget.Label{})
+	// The warning is for the plain formats only (it showed under the
+	// encrypted ones too); its two lines stay reserved so that the
+	// buttons do not move as the choice changes.
+	warn := wrapped(&widget.Label{Importance: widget.WarningImportance})
+	warn.minLines = 2
 	choice := widget.NewRadioGroup(labels, func(sel string) {
-		if i := slices.Index(labels, sel); i >= 0 && isMobile() {
+		i := slices.Index(labels, sel)
+		if i < 0 {
+			return
+		}
+		if isMobile() {
 			protection.SetText(exportProtection(writers[i]))
+		}
+		if writers[i].WritePassword == formats.PasswordRequired {
+			warn.SetText("")
+		} else {
+			warn.SetText(lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."))
 		}
 	})
 	choice.Required = true
 	choice.SetSelected(labels[0])
-	warn := wrapped(&widget.Label{Text: lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."), Importance: widget.WarningImportance})
 	body := container.NewVBox(choice, warn)
 	if isMobile() {
 		body = container.NewVBox(choice, protection, warn)

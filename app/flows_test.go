@@ -903,6 +903,20 @@ func TestExportChoicesFromRegistry(t *testing.T) {
 	for _, want := range []string{"Aegis — encrypted with your backup password", "Bitwarden — NOT encrypted", "CXF — NOT encrypted", "2FAS — NOT encrypted", "otpauth:// list — NOT encrypted"} {
 		mustShow(t, u, want)
 	}
+	// The plain-file warning is for the plain formats, not under Aegis's
+	// encrypted one.
+	const warning = "A plain list lets anyone"
+	if shows(u, warning) {
+		t.Fatal("the plain-file warning shows with the encrypted Aegis export chosen")
+	}
+	var choice *widget.RadioGroup
+	walk(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if r, ok := o.(*widget.RadioGroup); ok {
+			choice = r
+		}
+	})
+	choice.SetSelected("Bitwarden — NOT encrypted")
+	mustShow(t, u, warning)
 }
 
 // TestTickDrawsRarely: Fyne repaints the whole window for any change, so
