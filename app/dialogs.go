@@ -157,6 +157,7 @@ func (u *ui) whileBusy(msg string, work, done func()) {
 			if !finished {
 				shown = true
 				spin.Start()
+				fitDialog(d, u.win, 320) // a wrapped text alone gives the dialog no width
 				d.Show()
 				trace("busy")
 			}
