@@ -60,6 +60,7 @@ type enrollScreen struct {
 	title    *widget.Label
 	state    *widget.Label
 	detail   *fyne.Container // hidden until a user is selected
+	hint     *widget.Label   // "Select a user", shown while the detail is not: it showed through it
 	qr       *canvas.Image
 	setupKey *widget.Label
 	code     *widget.Entry
@@ -135,8 +136,8 @@ func (s *enrollScreen) build() fyne.CanvasObject {
 	s.detail = container.NewBorder(
 		container.NewVBox(s.title, s.state, container.NewHBox(resetB, deleteB)), nil, nil, nil, tabs)
 	s.detail.Hide()
-	hint := &widget.Label{Text: lang.L("Select a user, or add one."), Alignment: fyne.TextAlignCenter}
-	split := container.NewHSplit(left, container.NewStack(container.NewCenter(hint), s.detail))
+	s.hint = &widget.Label{Text: lang.L("Select a user, or add one."), Alignment: fyne.TextAlignCenter}
+	split := container.NewHSplit(left, container.NewStack(container.NewCenter(s.hint), s.detail))
 	split.Offset = 0.3
 	return split
 }
@@ -198,8 +199,10 @@ func (s *enrollScreen) showUser() {
 	u, ok := s.user(s.selected)
 	if !ok {
 		s.detail.Hide()
+		s.hint.Show()
 		return
 	}
+	s.hint.Hide()
 	s.title.SetText(u.ID)
 	switch {
 	case !u.LockedUntil.IsZero():

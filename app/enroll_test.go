@@ -105,6 +105,9 @@ func TestEnrollmentWindow(t *testing.T) {
 	if len(s.users) != 1 || s.selected != "alice" || !s.detail.Visible() {
 		t.Fatalf("after adding: users %v, selected %q", s.users, s.selected)
 	}
+	if s.hint.Visible() { // the detail pane has no background: it showed through
+		t.Fatal("the \"Select a user\" text stays on show under the user's details")
+	}
 	if s.register.Disabled() == false || s.beginB.Text != "Begin setup" {
 		t.Error("setup offered before Begin")
 	}
@@ -221,8 +224,8 @@ func TestEnrollmentWindowDelete(t *testing.T) {
 		t.Errorf("delete button: importance %v, icon %v; want red with a bin", yes.Importance, yes.Icon)
 	}
 	test.Tap(yes)
-	if len(s.users) != 0 || s.detail.Visible() {
-		t.Errorf("after delete: %v, detail visible %v", s.users, s.detail.Visible())
+	if len(s.users) != 0 || s.detail.Visible() || !s.hint.Visible() {
+		t.Errorf("after delete: %v, detail visible %v, hint visible %v", s.users, s.detail.Visible(), s.hint.Visible())
 	}
 }
 
