@@ -77,13 +77,18 @@ var (
 )
 
 func newRow(u *ui, book *accounts.Codebook, ls *logos, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
+	// The code is Monospace, not Monospace+Bold: Fyne bundles one
+	// monospace font and draws both with the same glyphs, but it parses
+	// all the fonts again for every distinct style, the 4 MB emoji font
+	// among them (about 6 MB of heap for the session; docs/gui.md, "make
+	// bench-ui"). TestListTextStyles keeps the list to four styles.
 	r := &row{
 		book:      book,
 		logos:     ls,
 		logo:      newLogo(),
 		title:     &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}},
 		sub:       &canvas.Text{},
-		code:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Alignment: fyne.TextAlignTrailing},
+		code:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
 		countdown: &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignCenter},
 		ring:      &canvas.Arc{CutoutRatio: ringCutout},
 		track:     &canvas.Circle{},

@@ -52,6 +52,7 @@ func TestBatcher(t *testing.T) {
 		mu.Unlock()
 	}
 	b := newBatcher(max, flushes, func(r *req) []string { return []string{r.key} }, run)
+	holdFirst(t, b)
 	var reqs []*req
 	for i := range 2000 {
 		reqs = append(reqs, &req{key: fmt.Sprintf("k%d", i%13)})
@@ -95,4 +96,48 @@ func TestBatcherAlone(t *testing.T) {
 	if fmt.Sprint(sizes) != "[1 1 1 1 1]" {
 		t.Errorf("one at a time: batches %v, want five of one", sizes)
 	}
+}
+
+// holdFirst makes b's first batch wait, before it is sent, until requests
+// that the next batch can take together (two with free, distinct keys) are
+// queued, so that a test's "a batch held several" does not depend on how
+// goroutines happen to be scheduled. It gives up after 30 s with an error.
+func holdFirst[T any](t *testing.T, b *batcher[T]) {
+	var once sync.Once
+	b.hold = func() {
+		once.Do(func() {
+			for deadline := time.Now().Add(30 * time.Second); !b.twoTakeable(); time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Errorf("no two requests a batch could share queued after 30 s")
+					return
+				}
+			}
+		})
+	}
+}
+
+// twoTakeable tells whether take would now find at least two requests.
+func (b *batcher[T]) twoTakeable() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	seen := map[string]bool{}
+	n := 0
+	for _, it := range b.queue {
+		ks := b.keys(it.v)
+		ok := true
+		for _, k := range ks {
+			if b.busy[k] || seen[k] {
+				ok = false
+			}
+		}
+		if ok {
+			for _, k := range ks {
+				seen[k] = true
+			}
+			if n++; n >= 2 {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -9,9 +9,10 @@ import (
 )
 
 // verifyWorkers are the concurrency levels BenchmarkVerifyCode measures:
-// one check at a time (the latency of one check), and 16 at once, as a
-// panel's request handlers check the codes of many people signing in.
-var verifyWorkers = []int{1, 16}
+// one check at a time (the latency of one check), 16 at once, as a panel's
+// request handlers check the codes of many people signing in, and 64 at
+// once, a panel at its busiest.
+var verifyWorkers = []int{1, 16, 64}
 
 // BenchmarkVerifyCode measures code-only verification (VerifyCode: count
 // the attempt, read the user, check the code, spend it and clear the count;
@@ -60,6 +61,9 @@ func benchVerify(b *testing.B, k storeKind, workers int) {
 	left.Store(int64(b.N))
 	var wg sync.WaitGroup
 	cpu := newCPUMeter(k)
+	sq, _ := st.(*SQLStore)
+	wal := newWALMeter(b, sq)
+	batches := newBatchMeter(sq)
 	b.ResetTimer()
 	for _, w := range ws {
 		wg.Go(func() {
@@ -83,6 +87,97 @@ func benchVerify(b *testing.B, k storeKind, workers int) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checks/s")
 	cpu.report(b)
+	batches.report(b)
+	wal.report(b)
+}
+
+// batchMeter reports how many checks a batch held on average and, for
+// PostgreSQL, the share of the time a spend batch was in the database:
+// near 1, checks/s is bound by one durable commit after another.
+type batchMeter struct {
+	counts, spends, txs batchCount
+	sq                  *SQLStore
+	start               time.Time
+}
+
+type batchCount struct{ batches, items, inRun int64 }
+
+func countOf[T any](b *batcher[T]) batchCount {
+	if b == nil {
+		return batchCount{}
+	}
+	return batchCount{b.batches.Load(), b.items.Load(), b.inRun.Load()}
+}
+
+func newBatchMeter(sq *SQLStore) *batchMeter {
+	if sq == nil {
+		return nil
+	}
+	return &batchMeter{counts: countOf(sq.counts), spends: countOf(sq.spends), txs: countOf(sq.txChecks), sq: sq, start: time.Now()}
+}
+
+func (m *batchMeter) report(b *testing.B) {
+	if m == nil {
+		return
+	}
+	per := func(before, after batchCount, unit string) {
+		if n := after.batches - before.batches; n > 0 {
+			b.ReportMetric(float64(after.items-before.items)/float64(n), unit)
+		}
+	}
+	if m.sq.counts != nil {
+		spends := countOf(m.sq.spends)
+		per(m.counts, countOf(m.sq.counts), "checks/count-batch")
+		per(m.spends, spends, "checks/spend-batch")
+		b.ReportMetric(float64(spends.inRun-m.spends.inRun)/float64(time.Since(m.start)), "spend-busy")
+		return
+	}
+	per(m.txs, countOf(m.sq.txChecks), "checks/batch")
+}
+
+// walMeter reports the mean time of the WAL flushes (fdatasync) behind
+// the durable commits, from pg_stat_wal with track_wal_io_timing, which
+// the benchmark turns on in its own server: the wait every spend batch
+// has before its codes count as spent.
+type walMeter struct {
+	sq         *SQLStore
+	syncs      int64
+	syncTimeMs float64
+}
+
+func newWALMeter(b *testing.B, sq *SQLStore) *walMeter {
+	if sq == nil || sq.counts == nil {
+		return nil
+	}
+	for _, q := range []string{`ALTER SYSTEM SET track_wal_io_timing = on`, `SELECT pg_reload_conf()`} {
+		if _, err := sq.DB().Exec(q); err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+	}
+	m := &walMeter{sq: sq}
+	if err := m.read(&m.syncs, &m.syncTimeMs); err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+func (m *walMeter) read(syncs *int64, ms *float64) error {
+	return m.sq.DB().QueryRow(`SELECT wal_sync, wal_sync_time FROM pg_stat_wal`).Scan(syncs, ms)
+}
+
+// report adds µs/wal-sync. A backend sends its statistics when idle, at
+// most once a second, so the last second's may be missing: the mean time
+// is sound, a count of flushes per check would not be.
+func (m *walMeter) report(b *testing.B) {
+	if m == nil {
+		return
+	}
+	var syncs int64
+	var ms float64
+	if err := m.read(&syncs, &ms); err != nil || syncs == m.syncs {
+		return
+	}
+	b.ReportMetric((ms-m.syncTimeMs)*1000/float64(syncs-m.syncs), "µs/wal-sync")
 }
 
 // cpuMeter measures the processor time the checks take, this process's

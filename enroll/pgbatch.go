@@ -27,53 +27,79 @@ const (
 	batchFlushes = 1
 )
 
-// countBatchSQL is quickAttemptAndGetSQL for many keys: $1 keys (distinct),
-// $2 now (ms), $3 max failures, $4 forget (ms), $5 user IDs, one element
-// per check. A check's key comes back if its attempt was counted; one that
-// does not come back changed nothing.
-const countBatchSQL = `WITH req AS (SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS BIGINT[]), CAST($3 AS INTEGER[]),
-		CAST($4 AS BIGINT[]), CAST($5 AS TEXT[])) AS r(key, now, max_failures, forget, user_id)),
-	` + lockCounters + `,
-	a AS (UPDATE nidan_enroll_throttle AS t SET failures = t.failures + 1, updated = req.now FROM req JOIN lk ON lk.key = req.key
-		WHERE t.key = req.key AND t.locked_until <= req.now AND t.failures + 1 < req.max_failures
-			AND NOT (t.updated > 0 AND req.now > t.updated + req.forget)
-		RETURNING t.key, t.failures, t.lockouts, t.locked_until, req.user_id)
-SELECT a.key, a.failures, a.lockouts, a.locked_until, u.id, u.active, u.active_id, u.last_step, u.recovery, u.created, u.modified
-FROM a LEFT JOIN nidan_enroll_users AS u ON u.id = a.user_id`
+// countBatchSQL is quickAttemptAndGetSQL for many keys: $1 keys (distinct,
+// in byte order), $2 now (ms), $3 max failures, $4 forget (ms), $5 user
+// IDs, one element per check. A check's key comes back if its attempt was
+// counted; one that does not come back changed nothing.
+const countBatchSQL = `SELECT * FROM nidan_enroll_count_batch($1, $2, $3, $4, $5)`
 
-// lockCounters (lk) and lockUsers (lu) lock a batch's rows in key order
-// before its UPDATE touches them: an UPDATE … FROM locks rows in whatever
-// order its plan meets them (a hash join meets them in the table's
-// physical order, which updates keep changing), and two instances'
-// batches taking the same rows in two orders deadlock (PostgreSQL ends
-// one after a second; TestPostgresBatchesTwoInstances). Every batch
-// takes users before counters, each sorted, and a single check takes one
-// user before its counter, so no two of them wait for each other in a
-// circle. A row only reaches the UPDATE through the join with the lock's
-// output, that is after the lock is taken. NO KEY UPDATE is the lock the
-// UPDATE takes anyway, which lets a new session's foreign key check on
-// the user (KEY SHARE) go on.
+// spendBatchSQL is spendAndClear for many users: $1 user IDs (distinct, in
+// byte order), $2 factor IDs, $3 steps, $4 counter keys (distinct), $5 now
+// (ms). The IDs of the users whose step was spent come back.
+const spendBatchSQL = `SELECT * FROM nidan_enroll_spend_batch($1, $2, $3, $4, $5)`
+
+// countBatchFunc and spendBatchFunc (schema version 3) run a batch as a
+// loop of the single check's statements, one row each, found by its
+// primary key. As one statement with unnest, PostgreSQL planned a join
+// that read every row of both tables for each batch once they held a
+// thousand or so (a generic plan expects a hundred rows from unnest: a
+// hash join over sequential scans is cheaper for that, but the batches
+// hold a few), so a check cost more the more users the panel had. The
+// loop also fixes the order rows are locked in: the arrays' order, users
+// by ID before counters by key, both in byte order (Go's sort, COLLATE
+// "C"), and a single check takes one user before its counter. Two
+// instances' batches over the same rows therefore never wait for each
+// other in a circle (as an UPDATE … FROM, which locks rows in whatever
+// order its plan meets them, did until it locked them first: a deadlock
+// PostgreSQL ends after a second; TestPostgresBatchesTwoInstances).
+// Each row is still decided by the same conditional UPDATE a check alone
+// runs (quickAttemptAndGetSQL, spendAndClear).
 const (
-	lockCounters = `lk AS MATERIALIZED (SELECT t.key FROM nidan_enroll_throttle AS t WHERE t.key IN (SELECT key FROM req)
-		ORDER BY t.key FOR NO KEY UPDATE)`
-	lockUsers = `lu AS MATERIALIZED (SELECT u.id FROM nidan_enroll_users AS u WHERE u.id IN (SELECT user_id FROM req)
-		ORDER BY u.id FOR NO KEY UPDATE)`
+	countBatchFunc = `CREATE FUNCTION nidan_enroll_count_batch(p_keys TEXT[], p_nows BIGINT[], p_max INTEGER[],
+	p_forget BIGINT[], p_users TEXT[])
+RETURNS TABLE (o_key TEXT, o_failures INTEGER, o_lockouts INTEGER, o_locked_until BIGINT, o_id TEXT, o_active BYTEA,
+	o_active_id TEXT, o_last_step BIGINT, o_recovery TEXT, o_created BIGINT, o_modified BIGINT)
+LANGUAGE plpgsql AS $f$
+BEGIN
+	FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
+		UPDATE nidan_enroll_throttle AS t SET failures = t.failures + 1, updated = p_nows[i]
+			WHERE t.key = p_keys[i] AND t.locked_until <= p_nows[i] AND t.failures + 1 < p_max[i]
+				AND NOT (t.updated > 0 AND p_nows[i] > t.updated + p_forget[i])
+			RETURNING t.key, t.failures, t.lockouts, t.locked_until INTO o_key, o_failures, o_lockouts, o_locked_until;
+		IF FOUND THEN
+			SELECT u.id, u.active, u.active_id, u.last_step, u.recovery, u.created, u.modified
+				INTO o_id, o_active, o_active_id, o_last_step, o_recovery, o_created, o_modified
+				FROM nidan_enroll_users AS u WHERE u.id = p_users[i];
+			RETURN NEXT;
+		END IF;
+	END LOOP;
+END
+$f$`
+	spendBatchFunc = `CREATE FUNCTION nidan_enroll_spend_batch(p_users TEXT[], p_factors TEXT[], p_steps BIGINT[],
+	p_keys TEXT[], p_nows BIGINT[])
+RETURNS TABLE (o_id TEXT)
+LANGUAGE plpgsql AS $f$
+DECLARE
+	spent INTEGER[] := '{}';
+	i INTEGER;
+BEGIN
+	FOR i IN 1 .. coalesce(array_length(p_users, 1), 0) LOOP
+		UPDATE nidan_enroll_users AS u SET last_step = p_steps[i]
+			WHERE u.id = p_users[i] AND u.active IS NOT NULL AND u.active_id = p_factors[i]
+				AND (u.last_step IS NULL OR u.last_step < p_steps[i]);
+		IF FOUND THEN
+			spent := spent || i;
+		END IF;
+	END LOOP;
+	FOR i IN SELECT s FROM unnest(spent) AS s ORDER BY p_keys[s] COLLATE "C" LOOP
+		UPDATE nidan_enroll_throttle AS t SET failures = 0, lockouts = 0, locked_until = 0, updated = p_nows[i]
+			WHERE t.key = p_keys[i];
+		o_id := p_users[i];
+		RETURN NEXT;
+	END LOOP;
+END
+$f$`
 )
-
-// spendBatchSQL is spendAndClear for many users: $1 user IDs (distinct),
-// $2 factor IDs, $3 steps, $4 counter keys (distinct), $5 now (ms). The
-// IDs of the users whose step was spent come back.
-const spendBatchSQL = `WITH req AS (SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS BIGINT[]),
-		CAST($4 AS TEXT[]), CAST($5 AS BIGINT[])) AS r(user_id, factor_id, step, key, now)),
-	` + lockUsers + `,
-	spent AS (UPDATE nidan_enroll_users AS u SET last_step = req.step FROM req JOIN lu ON lu.id = req.user_id
-		WHERE u.id = req.user_id AND u.active IS NOT NULL AND u.active_id = req.factor_id
-			AND (u.last_step IS NULL OR u.last_step < req.step)
-		RETURNING u.id),
-	` + lockCounters + `,
-	cleared AS (UPDATE nidan_enroll_throttle AS t SET failures = 0, lockouts = 0, locked_until = 0, updated = req.now
-		FROM req JOIN spent ON spent.id = req.user_id JOIN lk ON lk.key = req.key WHERE t.key = req.key)
-SELECT id FROM spent`
 
 // codeRow is what a check reads: the counter after the attempt and the
 // user's codeColumns, every one NULL when there is none.

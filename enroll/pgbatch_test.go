@@ -105,6 +105,13 @@ func batchRounds(t *testing.T, st *SQLStore, refused func(id string) (string, st
 			t.Fatal(err)
 		}
 	}
+	// The first batch of each kind waits until others can share the next
+	// one, so that batches of several checks form for certain.
+	if st.counts != nil {
+		holdFirst(t, st.counts)
+	} else {
+		holdFirst(t, st.txChecks)
+	}
 	// u00 is locked from the start: its checks must never reach match.
 	locked := Throttle{MaxFailures: 1, Lockout: time.Hour, MaxLockout: time.Hour, Forget: time.Hour}
 	if _, err := st.Attempt("user:u00", t0, locked); err != nil {
@@ -112,6 +119,13 @@ func batchRounds(t *testing.T, st *SQLStore, refused func(id string) (string, st
 	}
 	var nulChecks int64
 	for round := range 6 {
+		if round == 1 && st.spends != nil {
+			// From now on every check's counter exists, so every check
+			// goes through the spends' batches (in round 0 the first of
+			// each user is decided alone, and the first spend batch could
+			// be the round's last spend, with nothing left to queue).
+			holdFirst(t, st.spends)
+		}
 		step := uint64(100 + round)
 		type outcome struct {
 			id  string
@@ -303,4 +317,28 @@ func TestPostgresBatchesTwoInstances(t *testing.T) {
 	if n := a.retried.Load() + b.retried.Load(); n != 0 {
 		t.Errorf("%d checks decided alone after their batch failed (a deadlock?)", n)
 	}
+}
+
+// TestPostgresBatchFunctionsMigrated checks that a schema 2 database (from
+// before the batch functions) gains them at its next open, and that
+// batches then run through them.
+func TestPostgresBatchFunctionsMigrated(t *testing.T) {
+	url := postgresServer(t).CreateDB(t)
+	st, err := OpenPostgres(url, testKey(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP FUNCTION nidan_enroll_count_batch`, `DROP FUNCTION nidan_enroll_spend_batch`,
+		`DELETE FROM nidan_enroll_schema WHERE version = 3`} {
+		if _, err := st.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	st = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
+	var v int
+	if err := st.DB().QueryRow(`SELECT MAX(version) FROM nidan_enroll_schema`).Scan(&v); err != nil || v != 3 || v != SchemaVersion() {
+		t.Errorf("schema version after migration %d, %v; want 3", v, err)
+	}
+	batchRounds(t, st, func(id string) (string, string) { return id, "user:\x00" + id })
 }

@@ -18,7 +18,8 @@ var postgresDialect = dialect{
 		cleared AS (UPDATE nidan_enroll_throttle SET failures = 0, lockouts = 0, locked_until = 0, updated = CAST($5 AS BIGINT)
 			WHERE key = $4 AND EXISTS (SELECT 1 FROM spent))
 		SELECT count(*) FROM spent`,
-	attemptAndGet: true,
+	attemptAndGet:  true,
+	batchFunctions: []string{countBatchFunc, spendBatchFunc},
 }
 
 // OpenPostgres connects to the PostgreSQL database at url (a postgres://

@@ -75,6 +75,10 @@ type dialect struct {
 	// is one transaction on the one connection for a batch of checks
 	// (SQLite: one commit, and nobody else to wait for; sqlbatch.go).
 	attemptAndGet bool
+	// batchFunctions is schema version 3: the statements that create
+	// the functions deciding a batch of checks (PostgreSQL, pgbatch.go);
+	// none for SQLite, whose batches are transactions in Go.
+	batchFunctions []string
 }
 
 var dollarN = regexp.MustCompile(`\$(\d+)`)
@@ -111,7 +115,7 @@ func migrations(d dialect) [][]string {
 			expires BIGINT NOT NULL)`,
 		`CREATE INDEX nidan_enroll_sessions_user ON nidan_enroll_sessions (user_id)`,
 		`CREATE INDEX nidan_enroll_sessions_expires ON nidan_enroll_sessions (expires)`,
-	}}
+	}, d.batchFunctions}
 }
 
 // attemptSQL is throttle.attempt as one upsert: $1 key, $2 now (ms),

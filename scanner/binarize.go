@@ -131,11 +131,16 @@ func byteMask(high uint64) uint64 { return (high >> 7) * 0xFF }
 // merge with it. Averaging only the code's own edges keeps the threshold
 // between its greys.
 func (st *blockStats) threshold(inverted, edgesOnly bool) (dark, light *gozxing.BitMatrix) {
-	dark = pack(st.g, st.bw, st.thresholds(false, edgesOnly), false)
+	dark = st.matrix(false, edgesOnly)
 	if inverted {
-		light = pack(st.g, st.bw, st.thresholds(true, edgesOnly), true)
+		light = st.matrix(true, edgesOnly)
 	}
 	return dark, light
+}
+
+// matrix is threshold's one polarity: the negative's when light is set.
+func (st *blockStats) matrix(light, edgesOnly bool) *gozxing.BitMatrix {
+	return pack(st.g, st.bw, st.thresholds(light, edgesOnly), light)
 }
 
 // thresholds returns each block's threshold: the mean black point of the

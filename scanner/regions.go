@@ -92,7 +92,7 @@ const (
 // full returns the whole image's local threshold; searched records the
 // windows and triples already decoded by an earlier region stage, which
 // would decode the same way again.
-func regions(g gray, cands *candidates, done []Result, full func() (gozxing.LuminanceSource, *gozxing.BitMatrix, *gozxing.BitMatrix), searched map[regionKey]bool) []pass {
+func regions(g gray, cands *candidates, done []Result, full func(light bool) (gozxing.LuminanceSource, *gozxing.BitMatrix), searched map[regionKey]bool) []pass {
 	var pts []candidate
 	for _, c := range cands.take() {
 		if c.module <= 0 || math.IsNaN(c.module) {
@@ -188,10 +188,11 @@ func regions(g gray, cands *candidates, done []Result, full func() (gozxing.Lumi
 			tri := [3]candidate(gr.members)
 			searched[regionKey{tri: tri}] = true
 			ps = append(ps, pass{scale: 1, custom: func() []found {
-				_, dark, light := full()
-				for _, bm := range []*gozxing.BitMatrix{dark, light} {
-					if f, ok := decodeTriple(bm, tri); ok {
-						return []found{f}
+				for _, light := range []bool{false, true} {
+					if _, bm := full(light); bm != nil {
+						if f, ok := decodeTriple(bm, tri); ok {
+							return []found{f}
+						}
 					}
 				}
 				return nil

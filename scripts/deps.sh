@@ -4,7 +4,7 @@
 # `apt-get update` at most once. Not root: prints the exact apt line and fails.
 #
 # Groups: build (cgo + fyne GL/X11 headers), test (PostgreSQL, oathtool, Xvfb, keyring,
-# zbar, CJK font), bench (zbar-tools, zxing-cpp-tools), ui (xvfb, xdotool,
+# zbar, zxing-cpp, CJK font), bench (zbar-tools, zxing-cpp-tools), ui (xvfb, xdotool,
 # imagemagick, fonts), windows (`make test-windows`: mingw-w64, Wine,
 # NSIS, zip, Xvfb, openbox, xdotool, xclip, imagemagick, oathtool,
 # osslsigncode), e2e (headless Chromium and
@@ -17,7 +17,7 @@
 set -eu
 
 pkgs_build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-pkgs_test="postgresql oathtool xvfb xauth xclip dbus dbus-x11 gnome-keyring zbar-tools imagemagick fonts-noto-cjk openbox xdotool x11-utils python3-cryptography"
+pkgs_test="postgresql oathtool xvfb xauth xclip dbus dbus-x11 gnome-keyring zbar-tools zxing-cpp-tools imagemagick fonts-noto-cjk openbox xdotool x11-utils python3-cryptography"
 pkgs_ui="xvfb xauth xdotool imagemagick fonts-noto-cjk x11-utils"
 pkgs_bench="zbar-tools zxing-cpp-tools xvfb xauth"
 pkgs_windows="gcc-mingw-w64-x86-64 wine64 nsis zip unzip xvfb xauth openbox xdotool xclip x11-utils imagemagick zbar-tools oathtool osslsigncode openssl"

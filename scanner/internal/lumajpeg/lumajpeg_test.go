@@ -165,9 +165,9 @@ func TestRefusals(t *testing.T) {
 // The fast inverse DCT against the textbook formula.
 func TestIDCT(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var flat [64]float32
+	var flat [64]int32
 	for i := range flat {
-		flat[i] = float32(aanScale[i/8] * aanScale[i%8] / 8) // quantiser 1
+		flat[i] = int32(math.Round(aanScale[i/8] * aanScale[i%8] / 8 * (1 << fracBits))) // quantiser 1
 	}
 	for n := range 200 {
 		var blk [64]int32

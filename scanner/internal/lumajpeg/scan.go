@@ -66,7 +66,7 @@ func (d *decoder) scan(s []byte, p int) (int, error) {
 	d.eobrun = 0
 	br := &bitReader{data: d.data[:end], pos: p}
 	var scratch [64 + 1]int32
-	var q [64]float32
+	var q [64]int32
 	if !d.progressive {
 		q = d.dequant()
 	}

@@ -10,7 +10,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -23,7 +22,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -42,7 +40,7 @@ func main() {
 	md := flag.String("md", "", "write the tables to this Markdown `file` too")
 	only := flag.String("only", "", "run only this corpus `category`")
 	photoCats := flag.String("photo-cats", "", "run only these photo `categories` (comma-separated)")
-	one := flag.String("one", "", "decode one `file` and print each text on a line (used by the benchmark itself)")
+	one := flag.String("one", "", "decode one `file` and print each text Go-quoted on a line (used by the benchmark itself)")
 	flag.Parse()
 	log.SetFlags(0)
 	if *one != "" {
@@ -50,8 +48,8 @@ func main() {
 		if err != nil && !errors.Is(err, scanner.ErrNoCode) {
 			log.Fatal(err)
 		}
-		for _, r := range rs {
-			fmt.Println(r.Text)
+		if err := writeNidan(os.Stdout, scanner.Texts(rs)); err != nil {
+			log.Fatal(err)
 		}
 		return
 	}
@@ -80,10 +78,11 @@ func main() {
 	}
 }
 
-// run executes a decoder on one file and returns its output lines and
-// wall time. A non-zero exit with no output is "nothing found" (zbarimg
-// exits 4 then).
-func run(name string, args ...string) ([]string, time.Duration, time.Duration) {
+// run executes a decoder on one file and returns the texts that parse
+// reads from its output, its wall time and its CPU time. The exit status
+// is not checked (zbarimg exits 4 when it finds nothing); output that does
+// not parse is an error.
+func run(parse func([]byte) ([]string, error), name string, args ...string) ([]string, time.Duration, time.Duration, error) {
 	cmd := exec.Command(name, args...)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
@@ -94,15 +93,30 @@ func run(name string, args ...string) ([]string, time.Duration, time.Duration) {
 	if ps := cmd.ProcessState; ps != nil {
 		cpu = ps.UserTime() + ps.SystemTime()
 	}
-	var lines []string
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		if l := sc.Text(); l != "" {
-			lines = append(lines, l)
+	texts, err := parse(stdout.Bytes())
+	if err != nil {
+		return nil, d, cpu, fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
+	}
+	return texts, d, cpu, nil
+}
+
+// runAll runs the three decoders, in corpusDecoders order, on one file.
+func runAll(self, path string) (outs [3][]string, wall, cpu [3]time.Duration, err error) {
+	cmds := [3]struct {
+		parse func([]byte) ([]string, error)
+		name  string
+		args  []string
+	}{
+		{parseNidan, self, []string{"-one", path}},
+		{parseZXing, "ZXingReader", zxingArgs(path)},
+		{parseZbar, "zbarimg", zbarArgs(path)},
+	}
+	for k, c := range cmds {
+		if outs[k], wall[k], cpu[k], err = run(c.parse, c.name, c.args...); err != nil {
+			return
 		}
 	}
-	return lines, d, cpu
+	return
 }
 
 // score counts how many expected texts were found and how many returned
@@ -166,18 +180,13 @@ func benchCorpus(w io.Writer, self, dir, only string) error {
 		}
 		_ = rs
 
-		var outs [3][]string
-		var d, c time.Duration
-		outs[0], d, c = run(self, "-one", path)
-		t.times[0] = append(t.times[0], d)
-		t.cpu[0] = append(t.cpu[0], c)
-		outs[1], d, c = runZXing(path)
-		t.times[1] = append(t.times[1], d)
-		t.cpu[1] = append(t.cpu[1], c)
-		outs[2], d, c = run("zbarimg", "--nodbus", "-q", "--raw", path)
-		t.times[2] = append(t.times[2], d)
-		t.cpu[2] = append(t.cpu[2], c)
+		outs, d, c, err := runAll(self, path)
+		if err != nil {
+			return err
+		}
 		for k := range 3 {
+			t.times[k] = append(t.times[k], d[k])
+			t.cpu[k] = append(t.cpu[k], c[k])
 			f, fp := score(e.Texts, outs[k])
 			t.found[k] += f
 			t.fp[k] += fp
@@ -224,26 +233,6 @@ func benchCorpus(w io.Writer, self, dir, only string) error {
 	return nil
 }
 
-// runZXing runs ZXingReader for QR codes only and returns the texts it
-// printed ("FILE QRCode \"text\"" per code with -1, "FILE None" when it
-// finds nothing).
-func runZXing(path string) ([]string, time.Duration, time.Duration) {
-	lines, d, c := run("ZXingReader", "-1", "-format", "QRCode", path)
-	var out []string
-	for _, l := range lines {
-		l = strings.TrimPrefix(l, path+" ")
-		if l == "None" || !strings.HasPrefix(l, "QRCode ") {
-			continue
-		}
-		t := strings.TrimPrefix(l, "QRCode ")
-		if u, err := strconv.Unquote(t); err == nil {
-			t = u
-		}
-		out = append(out, t)
-	}
-	return out, d, c
-}
-
 // benchPhotos runs Nidan, ZXingReader and zbarimg over the labelled phone
 // photos. A code counts as read when a decoder returns one distinct
 // non-empty text for it, at most the labelled count per image.
@@ -267,7 +256,6 @@ func benchPhotos(w io.Writer, self, dir, cats string) error {
 	}
 	var order []string
 	rows := map[string]*row{}
-	names := []string{"Nidan", "ZXingReader", "zbarimg"}
 	for _, f := range files {
 		n, err := labelled(strings.TrimSuffix(f, ".jpg") + ".txt")
 		if err != nil {
@@ -282,11 +270,10 @@ func benchPhotos(w io.Writer, self, dir, cats string) error {
 		}
 		r.images++
 		r.labelled += n
-		var outs [3][]string
-		var d, c [3]time.Duration
-		outs[0], d[0], c[0] = run(self, "-one", f)
-		outs[1], d[1], c[1] = runZXing(f)
-		outs[2], d[2], c[2] = run("zbarimg", "--nodbus", "-q", "--raw", f)
+		outs, d, c, err := runAll(self, f)
+		if err != nil {
+			return err
+		}
 		for k := range 3 {
 			r.read[k] += min(n, distinct(outs[k]))
 			r.times[k] = append(r.times[k], d[k])
@@ -298,13 +285,13 @@ func benchPhotos(w io.Writer, self, dir, cats string) error {
 	fmt.Fprintln(w, "Codes read per decoder, then median wall ms and median CPU ms per photo of each decoder's process (image decoding included).")
 	fmt.Fprintln(w)
 	fmt.Fprint(w, "| category | images | codes | ")
-	for _, n := range names {
+	for _, n := range corpusDecoders {
 		fmt.Fprintf(w, "%s read | ", n)
 	}
-	for _, n := range names {
+	for _, n := range corpusDecoders {
 		fmt.Fprintf(w, "%s ms | ", n)
 	}
-	for _, n := range names {
+	for _, n := range corpusDecoders {
 		fmt.Fprintf(w, "%s CPU ms | ", n)
 	}
 	fmt.Fprintln(w)
@@ -353,16 +340,6 @@ func labelled(path string) (int, error) {
 		n += len(strings.Fields(l))
 	}
 	return n / 8, nil
-}
-
-func distinct(ss []string) int {
-	seen := map[string]bool{}
-	for _, s := range ss {
-		if s != "" {
-			seen[s] = true
-		}
-	}
-	return len(seen)
 }
 
 func median(ds []time.Duration) time.Duration {
