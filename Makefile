@@ -151,12 +151,13 @@ deps-package:
 $(FYNE):
 	GOBIN=$(CURDIR)/$(dir $(FYNE)) $(GO) install $(FYNE_TOOLS)
 
-# icon re-renders assets/icon.png and the Windows assets/icon.ico (one PNG
+# icon re-renders assets/icon.png, the tray's assets/tray.png and the Windows assets/icon.ico (one PNG
 # per size, each drawn from the SVG) from the hand-written assets/icon.svg.
 ICO_SIZES := 16 20 24 32 40 48 64 96 128 256
 icon:
 	scripts/deps.sh icon
 	rsvg-convert -w 512 -h 512 assets/icon.svg -o assets/icon.png
+	rsvg-convert -w 64 -h 64 assets/icon.svg -o assets/tray.png
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	for s in $(ICO_SIZES); do rsvg-convert -w $$s -h $$s assets/icon.svg -o $$tmp/$$s.png || exit 1; done && \
 	$(GO) run ./internal/tools/mkico assets/icon.ico $(ICO_SIZES:%=$$tmp/%.png)

@@ -159,14 +159,15 @@ type ui struct {
 	path  string
 	vault *vault.Vault // nil while locked or before first launch
 
-	list   *listScreen
-	locked *unlockScreen // the lock screen while it is on show
-	clip   *clipGuard
-	ticker *ticker
-	timers *timers
-	idle   *idleLock
-	hidden bool // hidden to the tray: the ticker is stopped
-	trayOn bool
+	list        *listScreen
+	locked      *unlockScreen // the lock screen while it is on show
+	clip        *clipGuard
+	ticker      *ticker
+	timers      *timers
+	idle        *idleLock
+	hidden      bool // hidden to the tray: the ticker is stopped
+	trayOn      bool
+	trayIconSet bool // the tray shows trayIcon (updateTray)
 
 	screen       fyne.CanvasObject // the screen on show, under the toasts' layer
 	toasts       *toaster

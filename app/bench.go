@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"time"
 
@@ -11,6 +12,15 @@ import (
 
 // benchEnv turns on the timing line that scripts/bench-ui.sh reads.
 const benchEnv = "NIDAN_BENCH"
+
+// init records every allocation when a heap profile is asked for: the
+// default sampling (one per 512 kB) is too coarse to tell apart the few
+// megabytes this profile is for.
+func init() {
+	if os.Getenv(benchEnv+"_HEAPPROFILE") != "" {
+		runtime.MemProfileRate = 1
+	}
+}
 
 // benchFirstFrame prints how long the first frame of the list took after
 // the vault opened. An animation's ticks run once per frame in the driver's
@@ -38,6 +48,20 @@ func benchFirstFrame(opened, submitted time.Time) {
 		if err == nil && pprof.StartCPUProfile(f) == nil {
 			time.AfterFunc(15*time.Second, func() { pprof.StopCPUProfile(); f.Close() })
 		}
+	}
+	// The live heap 15 s after the first frame: what the idle RSS carries
+	// (go tool pprof -sample_index=inuse_space). A profile shows the heap
+	// as of the collection before last, hence two; they also hand garbage
+	// back, so the RSS of a profiled run reads low.
+	if p := os.Getenv(benchEnv + "_HEAPPROFILE"); p != "" {
+		time.AfterFunc(15*time.Second, func() {
+			runtime.GC()
+			runtime.GC()
+			if f, err := os.Create(p); err == nil {
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		})
 	}
 }
 

@@ -77,20 +77,30 @@ var (
 )
 
 func newRow(u *ui, book *accounts.Codebook, ls *logos, onTap, onHOTP func(string), onMenu func(string, fyne.Position)) *row {
+	// The code is Monospace, not Monospace+Bold: Fyne bundles one
+	// monospace font and draws both with the same glyphs, but it parses
+	// all the fonts again for every distinct style, the 4 MB emoji font
+	// among them (about 6 MB of heap for the session; docs/gui.md, "make
+	// bench-ui"). TestListTextStyles keeps the list to four styles.
 	r := &row{
 		book:      book,
 		logos:     ls,
 		logo:      newLogo(),
 		title:     &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}},
 		sub:       &canvas.Text{},
-		code:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Alignment: fyne.TextAlignTrailing},
+		code:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
 		countdown: &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignCenter},
 		ring:      &canvas.Arc{CutoutRatio: ringCutout},
 		track:     &canvas.Circle{},
-		next:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
-		onTap:     onTap,
-		onHOTP:    onHOTP,
-		onMenu:    onMenu,
+		// In Japanese the line starts with 次, which the monospace font
+		// lacks: Fyne then draws the line from the fallback CJK font's
+		// baseline into a texture as tall as the monospace font, and the
+		// real window cut off the bottom of the digits. The regular font
+		// is as tall as the CJK one.
+		next:   &canvas.Text{TextStyle: fyne.TextStyle{Monospace: currentLanguage() != "ja"}, Alignment: fyne.TextAlignTrailing},
+		onTap:  onTap,
+		onHOTP: onHOTP,
+		onMenu: onMenu,
 	}
 	r.hotp = u.iconButton(theme.ViewRefreshIcon(), lang.L("Next code"), widget.LowImportance, r.onNextCode)
 	r.menu = u.iconButton(theme.MoreVerticalIcon(), lang.L("More actions"), widget.LowImportance, func() {

@@ -2,8 +2,13 @@ package app
 
 import (
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/nidan-auth/nidan/accounts"
 )
 
 // The row's looks defects of issue 10: the avatar sits inside the same
@@ -36,4 +41,34 @@ func TestRowLooks(t *testing.T) {
 		t.Errorf("the menu button moved the code from %v to %v", codeX, r.code.Position().X)
 	}
 	r.MouseOut()
+}
+
+// TestListTextStyles: the list screen draws its texts in no more than the
+// regular, bold and monospace styles (and the small symbol font). Fyne
+// parses every font again for each distinct style it meets, the bundled
+// 4 MB emoji font and a system font among them, and keeps them for the
+// session: a fourth style such as Monospace+Bold, which Fyne draws with
+// the very glyphs of Monospace, cost about 6 MB of RSS (docs/gui.md,
+// "make bench-ui").
+func TestListTextStyles(t *testing.T) {
+	hotp := testAccount(t, "Example", "counter", "JBSWY3DPEHPK3PXP")
+	hotp.Type = accounts.HOTP
+	u, now := newUnlockedUI(t, testAccount(t, "GitHub", "alice", "JBSWY3DPEHPK3PXP"), hotp)
+	u.showList()
+	// The last seconds of a period show the countdown and the next code.
+	*now = now.Truncate(30 * time.Second).Add(27 * time.Second)
+	u.tick(*now)
+	allowed := map[fyne.TextStyle]bool{{}: true, {Bold: true}: true, {Monospace: true}: true, {Symbol: true}: true}
+	seen := map[fyne.TextStyle]bool{}
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		if tx, ok := o.(*canvas.Text); ok && tx.Text != "" {
+			seen[tx.TextStyle] = true
+			if !allowed[tx.TextStyle] {
+				t.Errorf("text %q drawn in style %+v", tx.Text, tx.TextStyle)
+			}
+		}
+	})
+	if !seen[fyne.TextStyle{Monospace: true}] || !seen[fyne.TextStyle{Bold: true}] {
+		t.Errorf("the walk missed the rows' texts: styles seen %v", seen)
+	}
 }

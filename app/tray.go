@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/nidan-auth/nidan/assets"
 	"github.com/nidan-auth/nidan/internal/trayhost"
 )
 
@@ -82,8 +83,15 @@ func (u *ui) updateTray() {
 	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
 	quit.IsQuit = true // fyne adds no second Quit of its own
 	d.SetSystemTrayMenu(fyne.NewMenu("Nidan", copyItem, show, lockItem, fyne.NewMenuItemSeparator(), quit))
-	d.SetSystemTrayIcon(appIcon)
+	if !u.trayIconSet {
+		// Once: the tray library decodes the icon again on every call.
+		d.SetSystemTrayIcon(trayIcon)
+		u.trayIconSet = true
+	}
 }
+
+// trayIcon is the app icon at the size trays draw (assets.TrayPNG).
+var trayIcon = fyne.NewStaticResource("nidan-tray.png", assets.TrayPNG)
 
 func (u *ui) onToggleWindow() {
 	if u.hidden {

@@ -10,6 +10,14 @@ import _ "embed" // for the icon files
 //go:embed icon.png
 var IconPNG []byte
 
+// TrayPNG is the app icon at 64×64 for the system tray, rendered from
+// IconSVG by `make icon`. Trays draw 16–32 px (twice that on a HiDPI
+// panel), and the tray library keeps the icon decoded for the session: the
+// 512 px icon cost a megabyte of pixels there.
+//
+//go:embed tray.png
+var TrayPNG []byte
+
 // IconSVG is the hand-written source of IconPNG; Fyne can also draw it
 // directly at any size.
 //

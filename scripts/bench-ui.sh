@@ -15,9 +15,32 @@ TAGS=${TAGS:-migrated_fynedo}
 
 work=$(mktemp -d /tmp/nidan-bench-ui.XXXXXX)
 apid=""; bpid=""
+# cleanup ends what the script started and removes its scratch folder,
+# keeping the script's exit status. The apps write their preferences into
+# the scratch HOME as they exit, so removing it before they are gone races
+# them ("Directory not empty"): ask them to stop, wait up to 5 s, then
+# force. Xvfb was started from a subshell (newx), so it is no child to
+# `wait` for: poll it.
+running() { # an exited child not yet waited for is a zombie (state Z)
+	local state
+	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
 cleanup() {
-	for p in $apid $bpid $(cat "$work/xpids" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
-	rm -rf "$work"
+	local rc=$? p pids
+	set +e
+	pids="$apid $bpid $(cat "$work/xpids" 2>/dev/null)"
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for _ in $(seq 50); do
+		local alive=""
+		for p in $pids; do running "$p" && alive=1; done
+		[ -z "$alive" ] && break
+		sleep 0.1
+	done
+	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$work" || echo "bench-ui: could not remove $work" >&2
+	exit "$rc"
 }
 trap cleanup EXIT
 
@@ -54,7 +77,7 @@ bare_display=$(newx bare)
 DISPLAY=$bare_display "$work/bare" >/dev/null 2>&1 & bpid=$!
 
 export DISPLAY=$(newx nidan)
-NIDAN_TRACE=1 NIDAN_BENCH_NOTICK=${NOTICK:-} NIDAN_BENCH=1 NIDAN_BENCH_CPUPROFILE=${CPUPROFILE:-} "$work/nidan" >/dev/null 2>"$work/nidan.log" & apid=$!
+NIDAN_TRACE=1 NIDAN_BENCH_NOTICK=${NOTICK:-} NIDAN_BENCH=1 NIDAN_BENCH_CPUPROFILE=${CPUPROFILE:-} NIDAN_BENCH_HEAPPROFILE=${HEAPPROFILE:-} "$work/nidan" >/dev/null 2>"$work/nidan.log" & apid=$!
 # Type only once the password field has the keyboard (50 ms after the
 # lock screen shows): keys sent earlier are lost on a loaded machine.
 for _ in $(seq 300); do grep -q 'nidan-trace: focused' "$work/nidan.log" && break; sleep 0.2; done
