@@ -92,10 +92,15 @@ func newRow(u *ui, book *accounts.Codebook, ls *logos, onTap, onHOTP func(string
 		countdown: &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignCenter},
 		ring:      &canvas.Arc{CutoutRatio: ringCutout},
 		track:     &canvas.Circle{},
-		next:      &canvas.Text{TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignTrailing},
-		onTap:     onTap,
-		onHOTP:    onHOTP,
-		onMenu:    onMenu,
+		// In Japanese the line starts with 次, which the monospace font
+		// lacks: Fyne then draws the line from the fallback CJK font's
+		// baseline into a texture as tall as the monospace font, and the
+		// real window cut off the bottom of the digits. The regular font
+		// is as tall as the CJK one.
+		next:   &canvas.Text{TextStyle: fyne.TextStyle{Monospace: currentLanguage() != "ja"}, Alignment: fyne.TextAlignTrailing},
+		onTap:  onTap,
+		onHOTP: onHOTP,
+		onMenu: onMenu,
 	}
 	r.hotp = u.iconButton(theme.ViewRefreshIcon(), lang.L("Next code"), widget.LowImportance, r.onNextCode)
 	r.menu = u.iconButton(theme.MoreVerticalIcon(), lang.L("More actions"), widget.LowImportance, func() {

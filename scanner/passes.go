@@ -31,11 +31,15 @@ type pass struct {
 	// (looseFinders, pairGuesses). Only the first stages' passes do:
 	// the later fallbacks read no code more with it in the benchmark's
 	// photos, and it cost them up to half their time again.
-	guess  bool
-	custom func() []found // instead of the binarizer and readers
+	guess bool
+	// deferred passes run after the stage's other passes, and only if
+	// those found nothing (see lightLater).
+	deferred bool
+	custom   func() []found // instead of the binarizer and readers
 }
 
-// stage is a group of passes run concurrently; once a code is found, only
+// stage is a group of passes run concurrently (the deferred ones after
+// the others, see lightLater); once a code is found, only
 // the stages marked always, or whose more says so, still run.
 type stage struct {
 	name   string
@@ -82,19 +86,27 @@ func decodeStages(g gray, live bool) ([]Result, *candidates) {
 			mu sync.Mutex
 			wg sync.WaitGroup
 		)
-		for _, p := range st.passes {
-			sem <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-sem }()
-				fs := p.run()
-				mu.Lock()
-				defer mu.Unlock()
-				for _, f := range fs {
-					out = addResult(out, f.toResultXY(p.scale, p.yscale(), p.off))
+		for _, later := range []bool{false, true} {
+			if later && len(out) > before {
+				break // the deferred passes run only if the others found nothing
+			}
+			for _, p := range st.passes {
+				if p.deferred != later {
+					continue
 				}
-			})
+				sem <- struct{}{}
+				wg.Go(func() {
+					defer func() { <-sem }()
+					fs := p.run()
+					mu.Lock()
+					defer mu.Unlock()
+					for _, f := range fs {
+						out = addResult(out, f.toResultXY(p.scale, p.yscale(), p.off))
+					}
+				})
+			}
+			wg.Wait()
 		}
-		wg.Wait()
 		if trace {
 			nc := cands.count()
 			fmt.Fprintf(os.Stderr, "scanner: %dx%d stage %s (%d passes): %d found in %v (%d candidates so far)\n", g.w, g.h, st.name, len(st.passes), len(out)-before, time.Since(start).Round(time.Millisecond), nc)
@@ -235,7 +247,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 		}
 		ss = append(ss, func(out []Result) stage {
 			return stage{name: fmt.Sprintf("pyramid 1/%d", lv.scale), more: more,
-				passes: guessing(single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out)))}
+				passes: lightLater(guessing(single(masked(local(lv.gray, float64(lv.scale), fpoint{}, false, cands), out))))}
 		})
 	}
 	ss = append(ss,
@@ -248,7 +260,7 @@ func stages(g gray) ([]func(found []Result) stage, *candidates) {
 			if g.w*g.h <= fullAlways {
 				more = always
 			}
-			ps := guessing(masked(matPasses(full, 1, fpoint{}, cands), out))
+			ps := lightLater(guessing(masked(matPasses(full, 1, fpoint{}, cands), out)))
 			if len(out) > 0 && !unexplained(out) {
 				// The pyramid found codes and no other finder
 				// patterns: look for a small code once, dark on
@@ -502,6 +514,25 @@ func pyramid(g gray) []level {
 	}
 	slices.Reverse(lv)
 	return lv
+}
+
+// lightLater defers the light-on-dark passes of the pyramid and
+// full-size stages until their dark-on-light twins have found nothing.
+// A light-on-dark code (a dark-mode screen) is then found one pass
+// later, at the same cost; a code on a light ground, which is nearly
+// every screenshot and photo, no longer pays for the negative's
+// threshold and finder search at the level that reads it, which was a
+// sixteenth of the CPU time on the synthetic corpus and a seventh off its
+// median image (docs/scanner-benchmark.md). Once codes were found,
+// the stages that look for more already search dark on light only (the
+// full-size probe, the fallbacks unless a light-on-dark finder was
+// seen); an image with codes of both polarities read at the same level
+// now yields the dark-on-light ones.
+func lightLater(ps []pass) []pass {
+	for i := range ps {
+		ps[i].deferred = ps[i].light
+	}
+	return ps
 }
 
 // guessing makes ps guess at finder patterns (see pass.guess).

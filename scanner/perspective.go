@@ -317,7 +317,7 @@ func decodePerspective(m *gozxing.BitMatrix, q [3]finderQuad) (found, bool) {
 		for _, h := range tries {
 			for _, sample := range []func(*gozxing.BitMatrix, homography, int) (*gozxing.BitMatrix, bool){sampleVia, sampleGrid} {
 				bits, ok := sample(m, h, dim)
-				if !ok {
+				if !ok || !timingAgrees(bits, dim) {
 					continue
 				}
 				res, err := dec.Decode(bits, nil)
@@ -329,6 +329,37 @@ func decodePerspective(m *gozxing.BitMatrix, q [3]finderQuad) (found, bool) {
 		}
 	}
 	return found{}, false
+}
+
+// minTiming is the share of timing-pattern modules that must read right
+// in a sampled grid before it goes to the decoder. Over the benchmark's
+// photos and synthetic corpus every grid that decoded had at least 77 %
+// (photos 85 %); a grid sampled at a wrong dimension, or through a wrong
+// guess of a third finder, drifts off the modules and agrees about half
+// the time: 93 % of the grids that failed to decode had less than this.
+// gozxing's decoder would take their format bits, which match some
+// format within its tolerance more often than not, and run the error
+// correction before failing: that was most of the perspective sampler's
+// time on photos in which nobody reads a code.
+const minTiming = 0.65
+
+// timingAgrees reports whether the timing patterns of bits (row and
+// column 6 between the finders' separators, dark on even modules)
+// read right for at least minTiming of their modules. It must run
+// before the decoder, which unmasks the matrix in place.
+func timingAgrees(bits *gozxing.BitMatrix, dim int) bool {
+	n, ok := 0, 0
+	for i := 8; i < dim-8; i++ {
+		dark := i%2 == 0
+		if bits.Get(i, 6) == dark {
+			ok++
+		}
+		if bits.Get(6, i) == dark {
+			ok++
+		}
+		n += 2
+	}
+	return float64(ok) >= minTiming*float64(n)
 }
 
 // orderFinders returns the indices of the bottom-left, top-left and

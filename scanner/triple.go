@@ -46,7 +46,7 @@ func decodeTriple(m *gozxing.BitMatrix, pts [3]candidate) (found, bool) {
 		ap := findAlignment(m, tl, tr, bl, module, dim)
 		transform := detector.Detector_createTransform(tl, tr, bl, ap, dim)
 		bits, err := detector.Detector_sampleGrid(m, transform, dim)
-		if err != nil {
+		if err != nil || !timingAgrees(bits, dim) {
 			continue
 		}
 		res, err := dec.Decode(bits, nil)
