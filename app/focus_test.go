@@ -34,6 +34,25 @@ func TestFocusedButtonsStandOut(t *testing.T) {
 	}
 }
 
+// An unticked check box is drawn in the input border colour: it must stand
+// out 3:1 (WCAG's minimum for a control) on the window and input
+// backgrounds of both themes (Fyne's light one was 1.3:1).
+func TestCheckBoxOutlineSeen(t *testing.T) {
+	for _, choice := range []string{"light", "dark"} {
+		th := themeFor(choice)
+		v := theme.VariantDark
+		if choice == "light" {
+			v = theme.VariantLight
+		}
+		line := th.Color(theme.ColorNameInputBorder, v)
+		for _, bg := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground} {
+			if r := brandlogo.ContrastRatio(line, th.Color(bg, v)); r < 3 {
+				t.Errorf("%s theme: the outline %v on %s has contrast %.2f, want 3", choice, line, bg, r)
+			}
+		}
+	}
+}
+
 // over blends a translucent colour onto an opaque one.
 func over(top, bottom color.Color) color.Color {
 	tr, tg, tb, ta := top.RGBA()
