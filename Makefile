@@ -56,8 +56,8 @@ test-enroll-load:
 	scripts/deps.sh build test
 	$(GO) test -tags load -count=1 -v -timeout 15m ./internal/enrollload/
 
-# Code-only verification per store, 1 and 16 workers (checks/s and CPU per check,
-# docs/enroll-store.md), PostgreSQL started by the benchmark; about a minute.
+# Code-only verification per store, 1, 16 and 64 workers (checks/s, CPU per check,
+# docs/enroll-store.md), PostgreSQL started by the benchmark; about two minutes.
 bench-enroll:
 	scripts/deps.sh test
 	$(GO) test -run '^$$' -bench VerifyCode -benchtime 3s ./enroll/

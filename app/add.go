@@ -61,7 +61,13 @@ func sourceButton(text string, icon fyne.Resource, f func()) *widget.Button {
 	return &widget.Button{Text: text, Icon: icon, Alignment: widget.ButtonAlignLeading, OnTapped: f}
 }
 
-func (s *addScreen) onManual() { s.u.show((&manualScreen{u: s.u}).build()) }
+// onManual shows the form with the cursor in its first field: the next
+// thing a person does there is type.
+func (s *addScreen) onManual() {
+	m := &manualScreen{u: s.u}
+	s.u.show(m.build())
+	s.u.focusSoon(m.issuer)
+}
 
 func (s *addScreen) onOpenImage() {
 	images := storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})

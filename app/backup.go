@@ -143,7 +143,7 @@ func (u *ui) importData(data []byte, format string) {
 	u.background(func() { accts, err = formats.Import(data, format, noPassword) }, func() {
 		if errors.Is(err, formats.ErrPasswordNeeded) {
 			u.askPassword(lang.L("Encrypted file"), lang.L("This file is protected by a password: the one it was exported or backed up with."), func(pw []byte) {
-				u.background(func() {
+				u.whileBusy(lang.L("Checking the password…"), func() {
 					accts, err = formats.Import(data, format, func() ([]byte, error) { return pw, nil })
 				}, func() {
 					clear(pw)
@@ -222,14 +222,27 @@ func (u *ui) onExport() {
 		writers, labels = append(writers, f), append(labels, label)
 	}
 	protection := wrapped(&widget.Label{})
+	// The warning is for the plain formats only (it showed under the
+	// encrypted ones too); its two lines stay reserved so that the
+	// buttons do not move as the choice changes.
+	warn := wrapped(&widget.Label{Importance: widget.WarningImportance})
+	warn.minLines = 2
 	choice := widget.NewRadioGroup(labels, func(sel string) {
-		if i := slices.Index(labels, sel); i >= 0 && isMobile() {
+		i := slices.Index(labels, sel)
+		if i < 0 {
+			return
+		}
+		if isMobile() {
 			protection.SetText(exportProtection(writers[i]))
+		}
+		if writers[i].WritePassword == formats.PasswordRequired {
+			warn.SetText("")
+		} else {
+			warn.SetText(lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."))
 		}
 	})
 	choice.Required = true
 	choice.SetSelected(labels[0])
-	warn := wrapped(&widget.Label{Text: lang.L("A plain list lets anyone who reads the file make your codes. Delete it as soon as it is imported."), Importance: widget.WarningImportance})
 	body := container.NewVBox(choice, warn)
 	if isMobile() {
 		body = container.NewVBox(choice, protection, warn)
@@ -240,14 +253,15 @@ func (u *ui) onExport() {
 		}
 		f := writers[max(0, slices.Index(labels, choice.Selected))]
 		name := "nidan-export-" + f.Name + f.Ext
+		v := u.vault // the export is written off the UI goroutine
 		if f.WritePassword != formats.PasswordRequired {
-			u.saveExport(name, func(w io.Writer) error { return f.Write(w, u.vault, nil) })
+			u.saveExport(name, func(w io.Writer) error { return f.Write(w, v, nil) })
 			return
 		}
 		u.askPassword(lang.L("Export"), lang.L("The export is encrypted with your backup password."), func(pw []byte) {
 			u.saveExport(name, func(w io.Writer) error {
 				defer clear(pw)
-				return f.Write(w, u.vault, pw)
+				return f.Write(w, v, pw)
 			})
 		})
 	}, u.win)
@@ -270,7 +284,8 @@ func (u *ui) saveExport(name string, write func(io.Writer) error) {
 // saveFile shows the save dialog offering name, makes the chosen file
 // private, has write fill it and shows saved. If that fails it shows
 // context (a translation key, as showError takes) and says the vault is
-// unchanged; cancelling does nothing.
+// unchanged; cancelling does nothing. write runs off the UI goroutine: an
+// encrypted export derives its key first, seconds on a slow machine.
 func (u *ui) saveFile(context, name, saved string, write func(io.Writer) error) {
 	done := u.picking()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
@@ -278,16 +293,21 @@ func (u *ui) saveFile(context, name, saved string, write func(io.Writer) error) 
 		if err != nil || w == nil {
 			return
 		}
-		defer w.Close()
-		if err := makePrivate(w); err != nil {
-			u.showError(context, err, lang.L("Choose another place and try again. Your vault is unchanged."))
-			return
-		}
-		if err := write(w); err != nil {
-			u.showError(context, err, lang.L("Choose another place and try again. Your vault is unchanged."))
-			return
-		}
-		u.toasts.show(saved, nil)
+		u.whileBusy(lang.L("Saving…"), func() {
+			err = makePrivate(w)
+			if err == nil {
+				err = write(w)
+			}
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+		}, func() {
+			if err != nil {
+				u.showError(context, err, lang.L("Choose another place and try again. Your vault is unchanged."))
+				return
+			}
+			u.toasts.show(saved, nil)
+		})
 	}, u.win)
 	d.SetFileName(name)
 	d.Show()

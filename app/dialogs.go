@@ -3,8 +3,10 @@ package app
 import (
 	"errors"
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
@@ -130,4 +132,44 @@ func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 		return
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// busyDelay is how long slow work runs before its spinner shows, so that
+// quick work does not flash a dialog.
+const busyDelay = 300 * time.Millisecond
+
+// whileBusy is background for work that can take seconds after a dialog
+// has closed (a key derivation: Argon2id or an export's KDF). Nothing else
+// was on show meanwhile, so the app looked idle and the click seemed lost;
+// past busyDelay a spinner with msg says it is at work.
+func (u *ui) whileBusy(msg string, work, done func()) {
+	if u.opts.Sync {
+		work()
+		done()
+		return
+	}
+	spin := widget.NewActivity()
+	d := dialog.NewCustomWithoutButtons("", container.NewVBox(spin,
+		wrapped(&widget.Label{Text: msg, Alignment: fyne.TextAlignCenter})), u.win)
+	finished, shown := false, false
+	t := time.AfterFunc(busyDelay, func() {
+		fyne.Do(func() {
+			if !finished {
+				shown = true
+				spin.Start()
+				fitDialog(d, u.win, 320) // a wrapped text alone gives the dialog no width
+				d.Show()
+				trace("busy")
+			}
+		})
+	})
+	u.background(work, func() {
+		finished = true
+		t.Stop()
+		if shown {
+			spin.Stop()
+			d.Hide()
+		}
+		done()
+	})
 }

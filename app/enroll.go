@@ -60,6 +60,7 @@ type enrollScreen struct {
 	title    *widget.Label
 	state    *widget.Label
 	detail   *fyne.Container // hidden until a user is selected
+	hint     *widget.Label   // "Select a user", shown while the detail is not: it showed through it
 	qr       *canvas.Image
 	setupKey *widget.Label
 	code     *widget.Entry
@@ -135,8 +136,8 @@ func (s *enrollScreen) build() fyne.CanvasObject {
 	s.detail = container.NewBorder(
 		container.NewVBox(s.title, s.state, container.NewHBox(resetB, deleteB)), nil, nil, nil, tabs)
 	s.detail.Hide()
-	hint := &widget.Label{Text: lang.L("Select a user, or add one."), Alignment: fyne.TextAlignCenter}
-	split := container.NewHSplit(left, container.NewStack(container.NewCenter(hint), s.detail))
+	s.hint = &widget.Label{Text: lang.L("Select a user, or add one."), Alignment: fyne.TextAlignCenter}
+	split := container.NewHSplit(left, container.NewStack(container.NewCenter(s.hint), s.detail))
 	split.Offset = 0.3
 	return split
 }
@@ -198,8 +199,10 @@ func (s *enrollScreen) showUser() {
 	u, ok := s.user(s.selected)
 	if !ok {
 		s.detail.Hide()
+		s.hint.Show()
 		return
 	}
+	s.hint.Hide()
 	s.title.SetText(u.ID)
 	switch {
 	case !u.LockedUntil.IsZero():
@@ -248,14 +251,19 @@ func (s *enrollScreen) user(id string) (enroll.UserInfo, bool) {
 }
 
 func (s *enrollScreen) onAddUser() {
-	id := widget.NewEntry()
+	esc := func() {
+		if s.open != nil {
+			s.open.Hide()
+		}
+	}
+	id := newEscEntry(false, esc)
 	id.Validator = func(v string) error {
 		if !enroll.ValidUserID(v) {
 			return errors.New(lang.L("Enter an ID without spaces at the ends"))
 		}
 		return nil
 	}
-	pw := widget.NewPasswordEntry()
+	pw := newEscEntry(true, esc)
 	pw.Validator = func(v string) error {
 		if v == "" {
 			return errors.New(lang.L("Enter a password"))
@@ -270,7 +278,35 @@ func (s *enrollScreen) onAddUser() {
 			s.addUser(id.Text, pw.Text)
 		}
 	}, s.win)
-	d.Show()
+	id.OnSubmitted = func(string) { s.win.Canvas().Focus(pw) }
+	pw.OnSubmitted = func(string) { d.Submit() }
+	// Fyne sizes a form dialog to its fields' minimum: the fields were a
+	// few characters wide, too narrow for an e-mail address as the ID.
+	fitDialog(d, s.win, 420)
+	s.present(d)
+	s.win.Canvas().Focus(id)
+}
+
+// escEntry is an entry whose Escape closes the dialog it is in: a focused
+// entry hears the keys before the window, and Fyne's entry ignores Escape.
+type escEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newEscEntry(password bool, onEscape func()) *escEntry {
+	e := &escEntry{onEscape: onEscape}
+	e.Password = password
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
 }
 
 func (s *enrollScreen) addUser(id, password string) {

@@ -76,15 +76,37 @@ func TestEnrollmentWindow(t *testing.T) {
 	if top == nil {
 		t.Fatal("no Add user dialog")
 	}
-	entries := enrollFind[*widget.Entry](top)
+	entries := enrollFind[*escEntry](top)
 	if len(entries) != 2 {
 		t.Fatalf("dialog has %d entries, want ID and password", len(entries))
 	}
+	// The fields are wide enough for an e-mail address, the ID has the
+	// cursor, and Escape in it closes the dialog.
+	if w := entries[0].Size().Width; w < 200 {
+		t.Errorf("the User ID field is %.0f pt wide", w)
+	}
+	if w.Canvas().Focused() != entries[0] {
+		t.Errorf("the dialog opens with the focus on %T, not the User ID", w.Canvas().Focused())
+	}
+	entries[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if top.Visible() {
+		t.Fatal("Escape in the User ID field left the dialog open")
+	}
+	test.Tap(enrollButton(t, w.Content(), "Add user"))
+	top = w.Canvas().Overlays().Top()
+	entries = enrollFind[*escEntry](top)
 	test.Type(entries[0], "alice")
+	entries[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter goes on to the password
+	if w.Canvas().Focused() != entries[1] {
+		t.Fatalf("Enter in the User ID moved the focus to %T, not the password", w.Canvas().Focused())
+	}
 	test.Type(entries[1], "pw")
 	test.Tap(enrollButton(t, top, "Add"))
 	if len(s.users) != 1 || s.selected != "alice" || !s.detail.Visible() {
 		t.Fatalf("after adding: users %v, selected %q", s.users, s.selected)
+	}
+	if s.hint.Visible() { // the detail pane has no background: it showed through
+		t.Fatal("the \"Select a user\" text stays on show under the user's details")
 	}
 	if s.register.Disabled() == false || s.beginB.Text != "Begin setup" {
 		t.Error("setup offered before Begin")
@@ -202,8 +224,8 @@ func TestEnrollmentWindowDelete(t *testing.T) {
 		t.Errorf("delete button: importance %v, icon %v; want red with a bin", yes.Importance, yes.Icon)
 	}
 	test.Tap(yes)
-	if len(s.users) != 0 || s.detail.Visible() {
-		t.Errorf("after delete: %v, detail visible %v", s.users, s.detail.Visible())
+	if len(s.users) != 0 || s.detail.Visible() || !s.hint.Visible() {
+		t.Errorf("after delete: %v, detail visible %v, hint visible %v", s.users, s.detail.Visible(), s.hint.Visible())
 	}
 }
 

@@ -135,12 +135,28 @@ func TestAddByHand(t *testing.T) {
 	test.Tap(button(t, u, "Add account"))
 	test.Tap(button(t, u, "Enter the key by hand"))
 	s := findManual(t, u)
+	if u.win.Canvas().Focused() != s.issuer {
+		t.Fatalf("the form opens with the focus on %T, not on the issuer field", u.win.Canvas().Focused())
+	}
 	next := button(t, u, "Next")
 	test.Type(s.issuer, "Example")
 	test.Type(s.name, "bob@example.com")
 	test.Type(s.key, "not base32!")
 	if s.key.Validate() == nil || !next.Disabled() {
 		t.Fatal("an invalid key must be flagged and Next stay disabled")
+	}
+	// The form says which character is wrong and where, under the field,
+	// while the key is typed (the entry's own ! icon says nothing).
+	s.key.SetText("")
+	test.Type(s.key, "JBSW Y3DP 0HPK")
+	var said *widget.Label
+	walk(u.win.Content(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Visible() && strings.Contains(l.Text, "“0” at position 11 is not used in keys (is it the letter O?)") {
+			said = l
+		}
+	})
+	if said == nil || said.Importance != widget.DangerImportance {
+		t.Fatalf("no error under the invalid key on show (%v): %q", said, texts(u.win.Content()))
 	}
 	// A long key shows whole under the field, in groups of four as
 	// setup pages print it, so it can be checked group by group.
@@ -887,6 +903,20 @@ func TestExportChoicesFromRegistry(t *testing.T) {
 	for _, want := range []string{"Aegis — encrypted with your backup password", "Bitwarden — NOT encrypted", "CXF — NOT encrypted", "2FAS — NOT encrypted", "otpauth:// list — NOT encrypted"} {
 		mustShow(t, u, want)
 	}
+	// The plain-file warning is for the plain formats, not under Aegis's
+	// encrypted one.
+	const warning = "A plain list lets anyone"
+	if shows(u, warning) {
+		t.Fatal("the plain-file warning shows with the encrypted Aegis export chosen")
+	}
+	var choice *widget.RadioGroup
+	walk(u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if r, ok := o.(*widget.RadioGroup); ok {
+			choice = r
+		}
+	})
+	choice.SetSelected("Bitwarden — NOT encrypted")
+	mustShow(t, u, warning)
 }
 
 // TestTickDrawsRarely: Fyne repaints the whole window for any change, so

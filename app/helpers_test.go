@@ -33,9 +33,34 @@ var testNow = time.Unix(1_700_000_000, 0)
 
 func TestMain(m *testing.M) {
 	keyring.MockInit() // never touch the real keyring
+	declareFyneDo()
 	os.Setenv("LANGUAGE", "en")
 	os.Setenv("LANG", "en_US.UTF-8")
 	os.Exit(m.Run())
+}
+
+// fyneDoApp is fyne's test app with the metadata the shipped app has:
+// FyneApp.toml's [Migrations] fyneDo = true (and the migrated_fynedo tag
+// the Makefile builds with) say that Nidan calls Fyne from other goroutines
+// only through fyne.Do. Without that declaration Fyne keeps its old
+// threading mode, and under -tags mobile the test driver, which never
+// records a main goroutine, takes every goroutine for the main one: each
+// SetTheme (newUI's applyTheme) then re-themes the window on a goroutine of
+// its own while the test builds the next screen, which raced with the
+// layout (a Japanese sentence measured as one line: TestPhoneScreensFit/ja
+// failed under load; go test -race showed the race).
+type fyneDoApp struct{ fyne.App }
+
+func (fyneDoApp) Metadata() fyne.AppMetadata {
+	return fyne.AppMetadata{Migrations: map[string]bool{"fyneDo": true}}
+}
+
+// declareFyneDo makes Fyne read the declaration once, as it does on its
+// first thread check; it keeps the answer for the process, so every test
+// app after it runs in the shipped threading mode whatever the build tags.
+func declareFyneDo() {
+	fyne.SetCurrentApp(fyneDoApp{test.NewApp()})
+	fyne.Do(func() {})
 }
 
 // newTestUI starts the app on a test window over a fresh vault path. The

@@ -318,8 +318,20 @@ func (l *listScreen) onRowMenu(id string, at fyne.Position) {
 	del := fyne.NewMenuItem(lang.L("Delete…")+"  (Del)", func() { u.onDelete(id) })
 	del.Icon = theme.DeleteIcon()
 	items = append(items, fyne.NewMenuItemSeparator(), del)
-	u.win.Canvas().Unfocus() // the menu takes the arrows and Enter
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), u.win.Canvas(), at)
+	// The menu takes the arrows and Enter; once it closes (Escape, a click
+	// beside it, or a choice) the focus goes back where it was, so the
+	// keyboard carries on from the same row.
+	c := u.win.Canvas()
+	was := c.Focused()
+	c.Unfocus()
+	m := widget.NewPopUpMenu(fyne.NewMenu("", items...), c)
+	m.OnDismiss = func() {
+		m.Hide()
+		if o, ok := was.(fyne.CanvasObject); ok && u.list == l && fyne.CurrentApp().Driver().CanvasForObject(o) == c {
+			c.Focus(was)
+		}
+	}
+	m.ShowAtPosition(at)
 	trace("menu")
 }
 

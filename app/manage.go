@@ -160,7 +160,7 @@ func (u *ui) onShowQR(id string) {
 	u.askPassword(lang.L("Show QR code"), lang.L("The QR code contains the secret key. Enter your backup password to show it."), func(pw []byte) {
 		path, opts := u.path, u.vaultOptions()
 		var err error
-		u.background(func() {
+		u.whileBusy(lang.L("Checking the password…"), func() {
 			var check *vault.Vault
 			check, err = vault.Open(path, pw, opts)
 			if err == nil {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
@@ -22,6 +23,7 @@ type manualScreen struct {
 	name    *widget.Entry
 	key     *widget.Entry
 	keyView *widget.Label // the key as it will be saved, whole, in groups of four
+	keyHint *wrapLabel    // what to type there, or what is wrong with what was typed
 	form    *widget.Form
 	typ     *widget.Select
 	digits  *widget.RadioGroup
@@ -55,6 +57,11 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.next = &widget.Button{Text: lang.L("Next"), Importance: widget.HighImportance, OnTapped: s.onNext}
 	s.message = wrapped(&widget.Label{Importance: widget.DangerImportance})
 	s.message.Hide()
+	// The key's row is a column of its own (entry, whole key, hint), so
+	// the form cannot show the entry's error in the hint line as it does
+	// for a plain field: onChanged puts it there.
+	s.keyHint = wrapped(&widget.Label{Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText})
+	s.keyHint.minLines = 2 // the hint and most errors take two lines: nothing below jumps
 	for _, e := range []*widget.Entry{s.issuer, s.name, s.key, s.period} {
 		e.OnChanged = func(string) { s.onChanged() }
 		e.OnSubmitted = func(string) { s.onNext() }
@@ -65,7 +72,7 @@ func (s *manualScreen) build() fyne.CanvasObject {
 	s.form = phoneForm(
 		widget.NewFormItem(lang.L("Issuer"), s.issuer),
 		widget.NewFormItem(lang.L("Account"), s.name),
-		&widget.FormItem{Text: lang.L("Key"), Widget: hinted(container.NewVBox(s.key, s.keyView), lang.L("The letters and digits shown under the QR code; spaces do not matter."))},
+		&widget.FormItem{Text: lang.L("Key"), Widget: container.NewVBox(s.key, s.keyView, s.keyHint)},
 	)
 	advanced := phoneForm(
 		widget.NewFormItem(lang.L("Type"), s.typ),
@@ -125,6 +132,15 @@ func (s *manualScreen) onChanged() {
 		// the key's row grows or shrinks with the lines it takes, and the
 		// screen's column with it
 		s.u.win.Content().Refresh()
+	}
+	// A character keys never use is named as soon as it is typed (which
+	// and where); an empty field only gets the hint.
+	if err := s.key.Validate(); err != nil && strings.TrimSpace(s.key.Text) != "" {
+		s.keyHint.l.Importance = widget.DangerImportance
+		s.keyHint.SetText(err.Error())
+	} else {
+		s.keyHint.l.Importance = widget.LowImportance
+		s.keyHint.SetText(lang.L("The letters and digits shown under the QR code; spaces do not matter."))
 	}
 	if s.key.Validate() == nil && (typ == accounts.HOTP || s.period.Validate() == nil) &&
 		strings.TrimSpace(s.issuer.Text+s.name.Text) != "" {

@@ -22,8 +22,8 @@ type unlockScreen struct {
 	unlockB  *widget.Button
 	message  *wrapLabel
 	busy     *widget.Label
-	spinner  *widget.Activity // turns only while the key is derived
-	keyring  bool             // the vault has a keyring slot
+	spinner  *ringSpinner // turns only while the key is derived
+	keyring  bool         // the vault has a keyring slot
 }
 
 func (s *unlockScreen) build() fyne.CanvasObject {
@@ -37,7 +37,7 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 	// animation when its renderer is made, which can outlive the screen.
 	s.busy = &widget.Label{Text: lang.L("Opening the vault…"), Alignment: fyne.TextAlignCenter, Importance: widget.LowImportance}
 	s.busy.Hide()
-	s.spinner = widget.NewActivity()
+	s.spinner = newRingSpinner()
 	s.spinner.Hide()
 
 	box := container.NewVBox(

@@ -98,19 +98,11 @@ func idct1lo(x *[8]int) {
 	butterfly(x, e0, e1, e2, e3, o7, o10, o11, o12)
 }
 
-// clampByte is v's integer part truncated to 0–255. Out-of-range values
-// are rare and come in runs (saturated highlights), so the one branch
-// predicts well.
-func clampByte(v int) byte {
-	i := v >> fracBits
-	if uint(i) > 255 {
-		if i < 0 {
-			return 0
-		}
-		return 255
-	}
-	return byte(i)
-}
+// clamp is i limited to 0–255.
+func clamp(i int) int { return min(max(i, 0), 255) }
+
+// clampByte is v's integer part limited to 0–255.
+func clampByte(v int) byte { return byte(clamp(v >> fracBits)) }
 
 // idct transforms the block blk (natural order, quantised) with the
 // scaled table q into 8×8 samples at dst (rows stride apart). dcOnly
@@ -171,10 +163,16 @@ func idct(blk *[64]int32, q *[64]int32, dcOnly bool, dst []byte, stride int) {
 		default:
 			idct1(row)
 		}
-		// One 8-byte store instead of eight.
-		binary.LittleEndian.PutUint64(dst[r*stride:], uint64(clampByte(row[0]))|
-			uint64(clampByte(row[1]))<<8|uint64(clampByte(row[2]))<<16|uint64(clampByte(row[3]))<<24|
-			uint64(clampByte(row[4]))<<32|uint64(clampByte(row[5]))<<40|uint64(clampByte(row[6]))<<48|
-			uint64(clampByte(row[7]))<<56)
+		// One 8-byte store instead of eight, and one range test for
+		// the usual case that all eight samples are in range (a
+		// negative one has its high bits set).
+		a0, a1, a2, a3 := row[0]>>fracBits, row[1]>>fracBits, row[2]>>fracBits, row[3]>>fracBits
+		a4, a5, a6, a7 := row[4]>>fracBits, row[5]>>fracBits, row[6]>>fracBits, row[7]>>fracBits
+		if uint(a0|a1|a2|a3|a4|a5|a6|a7) > 255 {
+			a0, a1, a2, a3 = clamp(a0), clamp(a1), clamp(a2), clamp(a3)
+			a4, a5, a6, a7 = clamp(a4), clamp(a5), clamp(a6), clamp(a7)
+		}
+		binary.LittleEndian.PutUint64(dst[r*stride:], uint64(a0)|uint64(a1)<<8|uint64(a2)<<16|uint64(a3)<<24|
+			uint64(a4)<<32|uint64(a5)<<40|uint64(a6)<<48|uint64(a7)<<56)
 	}
 }
