@@ -122,7 +122,7 @@ func (rr *rowRenderer) layoutCard(s fyne.Size) {
 	r.title.Resize(fyne.NewSize(nameW, m.textH))
 	r.sub.Move(fyne.NewPos(nameX, namesY+m.textH+m.pad))
 	r.sub.Resize(fyne.NewSize(nameW, m.textH))
-	rr.cutNames(nameW)
+	rr.cutNames(nameW, nameW)
 
 	codeY := m.inner + top + 2*m.pad
 	codeX := m.inner + m.inner

@@ -17,12 +17,7 @@ import (
 // colour at half alpha) left a focused blue button exactly as blue; the
 // app's tint must be seen on blue and on grey buttons in both themes.
 func TestFocusedButtonsStandOut(t *testing.T) {
-	for _, choice := range []string{"light", "dark"} {
-		th := themeFor(choice)
-		v := theme.VariantDark
-		if choice == "light" {
-			v = theme.VariantLight
-		}
+	bothThemes(func(choice string, th fyne.Theme, v fyne.ThemeVariant) {
 		focus := th.Color(theme.ColorNameFocus, v)
 		for _, bg := range []fyne.ThemeColorName{theme.ColorNamePrimary, theme.ColorNameButton} {
 			base := th.Color(bg, v)
@@ -31,7 +26,32 @@ func TestFocusedButtonsStandOut(t *testing.T) {
 				t.Errorf("%s theme: a focused %s button is %v on %v, contrast %.2f: focus cannot be seen", choice, bg, tinted, base, r)
 			}
 		}
+	})
+}
+
+// bothThemes calls f with the app's light and dark themes.
+func bothThemes(f func(choice string, th fyne.Theme, v fyne.ThemeVariant)) {
+	for _, choice := range []string{"light", "dark"} {
+		v := theme.VariantDark
+		if choice == "light" {
+			v = theme.VariantLight
+		}
+		f(choice, themeFor(choice), v)
 	}
+}
+
+// An unticked check box is drawn in the input border colour: it must stand
+// out 3:1 (WCAG's minimum for a control) on the window and input
+// backgrounds of both themes (Fyne's light one was 1.3:1).
+func TestCheckBoxOutlineSeen(t *testing.T) {
+	bothThemes(func(choice string, th fyne.Theme, v fyne.ThemeVariant) {
+		line := th.Color(theme.ColorNameInputBorder, v)
+		for _, bg := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground} {
+			if r := brandlogo.ContrastRatio(line, th.Color(bg, v)); r < 3 {
+				t.Errorf("%s theme: the outline %v on %s has contrast %.2f, want 3", choice, line, bg, r)
+			}
+		}
+	})
 }
 
 // over blends a translucent colour onto an opaque one.

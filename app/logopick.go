@@ -25,7 +25,7 @@ type logoSearch struct {
 	u        *ui
 	entry    *widget.Entry
 	results  *fyne.Container
-	none     *widget.Label
+	none     *wrapLabel
 	onChoose func(slug string)
 	onIcon   func(*iconpack.Icon) // a pack's icon was chosen
 	chosen   string               // the chosen pick's key (logoPick.key)
@@ -34,7 +34,7 @@ type logoSearch struct {
 func newLogoSearch(u *ui, query, chosen string, onChoose func(string), onIcon func(*iconpack.Icon)) *logoSearch {
 	s := &logoSearch{u: u, onChoose: onChoose, onIcon: onIcon, chosen: chosen,
 		results: container.NewHBox(),
-		none:    &widget.Label{Text: lang.L("No logo found: choose a colour for the letter."), Importance: widget.LowImportance, Wrapping: wrapMode()},
+		none:    wrapped(&widget.Label{Text: lang.L("No logo found: choose a colour for the letter."), Importance: widget.LowImportance}),
 	}
 	s.entry = &widget.Entry{Text: query, PlaceHolder: lang.L("Search logo by app")}
 	s.entry.OnChanged = func(string) { s.refresh() }

@@ -207,17 +207,25 @@ func phoneItems(items []*widget.FormItem) []*widget.FormItem {
 		if hint == "" && !validates {
 			continue
 		}
-		l := &widget.Label{Text: hint, Wrapping: wrapMode(), Importance: widget.LowImportance}
+		// A wrapLabel: a plain label's character wrap split Japanese
+		// words (クリップボー|ド, バックグラ|ウンド).
+		l := wrapped(&widget.Label{Text: hint, Importance: widget.LowImportance})
 		l.Hidden = hint == ""
 		if validates {
 			// The form no longer sees the field (it sees the box), so
 			// the field reports to the label instead.
 			v.SetOnValidationChanged(func(err error) {
-				l.Text, l.Importance, l.Hidden = hint, widget.LowImportance, hint == ""
+				text, importance, hidden := hint, widget.LowImportance, hint == ""
 				if err != nil {
-					l.Text, l.Importance, l.Hidden = err.Error(), widget.DangerImportance, false
+					text, importance, hidden = err.Error(), widget.DangerImportance, false
 				}
-				l.Refresh()
+				l.l.Importance = importance
+				l.SetText(text)
+				if hidden {
+					l.Hide()
+				} else {
+					l.Show()
+				}
 			})
 		}
 		it.HintText = ""

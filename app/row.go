@@ -338,24 +338,37 @@ func (rr *rowRenderer) Layout(s fyne.Size) {
 	}
 
 	nameX := m.inner + m.logoW + m.pad + m.inner
-	nameW := max(0, x-m.pad-m.inner-nameX)
+	// The next code widens the code column in the last seconds; the code
+	// itself does not move, so only the second name line, beside the next
+	// code, yields to it (on a phone both names were cut short, "GitH…",
+	// then grew back each period).
+	nameEnd, subEnd := x, x
+	if r.next.Visible() {
+		r.next.Hidden = true
+		without, _ := rr.rightWidth(m)
+		r.next.Hidden = false
+		nameEnd = s.Width - without - m.scroll
+		subEnd = min(nameEnd, r.next.Position().X-m.pad)
+	}
+	nameW := max(0, nameEnd-m.pad-m.inner-nameX)
+	subW := max(0, subEnd-m.pad-m.inner-nameX)
 	r.title.Move(fyne.NewPos(nameX, m.inner))
 	r.title.Resize(fyne.NewSize(nameW, m.textH))
 	r.sub.Move(fyne.NewPos(nameX, m.textH+2*m.inner+m.pad+m.inner))
-	r.sub.Resize(fyne.NewSize(nameW, m.textH))
-	rr.cutNames(nameW)
+	r.sub.Resize(fyne.NewSize(subW, m.textH))
+	rr.cutNames(nameW, subW)
 }
 
-// cutNames truncates the two name lines to width w, when w changed.
-func (rr *rowRenderer) cutNames(w float32) {
+// cutNames truncates the two name lines to their widths, when they changed.
+func (rr *rowRenderer) cutNames(titleW, subW float32) {
 	r := rr.r
-	if w != rr.titleW {
-		rr.titleW = w
-		set(r.title, ellipsize(r.titleText, w, r.title))
+	if titleW != rr.titleW {
+		rr.titleW = titleW
+		set(r.title, ellipsize(r.titleText, titleW, r.title))
 	}
-	if w != rr.subW {
-		rr.subW = w
-		set(r.sub, ellipsize(r.subText, w, r.sub))
+	if subW != rr.subW {
+		rr.subW = subW
+		set(r.sub, ellipsize(r.subText, subW, r.sub))
 	}
 }
 

@@ -72,3 +72,33 @@ func TestListTextStyles(t *testing.T) {
 		t.Errorf("the walk missed the rows' texts: styles seen %v", seen)
 	}
 }
+
+// In the last seconds the next code joins the countdown line and widens
+// the code column; only the account name beside it may yield, not the
+// issuer on the code's line (on a 360 pt phone "GitHub" turned "GitH…"
+// for the last 5 s of every period).
+func TestNextCodeLeavesTheIssuer(t *testing.T) {
+	a := testAccount(t, "GitHub", "alice.long.name@example.com", "JBSWY3DPEHPK3PXP")
+	u, _ := newUnlockedUI(t, a)
+	// As narrow as the names fit beside the code: a 360 pt phone's row
+	// in its larger phone fonts.
+	u.win.Resize(fyne.NewSize(310, 640))
+	r := rowFor(t, u, a.ID)
+	u.tick(testNow) // 10 s left: no next code
+	r.rend.Layout(r.Size())
+	title := r.title.Text
+	if r.next.Visible() {
+		t.Fatal("the next code shows 10 s before the change")
+	}
+	u.tick(testNow.Add(6 * time.Second)) // 4 s left
+	r.rend.Layout(r.Size())
+	if !r.next.Visible() {
+		t.Fatal("no next code 4 s before the change")
+	}
+	if r.title.Text != title {
+		t.Errorf("with the next code on show the issuer reads %q, before %q", r.title.Text, title)
+	}
+	if end := r.sub.Position().X + fyne.MeasureText(r.sub.Text, r.sub.TextSize, r.sub.TextStyle).Width; end > r.next.Position().X {
+		t.Errorf("the account name (%q, to x=%.0f) runs into the next code (x=%.0f)", r.sub.Text, end, r.next.Position().X)
+	}
+}
