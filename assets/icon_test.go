@@ -7,24 +7,32 @@ import (
 	"testing"
 )
 
-// TestIconPNG checks what the packagers rely on: a square 512×512 PNG whose
-// corners are transparent (the rounded square must not show a white box).
-func TestIconPNG(t *testing.T) {
-	img, err := png.Decode(bytes.NewReader(IconPNG))
+// checkIcon decodes a square PNG of the given side and checks what the
+// packagers and the tray rely on: transparent corners (the rounded square
+// must not show a white box) and an opaque centre.
+func checkIcon(t *testing.T, name string, data []byte, side int) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
-		t.Fatalf("decode icon.png: %v", err)
+		t.Fatalf("decode %s: %v", name, err)
 	}
-	if got := img.Bounds(); got != image.Rect(0, 0, 512, 512) {
-		t.Fatalf("icon.png is %v, want 512×512", got)
+	if got := img.Bounds(); got != image.Rect(0, 0, side, side) {
+		t.Fatalf("%s is %v, want %d×%d", name, got, side, side)
 	}
-	for _, p := range []image.Point{{0, 0}, {511, 0}, {0, 511}, {511, 511}} {
+	last := side - 1
+	for _, p := range []image.Point{{0, 0}, {last, 0}, {0, last}, {last, last}} {
 		if _, _, _, a := img.At(p.X, p.Y).RGBA(); a != 0 {
-			t.Errorf("corner %v has alpha %d, want transparent", p, a)
+			t.Errorf("%s: corner %v has alpha %d, want transparent", name, p, a)
 		}
 	}
-	if _, _, _, a := img.At(256, 256).RGBA(); a != 0xffff {
-		t.Errorf("centre has alpha %d, want opaque", a)
+	if _, _, _, a := img.At(side/2, side/2).RGBA(); a != 0xffff {
+		t.Errorf("%s: centre has alpha %d, want opaque", name, a)
 	}
+}
+
+// TestIconPNG: the app icon is a square 512×512 PNG drawn from IconSVG.
+func TestIconPNG(t *testing.T) {
+	checkIcon(t, "icon.png", IconPNG, 512)
 	if !bytes.Contains(IconSVG, []byte("<svg")) {
 		t.Error("IconSVG is not an SVG")
 	}
@@ -32,20 +40,4 @@ func TestIconPNG(t *testing.T) {
 
 // TestTrayPNG: the tray's icon is the same drawing, 64×64 (a tray library
 // keeps it decoded, so not the 512 px one).
-func TestTrayPNG(t *testing.T) {
-	img, err := png.Decode(bytes.NewReader(TrayPNG))
-	if err != nil {
-		t.Fatalf("decode tray.png: %v", err)
-	}
-	if got := img.Bounds(); got != image.Rect(0, 0, 64, 64) {
-		t.Fatalf("tray.png is %v, want 64×64", got)
-	}
-	for _, p := range []image.Point{{0, 0}, {63, 0}, {0, 63}, {63, 63}} {
-		if _, _, _, a := img.At(p.X, p.Y).RGBA(); a != 0 {
-			t.Errorf("corner %v has alpha %d, want transparent", p, a)
-		}
-	}
-	if _, _, _, a := img.At(32, 32).RGBA(); a != 0xffff {
-		t.Errorf("centre has alpha %d, want opaque", a)
-	}
-}
+func TestTrayPNG(t *testing.T) { checkIcon(t, "tray.png", TrayPNG, 64) }
