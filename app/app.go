@@ -359,11 +359,7 @@ func (u *ui) showLocked(tryKeyring bool) {
 // slot there means it opens with the OS keyring, whoever turned that on
 // (the app, or `nidan keyring on`). The vault is the one truth for both.
 func (u *ui) vaultHasKeyring() bool {
-	data, err := os.ReadFile(u.path)
-	if err != nil {
-		return false
-	}
-	info, err := vault.Peek(data)
+	info, err := vault.PeekFile(u.path)
 	return err == nil && info.Keyring
 }
 

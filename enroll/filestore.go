@@ -525,7 +525,7 @@ func (s *FileStore) read() (*fileState, error) {
 		return nil, fmt.Errorf("read enroll store: %w", err)
 	}
 	st.known = known
-	data, err := os.ReadFile(s.path)
+	data, err := atomicfile.ReadFile(s.path, maxStoreFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return st, nil
 	}
@@ -657,9 +657,13 @@ func (s *FileStore) writeStore(st *fileState, gen uint64) error {
 	return atomicfile.Write(s.path, append(data, '\n'), 0o600)
 }
 
+// maxStoreFile bounds what the file store reads: a million users' records
+// are well under it, and a damaged or hostile file cannot exhaust memory.
+const maxStoreFile = 1 << 30
+
 // readGeneration reads PATH.gen; a missing file is generation 0.
 func readGeneration(path string) (uint64, error) {
-	data, err := os.ReadFile(path)
+	data, err := atomicfile.ReadFile(path, 1<<10)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}

@@ -182,12 +182,9 @@ func readFile(path string, v *vault.Vault) (*vault.SyncFile, error) {
 }
 
 func readLimited(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > maxFileLen {
+	data, err := atomicfile.ReadFile(path, maxFileLen)
+	if errors.Is(err, atomicfile.ErrTooLarge) {
 		return nil, fmt.Errorf("%w: file larger than %d MiB", vault.ErrCorrupt, maxFileLen>>20)
 	}
-	return os.ReadFile(path)
+	return data, err
 }

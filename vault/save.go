@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -212,19 +211,12 @@ func lockVault(path string, wait time.Duration) (unlock func(), err error) {
 	return func() { l.Unlock() }, nil
 }
 
-// readLimited reads a file of at most maxFileLen bytes.
+// readLimited reads a file of at most maxFileLen bytes, sharing it so that
+// another process's save can replace it meanwhile (atomicfile.ReadFile).
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileLen+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFileLen {
+	data, err := atomicfile.ReadFile(path, maxFileLen)
+	if errors.Is(err, atomicfile.ErrTooLarge) {
 		return nil, fmt.Errorf("%w: file larger than %d MiB", ErrCorrupt, maxFileLen>>20)
 	}
-	return data, nil
+	return data, err
 }

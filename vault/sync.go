@@ -321,6 +321,16 @@ type FileInfo struct {
 	Keyring bool          // it has a keyring slot: it opens with the OS keyring
 }
 
+// PeekFile is Peek of the file at path, read so that a save by another
+// process can replace it meanwhile.
+func PeekFile(path string) (FileInfo, error) {
+	data, err := readLimited(path)
+	if err != nil {
+		return FileInfo{}, err
+	}
+	return Peek(data)
+}
+
 // Peek checks a file as far as that needs no key and describes it.
 func Peek(data []byte) (FileInfo, error) {
 	c, err := parse(data)

@@ -21,6 +21,9 @@ func placeNew(tmp, path string) error {
 	return nil
 }
 
+// openShared is os.Open: on Unix a rename over an open file is allowed.
+func openShared(path string) (*os.File, error) { return os.Open(path) }
+
 // SyncDir makes the creations, renames and removals in dir durable.
 // Systems that cannot sync a folder (it reports os.ErrInvalid) need not.
 func SyncDir(dir string) error {

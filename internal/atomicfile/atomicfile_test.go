@@ -108,3 +108,100 @@ func TestRemoveTemps(t *testing.T) {
 		t.Errorf("left %v, want the file itself and the unrelated temp", names)
 	}
 }
+
+// A reader holding the file open must not make a replace fail: on Windows
+// that is the sharing mode openShared asks for (a plain os.Open there made
+// concurrent saves fail with "Access denied").
+func TestWriteWhileReaderHoldsFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.nidan")
+	if err := Write(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := openShared(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := Write(path, []byte("new"), 0o600); err != nil {
+		t.Fatalf("replace while a reader has the file open: %v", err)
+	}
+	held, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(held) != "old" {
+		t.Errorf("the open reader sees %q, want the bytes it opened (old)", held)
+	}
+	if got := read(t, path); got != "new" {
+		t.Errorf("file holds %q after the replace, want new", got)
+	}
+}
+
+// Readers and a writer at once: every read is one whole version, and no
+// write fails.
+func TestReadFileDuringWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.nidan")
+	versions := map[string]bool{}
+	for _, v := range []string{"aaaaaaaa", "bbbbbbbbbbbb", "cc"} {
+		versions[v] = true
+	}
+	if err := Write(path, []byte("aaaaaaaa"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 3 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				data, err := ReadFile(path, 1<<10)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !versions[string(data)] {
+					errs <- errors.New("read a torn version: " + string(data))
+					return
+				}
+			}
+		}()
+	}
+	var werr error
+	for i := range 200 {
+		v := []string{"aaaaaaaa", "bbbbbbbbbbbb", "cc"}[i%3]
+		if werr = Write(path, []byte(v), 0o600); werr != nil {
+			break
+		}
+	}
+	close(done)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if werr != nil {
+		t.Fatalf("a write beside readers failed: %v", werr)
+	}
+}
+
+func TestReadFileLimitAndMissing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	if err := Write(path, []byte("12345"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := ReadFile(path, 5); err != nil || string(data) != "12345" {
+		t.Errorf("ReadFile at the limit = %q, %v", data, err)
+	}
+	if _, err := ReadFile(path, 4); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("ReadFile over the limit: %v, want ErrTooLarge", err)
+	}
+	if _, err := ReadFile(filepath.Join(dir, "none"), 5); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile of a missing file: %v, want fs.ErrNotExist", err)
+	}
+}
