@@ -58,18 +58,26 @@ grep -q 'wrong password' err || bad "wrong password: no clear message"
 [ "$(sha256sum "$appdata/nidan/vault.nidan")" = "$before" ] || bad "a refused unlock changed the vault"
 ok "wrong password refused (exit 1: $(cat err))"
 
-# Three processes adding at once lose nothing (the vault's LockFileEx lock).
+# Three processes adding at once lose nothing (the vault's LockFileEx lock),
+# while two more read the vault all along: a reader holding the file open
+# must not make a save's replace fail ("Access denied" once, before readers
+# shared delete access; internal/atomicfile).
 for p in 1 2 3; do
 	(for i in 1 2 3 4; do
 		"$WINE" "$exe" add --issuer "P$p" --name "n$i" --secret JBSWY3DPEHPK3PXP >"adder$p.$i.out" 2>&1 || echo "adder $p.$i failed" >>adders.failed
+	done; : >"adder$p.done") &
+done
+for r in 1 2; do
+	(while [ ! -f adder1.done ] || [ ! -f adder2.done ] || [ ! -f adder3.done ]; do
+		"$WINE" "$exe" list >"reader$r.out" 2>&1 || { echo "reader $r failed" >>adders.failed; cat "reader$r.out" >>adders.failed; }
 	done) &
 done
 wait
-[ ! -s adders.failed ] || { cat adders.failed adder*.out >&2; bad "a concurrent add failed"; }
+[ ! -s adders.failed ] || { cat adders.failed adder*.out >&2; bad "a concurrent add or list failed"; }
 quiet list
 n=$(grep -c '^P[123] ' out || true)
 [ "$n" = 12 ] || bad "three processes added 12 accounts at once, the vault holds $n"
-ok "three processes adding at once: all 12 accounts kept"
+ok "three processes adding at once beside two readers: all 12 accounts kept, no error"
 
 # Another process holding the lock (a stuck nidan, here holdlock.exe): a
 # saving command gives up after the 10 s wait with the message and exit
