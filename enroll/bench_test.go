@@ -96,8 +96,8 @@ func benchVerify(b *testing.B, k storeKind, workers int) {
 // near 1, checks/s is bound by one durable commit after another.
 type batchMeter struct {
 	counts, spends, checks, txs batchCount
-	sq                  *SQLStore
-	start               time.Time
+	sq                          *SQLStore
+	start                       time.Time
 }
 
 type batchCount struct{ batches, items, inRun int64 }
