@@ -179,6 +179,7 @@ type ui struct {
 	inBackground bool           // a phone app in the background (mobile.go)
 	pickers      int            // system pickers open, which background the app
 	fsync        *folderSync    // the sync folder's watch and status (sync.go)
+	watchStop    func()         // ends the vault file's watch (vaultwatch.go)
 	logos        *logos         // brand logos (avatar.go)
 }
 
@@ -255,6 +256,7 @@ func (u *ui) shutdown() {
 	u.clip.clear()
 	u.stopTicker()
 	u.stopFolderSync()
+	u.stopVaultWatch()
 	if u.vault != nil {
 		u.vault.Lock()
 		u.vault = nil
@@ -289,6 +291,7 @@ func (u *ui) unlocked(v *vault.Vault) {
 	u.list.focus()
 	trace("unlocked")
 	u.startFolderSync()
+	u.startVaultWatch()
 }
 
 // showList returns to the account list after another screen.
@@ -323,6 +326,7 @@ func (u *ui) dropList() {
 func (u *ui) lock() {
 	u.stopTicker()
 	u.stopFolderSync()
+	u.stopVaultWatch()
 	u.idle.stop()
 	u.clip.clear() // a code left on the clipboard outlives the lock otherwise
 	if u.list != nil {

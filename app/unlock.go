@@ -24,6 +24,12 @@ type unlockScreen struct {
 	busy     *widget.Label
 	spinner  *ringSpinner // turns only while the key is derived
 	keyring  bool         // the vault has a keyring slot
+	// tryingKeyring: a keyring unlock is under way. The password field
+	// stays usable meanwhile (a Secret Service that is started on demand
+	// can take seconds), and an Enter pressed then is kept in submitted,
+	// to try the password if the keyring fails.
+	tryingKeyring bool
+	submitted     bool
 }
 
 func (s *unlockScreen) build() fyne.CanvasObject {
@@ -54,6 +60,10 @@ func (s *unlockScreen) build() fyne.CanvasObject {
 func (s *unlockScreen) focus() { s.u.focusSoon(s.password) }
 
 func (s *unlockScreen) onUnlock() {
+	if s.tryingKeyring {
+		s.submitted = true
+		return
+	}
 	if s.password.Text == "" {
 		s.fail(lang.L("Enter your backup password."))
 		return
@@ -83,24 +93,45 @@ func (s *unlockScreen) onUnlock() {
 }
 
 // onKeyring unlocks with the key saved in the system keyring; if there is
-// none, or no keyring, the password field stays.
+// none, or no keyring, the password field stays, with whatever was typed
+// into it meanwhile, and an Enter pressed meanwhile tries that password.
 func (s *unlockScreen) onKeyring() {
+	if s.tryingKeyring || s.password.Disabled() { // already trying, or the password is
+		return
+	}
 	path, opts := s.u.path, s.u.vaultOptions()
 	var v *vault.Vault
 	var err error
-	s.setBusy(true)
+	s.tryingKeyring, s.submitted = true, false
+	s.setWaiting(true)
 	s.u.background(func() { v, err = vault.OpenWithKeyring(path, opts) }, func() {
-		s.setBusy(false)
-		switch {
-		case err == nil:
-			s.u.unlocked(v)
-		case errors.Is(err, vault.ErrNoKeyringEntry), errors.Is(err, vault.ErrKeyringUnavailable):
-			fyne.LogError("keyring unlock", err)
-			s.fail(lang.L("The keyring has no key for Nidan. Enter your backup password."))
-		default:
-			fyne.LogError("keyring unlock", err)
-			s.fail(lang.L("Could not open the vault.") + " " + vaultHint(err))
+		s.tryingKeyring = false
+		s.setWaiting(false)
+		if s.u.locked != s {
+			if err == nil {
+				v.Lock() // the screen is gone (the app quits): nobody shows this vault
+			}
+			return
 		}
+		if err == nil {
+			s.password.SetText("") // typed while waiting, and not needed
+			s.u.unlocked(v)
+			return
+		}
+		fyne.LogError("keyring unlock", err)
+		if s.submitted {
+			s.submitted = false
+			s.onUnlock()
+			return
+		}
+		msg := lang.L("Could not open the vault.") + " " + vaultHint(err)
+		if errors.Is(err, vault.ErrNoKeyringEntry) || errors.Is(err, vault.ErrKeyringUnavailable) {
+			msg = lang.L("The keyring has no key for Nidan. Enter your backup password.")
+		}
+		// Not fail: selecting what was typed meanwhile would let the next
+		// key replace it.
+		s.message.SetText(msg)
+		s.message.Show()
 	})
 }
 
@@ -113,10 +144,23 @@ func (s *unlockScreen) fail(msg string) {
 	s.password.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
+// setBusy shows the wait of a password unlock: the key derivation takes
+// a second or two, and the fields stay off so the password cannot change
+// under it.
 func (s *unlockScreen) setBusy(on bool) {
 	if on {
 		s.unlockB.Disable()
 		s.password.Disable()
+	} else {
+		s.unlockB.Enable()
+		s.password.Enable()
+	}
+	s.setWaiting(on)
+}
+
+// setWaiting shows or hides the spinner and its line.
+func (s *unlockScreen) setWaiting(on bool) {
+	if on {
 		s.busy.Show()
 		s.spinner.Show()
 		s.spinner.Start()
@@ -126,6 +170,4 @@ func (s *unlockScreen) setBusy(on bool) {
 	s.spinner.Stop()
 	s.spinner.Hide()
 	s.busy.Hide()
-	s.unlockB.Enable()
-	s.password.Enable()
 }

@@ -27,7 +27,11 @@ func DecodeFile(path string) ([]Result, error) {
 		return nil, err
 	}
 	defer f.Close()
-	rs, err := DecodeReader(f)
+	var size int64
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	rs, err := decodeReader(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -36,17 +40,20 @@ func DecodeFile(path string) ([]Result, error) {
 
 // DecodeReader reads one image (PNG, JPEG, GIF, BMP or WebP) from r and
 // decodes every QR code in it.
-func DecodeReader(r io.Reader) ([]Result, error) {
+func DecodeReader(r io.Reader) ([]Result, error) { return decodeReader(r, 0) }
+
+// decodeReader is DecodeReader for a file of size bytes (0: unknown).
+func decodeReader(r io.Reader, size int64) ([]Result, error) {
 	br := bufio.NewReader(r)
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0xFF && head[1] == 0xD8 {
-		g, err := readJPEGLuma(br)
+		g, err := readJPEGLuma(br, size)
 		if err != nil {
 			return nil, err
 		}
 		return decodeLuma(g, image.Point{})
 	}
 	if head, _ := br.Peek(len(pngSignature)); string(head) == pngSignature {
-		g, err := readPNGGrey(br)
+		g, err := readPNGGrey(br, size)
 		if err != nil {
 			return nil, err
 		}
@@ -70,8 +77,9 @@ const pngSignature = "\x89PNG\r\n\x1a\n"
 // fast, which returns a grey plane, tooLarge for an image over MaxPixels,
 // or any other error for a file it does not read; such files go to the
 // standard decoder, which then also gives the error for a malformed one.
-func readGrey(r io.Reader, format string, fast func([]byte) (gray, error), tooLarge error) (gray, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
+// size is the file's length if known (0 otherwise).
+func readGrey(r io.Reader, size int64, format string, fast func([]byte) (gray, error), tooLarge error) (gray, error) {
+	data, err := readAll(r, size)
 	if err != nil {
 		return gray{}, fmt.Errorf("read %s image: %w", format, err)
 	}
@@ -92,14 +100,29 @@ func readGrey(r io.Reader, format string, fast func([]byte) (gray, error), tooLa
 	return toGray(img), nil
 }
 
+// readAll reads r to its end or to maxFileBytes+1 bytes. A known size
+// (a file's length) is the buffer's capacity from the start: io.ReadAll
+// reads into chunks of growing size and then copies them into one slice,
+// so a photo's bytes were allocated, faulted in and copied twice. The
+// extra bytes.MinRead let the read that reports the end not grow the
+// buffer either.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	var b bytes.Buffer
+	if size > 0 && size <= maxFileBytes {
+		b.Grow(int(size) + bytes.MinRead)
+	}
+	_, err := b.ReadFrom(io.LimitReader(r, maxFileBytes+1))
+	return b.Bytes(), err
+}
+
 // readPNGGrey reads a PNG file straight into grey: greypng converts each
 // row as it is unfiltered instead of building the RGBA image that
 // image/png returns, which saves about a third of the time image/png and
 // toGray take on a screenshot. Files it does not read (16-bit,
 // interlaced, single-colour transparency) or finds malformed go to
 // image/png.
-func readPNGGrey(r io.Reader) (gray, error) {
-	return readGrey(r, "png", func(data []byte) (gray, error) {
+func readPNGGrey(r io.Reader, size int64) (gray, error) {
+	return readGrey(r, size, "png", func(data []byte) (gray, error) {
 		m, err := greypng.Decode(data, MaxPixels)
 		return gray{pix: m.Pix, w: m.W, h: m.H}, err
 	}, greypng.ErrTooLarge)
@@ -110,8 +133,8 @@ func readPNGGrey(r io.Reader) (gray, error) {
 // and colour conversion, which take most of image/jpeg's time on a
 // phone photo. Files it does not handle (arithmetic coding, CMYK, ...)
 // go to image/jpeg.
-func readJPEGLuma(r io.Reader) (gray, error) {
-	return readGrey(r, "jpeg", func(data []byte) (gray, error) {
+func readJPEGLuma(r io.Reader, size int64) (gray, error) {
+	return readGrey(r, size, "jpeg", func(data []byte) (gray, error) {
 		m, err := lumajpeg.Decode(data, MaxPixels)
 		return gray{pix: m.Pix, w: m.W, h: m.H}, err
 	}, lumajpeg.ErrTooLarge)

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"image"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
+	"testing/iotest"
 
 	"github.com/nidan-auth/nidan/internal/synth"
 	"github.com/nidan-auth/nidan/scanner/internal/lumajpeg"
@@ -55,4 +58,51 @@ func rgbCoded(t *testing.T, data []byte) []byte {
 		out[j+5+2*k] = ids[k]
 	}
 	return out
+}
+
+// readAll returns the whole input whatever size it was told: the size
+// only sets the first capacity of the buffer.
+func TestReadAllSizeHint(t *testing.T) {
+	data := make([]byte, 70_000)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	for _, size := range []int64{0, 1, 69_999, 70_000, 70_001, 1 << 20, -5, maxFileBytes + 1} {
+		got, err := readAll(iotest.OneByteReader(bytes.NewReader(data[:1000])), size)
+		if err != nil || !bytes.Equal(got, data[:1000]) {
+			t.Fatalf("size %d, one byte at a time: %d bytes, %v", size, len(got), err)
+		}
+		got, err = readAll(bytes.NewReader(data), size)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("size %d: %d bytes, %v", size, len(got), err)
+		}
+		// (The allocator rounds the capacity up to its size class; a
+		// buffer that grew would at least double.)
+		if size == int64(len(data)) && cap(got) > len(data)+len(data)/4 {
+			t.Fatalf("exact size: capacity %d for %d bytes, so the buffer grew", cap(got), len(data))
+		}
+	}
+	if _, err := readAll(iotest.ErrReader(errors.ErrUnsupported), 10); !errors.Is(err, errors.ErrUnsupported) {
+		t.Fatalf("a failing reader: %v", err)
+	}
+}
+
+// DecodeFile reads the file it is given whole, with the file's size as
+// the buffer's capacity.
+func TestDecodeFileSized(t *testing.T) {
+	const text = "otpauth://totp/Nidan:file@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Nidan"
+	s := synth.Screenshot(rand.New(rand.NewPCG(32, 1)), 500, 360, false)
+	synth.Paste(s, mustCode(t, text, 4), image.Pt(120, 60))
+	data, err := synth.JPEG(s, 85)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "code.jpg")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := DecodeFile(path)
+	if err != nil || !slices.Equal(Texts(rs), []string{text}) {
+		t.Fatalf("DecodeFile: %q, %v", Texts(rs), err)
+	}
 }

@@ -229,7 +229,7 @@ func TestGreyPNGFallback(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := readPNGGrey(bytes.NewReader(data))
+		got, err := readPNGGrey(bytes.NewReader(data), 0)
 		if err != nil || !bytes.Equal(got.pix, want.pix) {
 			t.Fatalf("readPNGGrey fell back to %v, %v", got.pix, err)
 		}
@@ -263,7 +263,7 @@ func TestGreyPNGCorrupt(t *testing.T) {
 		} else if !errors.Is(gerr, greypng.ErrFormat) && !errors.Is(gerr, greypng.ErrUnsupported) {
 			t.Fatalf("unexpected error %v", gerr)
 		}
-		via, verr := readPNGGrey(bytes.NewReader(bad))
+		via, verr := readPNGGrey(bytes.NewReader(bad), 0)
 		if (verr == nil) != (werr == nil) || (verr == nil && !bytes.Equal(via.pix, want.pix)) {
 			t.Fatalf("readPNGGrey: %v; image/png: %v", verr, werr)
 		}

@@ -364,9 +364,11 @@ func (d *decoder) finish() Image {
 	if d.stride == d.w && d.rows >= d.h {
 		return Image{Pix: d.pix[:d.w*d.h], W: d.w, H: d.h}
 	}
-	out := make([]byte, d.w*d.h)
-	for y := range d.h {
-		copy(out[y*d.w:(y+1)*d.w], d.pix[y*d.stride:])
+	// Cropped in place: row y moves to y*w, never past where it was
+	// (y*stride), so no row is overwritten before it is moved, and the
+	// padded plane is not allocated a second time.
+	for y := 1; y < d.h; y++ {
+		copy(d.pix[y*d.w:(y+1)*d.w], d.pix[y*d.stride:])
 	}
-	return Image{Pix: out, W: d.w, H: d.h}
+	return Image{Pix: d.pix[: d.w*d.h : d.w*d.h], W: d.w, H: d.h}
 }
