@@ -142,17 +142,30 @@ func (u *ui) importData(data []byte, format string) {
 	var err error
 	u.background(func() { accts, err = formats.Import(data, format, noPassword) }, func() {
 		if errors.Is(err, formats.ErrPasswordNeeded) {
-			u.askPassword(lang.L("Encrypted file"), lang.L("This file is protected by a password: the one it was exported or backed up with."), func(pw []byte) {
-				u.whileBusy(lang.L("Checking the password…"), func() {
-					accts, err = formats.Import(data, format, func() ([]byte, error) { return pw, nil })
-				}, func() {
-					clear(pw)
-					u.importDone(accts, err)
-				})
-			})
+			u.askFilePassword(data, format, lang.L("This file is protected by a password: the one it was exported or backed up with."))
 			return
 		}
 		u.importDone(accts, err)
+	})
+}
+
+// askFilePassword asks for an encrypted file's password and imports it. A
+// wrong password asks again, rather than making the user pick the file
+// once more; Cancel ends it.
+func (u *ui) askFilePassword(data []byte, format, why string) {
+	u.askPassword(lang.L("Encrypted file"), why, func(pw []byte) {
+		var accts []accounts.Account
+		var err error
+		u.whileBusy(lang.L("Checking the password…"), func() {
+			accts, err = formats.Import(data, format, func() ([]byte, error) { return pw, nil })
+		}, func() {
+			clear(pw)
+			if errors.Is(err, accounts.ErrWrongPassword) {
+				u.askFilePassword(data, format, lang.L("This password does not open the file. Try again, or Cancel."))
+				return
+			}
+			u.importDone(accts, err)
+		})
 	})
 }
 

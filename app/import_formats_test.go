@@ -63,7 +63,8 @@ func TestImportOtherAppsFiles(t *testing.T) {
 	}
 }
 
-// A wrong password says so and adds nothing.
+// A wrong password says so, adds nothing and asks again: the file need
+// not be picked once more. The right one then opens it; Cancel ends it.
 func TestImportOtherAppsWrongPassword(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("..", "formats", "testdata", "import", "authpro_legacy.authpro"))
 	if err != nil {
@@ -74,8 +75,27 @@ func TestImportOtherAppsWrongPassword(t *testing.T) {
 	pw := focusedEntry(t, u)
 	test.Type(pw, "not the password")
 	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	mustShow(t, u, "The password does not open this file. Nothing was imported.")
+	mustShow(t, u, "This password does not open the file. Try again, or Cancel.")
 	if n := len(u.vault.Accounts()); n != 0 {
 		t.Fatalf("%d accounts added", n)
+	}
+	again := focusedEntry(t, u)
+	if again == pw || again.Text != "" {
+		t.Fatalf("the second ask must be a new, empty field (same: %v, text %q)", again == pw, again.Text)
+	}
+	test.Type(again, "correct horse battery staple") // gen_vectors.py's
+	again.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	mustShow(t, u, "Found 3 accounts")
+
+	// Cancel at the second ask leaves the vault as it was.
+	u2, _ := newUnlockedUI(t)
+	u2.importData(data, "")
+	pw = focusedEntry(t, u2)
+	test.Type(pw, "not the password")
+	pw.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	mustShow(t, u2, "This password does not open the file. Try again, or Cancel.")
+	test.Tap(button(t, u2, "Cancel"))
+	if n := len(u2.vault.Accounts()); n != 0 || shows(u2, "Found 3 accounts") {
+		t.Fatalf("after Cancel: %d accounts, preview shown %v", n, shows(u2, "Found 3 accounts"))
 	}
 }
