@@ -95,9 +95,9 @@ func benchVerify(b *testing.B, k storeKind, workers int) {
 // PostgreSQL, the share of the time a spend batch was in the database:
 // near 1, checks/s is bound by one durable commit after another.
 type batchMeter struct {
-	counts, spends, txs batchCount
-	sq                  *SQLStore
-	start               time.Time
+	counts, spends, checks, txs batchCount
+	sq                          *SQLStore
+	start                       time.Time
 }
 
 type batchCount struct{ batches, items, inRun int64 }
@@ -113,7 +113,8 @@ func newBatchMeter(sq *SQLStore) *batchMeter {
 	if sq == nil {
 		return nil
 	}
-	return &batchMeter{counts: countOf(sq.counts), spends: countOf(sq.spends), txs: countOf(sq.txChecks), sq: sq, start: time.Now()}
+	return &batchMeter{counts: countOf(sq.counts), spends: countOf(sq.spends), checks: countOf(sq.checks), txs: countOf(sq.txChecks),
+		sq: sq, start: time.Now()}
 }
 
 func (m *batchMeter) report(b *testing.B) {
@@ -126,10 +127,14 @@ func (m *batchMeter) report(b *testing.B) {
 		}
 	}
 	if m.sq.counts != nil {
-		spends := countOf(m.sq.spends)
+		spends, checks := countOf(m.sq.spends), countOf(m.sq.checks)
 		per(m.counts, countOf(m.sq.counts), "checks/count-batch")
 		per(m.spends, spends, "checks/spend-batch")
+		per(m.checks, checks, "checks/check-batch")
 		b.ReportMetric(float64(spends.inRun-m.spends.inRun)/float64(time.Since(m.start)), "spend-busy")
+		// The one-step batches (pgcheck.go), which after each worker's
+		// first check decide every check.
+		b.ReportMetric(float64(checks.inRun-m.checks.inRun)/float64(time.Since(m.start)), "check-busy")
 		return
 	}
 	per(m.txs, countOf(m.sq.txChecks), "checks/batch")

@@ -547,3 +547,141 @@ func TestSQLSecretsSealed(t *testing.T) {
 		t.Errorf("database file mode: %v %v", fi, err)
 	}
 }
+
+// TestStoreVerifyByFactor is TestStoreVerify for the path VerifyCode
+// takes (verifyByFactor), which on PostgreSQL compares a code with the
+// factor read last and decides the check in one statement: the same
+// answers and counts whichever way a check goes, a factor replaced
+// meanwhile seen at once, and the concurrent bounds (counted by answers,
+// since that path may compare a code before the database counts it).
+func TestStoreVerifyByFactor(t *testing.T) {
+	p := Throttle{MaxFailures: 3, Lockout: time.Minute, MaxLockout: time.Minute, Forget: time.Hour}
+	forEachStore(t, func(t *testing.T, st Store, reopen func() Store) {
+		u := sampleUser("alice")
+		u.HasLastStep, u.LastStep = false, 0
+		if err := st.Create(u); err != nil {
+			t.Fatal(err)
+		}
+		// code is a match that takes the code of step n of factor f1 (and
+		// none of any other factor).
+		code := func(n uint64) func(*Factor) (uint64, error) {
+			return func(f *Factor) (uint64, error) {
+				if f.ID != "f1" || !bytes.Equal(f.Secret, u.Active.Secret) {
+					return 0, ErrBadCode
+				}
+				return n, nil
+			}
+		}
+		bad := func(*Factor) (uint64, error) { return 0, ErrBadCode }
+		verify := func(id string, at time.Time, match func(*Factor) (uint64, error)) (ThrottleInfo, error) {
+			return verifyByFactor(st, id, "user:"+id, at, p, match)
+		}
+		// Twice each: the first check of a user reads its factor, the
+		// next ones may compare first.
+		for i, n := range []uint64{7, 8} {
+			if info, err := verify("alice", t0, code(n)); err != nil || info.Failures != 1 {
+				t.Fatalf("good code %d: %+v, %v", i, info, err)
+			}
+			if info, _ := st.Throttled("user:alice"); info != (ThrottleInfo{}) {
+				t.Errorf("accepted code %d left the counter: %+v", i, info)
+			}
+		}
+		if got, _ := reopen().Get("alice"); !got.HasLastStep || got.LastStep != 8 {
+			t.Errorf("after two good codes: last step %v %d, want 8", got.HasLastStep, got.LastStep)
+		}
+		for i, n := range []uint64{8, 5} {
+			if info, err := verify("alice", t0, code(n)); !errors.Is(err, ErrReplay) || info.Failures != i+1 {
+				t.Errorf("replay of step %d: %+v, %v", n, info, err)
+			}
+		}
+		// The two replays counted; the bad code is the third failure,
+		// which locks.
+		if info, err := verify("alice", t0, bad); !errors.Is(err, ErrBadCode) || !info.LockedUntil.After(t0) {
+			t.Errorf("locking bad code: %+v, %v", info, err)
+		}
+		if got, _ := reopen().Throttled("user:alice"); !got.LockedUntil.After(t0) {
+			t.Errorf("two replays and a bad code did not lock (MaxFailures 3): %+v", got)
+		}
+		var le *LockoutError
+		if _, err := verify("alice", t0, code(9)); !errors.As(err, &le) || !le.Until.Equal(t0.Add(time.Minute).Truncate(time.Millisecond)) {
+			t.Errorf("right code while locked: %v, want the lockout", err)
+		}
+		if got, _ := st.Get("alice"); got.LastStep != 8 {
+			t.Errorf("a locked check spent a step: %d", got.LastStep)
+		}
+		later := t0.Add(2 * time.Minute)
+		if info, err := verify("alice", later, code(9)); err != nil || info.Lockouts != 1 {
+			t.Errorf("good code after the lockout: %+v, %v", info, err)
+		}
+		if info, err := verify("alice", later, bad); !errors.Is(err, ErrBadCode) || info.Failures != 1 || info.Lockouts != 0 {
+			t.Errorf("bad code after an accepted one: %+v, %v", info, err)
+		}
+		if info, err := verify("nobody", t0, code(1)); !errors.Is(err, ErrNoSuchUser) || info.Failures != 1 {
+			t.Errorf("unknown user: %+v, %v", info, err)
+		}
+		// Another factor replaces f1 (as another instance would): a code
+		// of f1 is refused, one of the new factor accepted.
+		f3 := &Factor{ID: "f3", Secret: []byte("zyxwvutsrqzyxwvutsrq"), Account: "alice", Algorithm: accounts.SHA1, Digits: 6, Period: 30, Created: t0}
+		if err := st.Update("alice", func(u *User) error { u.Active = f3; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := verify("alice", later, code(20)); !errors.Is(err, ErrBadCode) {
+			t.Errorf("a code of the replaced factor: %v, want ErrBadCode", err)
+		}
+		if _, err := verify("alice", later, func(f *Factor) (uint64, error) {
+			if f.ID != "f3" || !bytes.Equal(f.Secret, f3.Secret) {
+				return 0, ErrBadCode
+			}
+			return 21, nil
+		}); err != nil {
+			t.Errorf("a code of the new factor: %v", err)
+		}
+		if err := st.Update("alice", func(u *User) error { u.Active = nil; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := verify("alice", later, code(30)); !errors.Is(err, ErrNotEnrolled) {
+			t.Errorf("no factor: %v, want ErrNotEnrolled", err)
+		}
+		if err := st.Update("alice", func(u *User) error { u.Active = sampleUser("alice").Active; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Clear("user:alice"); err != nil {
+			t.Fatal(err)
+		}
+		lax := Throttle{MaxFailures: 1000, Lockout: time.Minute, MaxLockout: time.Minute, Forget: time.Hour}
+		if _, err := verifyByFactor(st, "alice", "user:alice", later, lax, code(99)); err != nil {
+			t.Fatal(err)
+		}
+		got := concurrently(t, 40, func() error {
+			_, err := verifyByFactor(st, "alice", "user:alice", later, lax, code(100))
+			return err
+		}, ErrReplay)
+		if got[nil] != 1 || got[ErrReplay] != 39 {
+			t.Errorf("40 concurrent checks of one code: %d accepted, %d replays; want 1 and 39", got[nil], got[ErrReplay])
+		}
+		if err := st.Clear("user:alice"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := verify("alice", later, code(101)); err != nil {
+			t.Fatal(err)
+		}
+		got = concurrently(t, 30, func() error {
+			_, err := verify("alice", later, bad)
+			return err
+		}, ErrBadCode, ErrLockedOut)
+		if got[ErrBadCode] != p.MaxFailures || got[ErrLockedOut] != 30-p.MaxFailures {
+			t.Errorf("30 concurrent guesses: outcomes %v; want %d refused and the rest locked out", got, p.MaxFailures)
+		}
+		// Right codes of a locked user, concurrently: all locked out.
+		got = concurrently(t, 10, func() error {
+			_, err := verify("alice", later, code(102))
+			return err
+		}, ErrLockedOut)
+		if got[ErrLockedOut] != 10 {
+			t.Errorf("10 right codes while locked: %v, want 10 lockouts", got)
+		}
+		if got, _ := st.Get("alice"); got.LastStep != 101 {
+			t.Errorf("a locked check spent a step: last step %d, want 101", got.LastStep)
+		}
+	})
+}

@@ -8,9 +8,10 @@ const factorCacheMax = 4096
 
 // factorCache keeps unsealed factors by what they were unsealed from (the
 // user, the slot and the sealed bytes, nonce and tag included), so that a
-// code check reads the factor from the database, as it must to see a
-// factor replaced by another instance, but does not decrypt and decode
-// the same bytes again. Equal bytes under the store's one key always open
+// code check reads the factor from the database (or, one step on
+// PostgreSQL, has the database compare the row's sealed bytes with the
+// ones it holds), as it must to see a factor replaced by another
+// instance, but does not decrypt and decode the same bytes again. Equal bytes under the store's one key always open
 // to the same factor, and bytes that differ in any way, or moved to
 // another user or slot, miss and go through AES-GCM. The secrets it holds
 // are no more exposed than the key beside them in the process's memory.

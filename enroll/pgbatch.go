@@ -160,6 +160,7 @@ func batchKeys(id, key string) []string { return []string{"u\x00" + id, "k\x00" 
 func (s *SQLStore) startBatchers() {
 	s.counts = newBatcher(batchMax, batchFlushes, func(r *countReq) []string { return batchKeys(r.id, r.key) }, s.countBatch)
 	s.spends = newBatcher(batchMax, batchFlushes, func(r *spendReq) []string { return batchKeys(r.id, r.key) }, s.spendBatch)
+	s.checks = newBatcher(batchMax, batchFlushes, func(r *checkReq) []string { return batchKeys(r.id, r.key) }, s.checkBatch)
 }
 
 // countBatch runs countBatchSQL for a batch. The rows go in key order, so

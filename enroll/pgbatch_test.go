@@ -320,27 +320,37 @@ func TestPostgresBatchesTwoInstances(t *testing.T) {
 }
 
 // TestPostgresBatchFunctionsMigrated checks that a schema 2 database (from
-// before the batch functions) gains them at its next open, and that
-// batches then run through them.
+// before the batch functions) and a schema 3 one (before the one-step
+// check) gain the functions they lack at their next open, and that checks
+// then run through them.
 func TestPostgresBatchFunctionsMigrated(t *testing.T) {
-	url := postgresServer(t).CreateDB(t)
-	st, err := OpenPostgres(url, testKey(1))
-	if err != nil {
-		t.Fatal(err)
+	for _, from := range []int{2, 3} {
+		t.Run(fmt.Sprintf("from%d", from), func(t *testing.T) {
+			url := postgresServer(t).CreateDB(t)
+			st, err := OpenPostgres(url, testKey(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			undo := []string{`DROP FUNCTION nidan_enroll_check_batch`, `DELETE FROM nidan_enroll_schema WHERE version = 4`}
+			if from == 2 {
+				undo = append(undo, `DROP FUNCTION nidan_enroll_count_batch`, `DROP FUNCTION nidan_enroll_spend_batch`,
+					`DELETE FROM nidan_enroll_schema WHERE version = 3`)
+			}
+			for _, q := range undo {
+				if _, err := st.DB().Exec(q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			st.Close()
+			st = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
+			var v int
+			if err := st.DB().QueryRow(`SELECT MAX(version) FROM nidan_enroll_schema`).Scan(&v); err != nil || v != 4 || v != SchemaVersion() {
+				t.Errorf("schema version after migration %d, %v; want 4", v, err)
+			}
+			batchRounds(t, st, func(id string) (string, string) { return id, "user:\x00" + id })
+			oneStepRounds(t, []*SQLStore{st})
+		})
 	}
-	for _, q := range []string{`DROP FUNCTION nidan_enroll_count_batch`, `DROP FUNCTION nidan_enroll_spend_batch`,
-		`DELETE FROM nidan_enroll_schema WHERE version = 3`} {
-		if _, err := st.DB().Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st.Close()
-	st = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
-	var v int
-	if err := st.DB().QueryRow(`SELECT MAX(version) FROM nidan_enroll_schema`).Scan(&v); err != nil || v != 3 || v != SchemaVersion() {
-		t.Errorf("schema version after migration %d, %v; want 3", v, err)
-	}
-	batchRounds(t, st, func(id string) (string, string) { return id, "user:\x00" + id })
 }
 
 // TestPostgresBatchesFindRowsByKey checks that a batch reads only its own

@@ -20,6 +20,7 @@ var postgresDialect = dialect{
 		SELECT count(*) FROM spent`,
 	attemptAndGet:  true,
 	batchFunctions: []string{countBatchFunc, spendBatchFunc},
+	checkFunctions: []string{checkBatchFunc},
 }
 
 // OpenPostgres connects to the PostgreSQL database at url (a postgres://

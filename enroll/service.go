@@ -644,7 +644,9 @@ func (s *Service) VerifyCode(id, code string) error {
 
 // verifyCode counts the attempt and checks the code: a TOTP code with
 // Store.Verify (count, read, check, spend: two round trips or one
-// transaction), a recovery code with Attempt, Get and Update.
+// transaction; on PostgreSQL, once the store has read the user's factor,
+// one round trip: verifyByFactor), a recovery code with Attempt, Get and
+// Update.
 func (s *Service) verifyCode(id, code string, now time.Time) (ThrottleInfo, error) {
 	if _, ok := normalizeRecovery(code); ok {
 		counted, err := s.store.Attempt(userKey(id), now, s.userPolicy())
@@ -660,11 +662,8 @@ func (s *Service) verifyCode(id, code string, now time.Time) (ThrottleInfo, erro
 		}
 		return counted, err
 	}
-	return s.store.Verify(id, userKey(id), now, s.userPolicy(), func(u *User) (uint64, error) {
-		if u.Active == nil {
-			return 0, ErrNotEnrolled
-		}
-		step, ok := s.matchCode(u.Active, code, now)
+	return verifyByFactor(s.store, id, userKey(id), now, s.userPolicy(), func(f *Factor) (uint64, error) {
+		step, ok := s.matchCode(f, code, now)
 		if !ok {
 			return 0, ErrBadCode
 		}

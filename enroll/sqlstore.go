@@ -43,6 +43,10 @@ type SQLStore struct {
 	// pgbatch.go).
 	counts *batcher[*countReq]
 	spends *batcher[*spendReq]
+	// checks batches the one-step checks of codes compared first
+	// (PostgreSQL only: pgcheck.go); actives is what they compare with.
+	checks  *batcher[*checkReq]
+	actives lastActive
 	// txChecks batches them for SQLite (sqlbatch.go).
 	txChecks *batcher[*txCheck]
 	// opened keeps factors already unsealed, since every code check reads
@@ -79,6 +83,9 @@ type dialect struct {
 	// the functions deciding a batch of checks (PostgreSQL, pgbatch.go);
 	// none for SQLite, whose batches are transactions in Go.
 	batchFunctions []string
+	// checkFunctions is schema version 4: the function deciding a batch
+	// of checks in one step (PostgreSQL, pgcheck.go); none for SQLite.
+	checkFunctions []string
 }
 
 var dollarN = regexp.MustCompile(`\$(\d+)`)
@@ -115,7 +122,7 @@ func migrations(d dialect) [][]string {
 			expires BIGINT NOT NULL)`,
 		`CREATE INDEX nidan_enroll_sessions_user ON nidan_enroll_sessions (user_id)`,
 		`CREATE INDEX nidan_enroll_sessions_expires ON nidan_enroll_sessions (expires)`,
-	}, d.batchFunctions}
+	}, d.batchFunctions, d.checkFunctions}
 }
 
 // attemptSQL is throttle.attempt as one upsert: $1 key, $2 now (ms),
@@ -258,6 +265,7 @@ func openSQL(db, counters *sql.DB, d dialect, key []byte) (*SQLStore, error) {
 		s.queries["quickAttemptAndGet"] = d.rebind(quickAttemptAndGetSQL)
 		s.queries["countBatch"] = countBatchSQL
 		s.queries["spendBatch"] = spendBatchSQL
+		s.queries["checkBatch"] = checkBatchSQL
 	}
 	if err := s.migrate(); err != nil {
 		closeAll()
@@ -340,6 +348,7 @@ func (s *SQLStore) migrate() error {
 // Close implements Store.
 func (s *SQLStore) Close() error {
 	s.opened.forget()
+	s.actives.forget()
 	if s.counters != s.db {
 		s.counters.Close()
 	}
@@ -650,6 +659,9 @@ func (s *SQLStore) scanCodeUser(id sql.NullString, active []byte, activeID, reco
 	var err error
 	if u.Active, err = s.open(u.ID, "active", active); err != nil {
 		return User{}, err
+	}
+	if s.checks != nil {
+		s.actives.put(u.ID, active)
 	}
 	if last.Valid {
 		u.LastStep, u.HasLastStep = uint64(last.Int64), true

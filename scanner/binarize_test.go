@@ -88,6 +88,45 @@ func TestResample(t *testing.T) {
 	}
 }
 
+// TestDoubleExact compares double with the bilinear rule computed per
+// output pixel, on random images of odd and even sizes down to 1×1.
+func TestDoubleExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, size := range [][2]int{{1, 1}, {1, 5}, {6, 1}, {2, 2}, {33, 17}, {64, 40}} {
+		g := gray{w: size[0], h: size[1], pix: make([]byte, size[0]*size[1])}
+		for i := range g.pix {
+			g.pix[i] = byte(r.UintN(256))
+			if i%7 < 2 {
+				g.pix[i] = 255 * byte(i%2)
+			}
+		}
+		d := g.double()
+		if d.w != 2*g.w || d.h != 2*g.h {
+			t.Fatalf("%dx%d doubled to %dx%d", g.w, g.h, d.w, d.h)
+		}
+		for y := range d.h {
+			for x := range d.w {
+				// Input coordinate x/2 − 1/4: taps sx, sx+1 with weight
+				// wx/4 on sx+1 (edges clamped); likewise along y.
+				sx, wx := x/2-1, uint32(3)
+				if x%2 == 1 {
+					sx, wx = x/2, 1
+				}
+				sy, wy := y/2-1, uint32(3)
+				if y%2 == 1 {
+					sy, wy = y/2, 1
+				}
+				at := func(x, y int) uint32 { return uint32(g.pix[clamp(y, g.h)*g.w+clamp(x, g.w)]) }
+				a := at(sx, sy)*(4-wx) + at(sx+1, sy)*wx
+				c := at(sx, sy+1)*(4-wx) + at(sx+1, sy+1)*wx
+				if want := byte((a*(4-wy) + c*wy + 8) >> 4); d.pix[y*d.w+x] != want {
+					t.Fatalf("%dx%d: double(%d, %d) = %d, want %d", g.w, g.h, x, y, d.pix[y*d.w+x], want)
+				}
+			}
+		}
+	}
+}
+
 // TestBlockStats checks the eight-lane block statistics against a plain
 // per-pixel computation, on widths with and without a partial block.
 func TestBlockStats(t *testing.T) {

@@ -26,8 +26,9 @@ import (
 const minGridDimension = 45
 
 // sampleGrid samples a dim×dim code from m through h corrected at the
-// code's alignment patterns; it fails when the version has no grid or
-// too few patterns are found to trust it.
+// code's alignment patterns; it fails when the version has no grid, too
+// few patterns are found to trust it or the timing patterns read wrong
+// (see sampleAt).
 func sampleGrid(m *gozxing.BitMatrix, h homography, dim int) (*gozxing.BitMatrix, bool) {
 	if dim < minGridDimension {
 		return nil, false

@@ -316,8 +316,8 @@ func decodePerspective(m *gozxing.BitMatrix, q [3]finderQuad) (found, bool) {
 		tries = append(tries, h)
 		for _, h := range tries {
 			for _, sample := range []func(*gozxing.BitMatrix, homography, int) (*gozxing.BitMatrix, bool){sampleVia, sampleGrid} {
-				bits, ok := sample(m, h, dim)
-				if !ok || !timingAgrees(bits, dim) {
+				bits, ok := sample(m, h, dim) // (which checks the timing patterns)
+				if !ok {
 					continue
 				}
 				res, err := dec.Decode(bits, nil)
@@ -347,14 +347,17 @@ const minTiming = 0.65
 // column 6 between the finders' separators, dark on even modules)
 // read right for at least minTiming of their modules. It must run
 // before the decoder, which unmasks the matrix in place.
-func timingAgrees(bits *gozxing.BitMatrix, dim int) bool {
+func timingAgrees(bits *gozxing.BitMatrix, dim int) bool { return timingAgreesAt(bits.Get, dim) }
+
+// timingAgreesAt is timingAgrees for the modules that dark reads.
+func timingAgreesAt(dark func(x, y int) bool, dim int) bool {
 	n, ok := 0, 0
 	for i := 8; i < dim-8; i++ {
-		dark := i%2 == 0
-		if bits.Get(i, 6) == dark {
+		want := i%2 == 0
+		if dark(i, 6) == want {
 			ok++
 		}
-		if bits.Get(6, i) == dark {
+		if dark(6, i) == want {
 			ok++
 		}
 		n += 2
@@ -518,7 +521,7 @@ func findAlignmentVia(m *gozxing.BitMatrix, h homography, dim int) (fpoint, bool
 
 // sampleVia reads a dim×dim grid of modules from m at the image points h
 // gives for the module centres. It fails when much of the grid falls
-// outside the image.
+// outside the image or its timing patterns read wrong (see sampleAt).
 func sampleVia(m *gozxing.BitMatrix, h homography, dim int) (*gozxing.BitMatrix, bool) {
 	return sampleAt(m, dim, func(x, y int) (fpoint, bool) {
 		return h.apply(fpoint{float64(x) + 0.5, float64(y) + 0.5})
@@ -527,8 +530,22 @@ func sampleVia(m *gozxing.BitMatrix, h homography, dim int) (*gozxing.BitMatrix,
 
 // sampleAt reads a dim×dim grid of modules from m at the image points at
 // gives for module (x, y), failing when more than 2 % of them fall
-// outside the image.
+// outside the image or when its timing patterns read wrong
+// (timingAgrees). The timing modules are sampled first, alone: most grids
+// the perspective sampler tries are at a wrong dimension or through a
+// wrong guess of a finder and fail there, after 2·(dim−16) samples
+// instead of dim². A module outside the image reads light, as it does in
+// the grid, so the outcome is the one of sampling the whole grid and
+// then checking it.
 func sampleAt(m *gozxing.BitMatrix, dim int, at func(x, y int) (fpoint, bool)) (*gozxing.BitMatrix, bool) {
+	dark := func(x, y int) bool {
+		p, ok := at(x, y)
+		ix, iy := int(math.Floor(p.x)), int(math.Floor(p.y))
+		return ok && ix >= 0 && iy >= 0 && ix < m.GetWidth() && iy < m.GetHeight() && m.Get(ix, iy)
+	}
+	if !timingAgreesAt(dark, dim) {
+		return nil, false
+	}
 	bits, err := gozxing.NewSquareBitMatrix(dim)
 	if err != nil {
 		return nil, false

@@ -56,3 +56,45 @@ func TestTimingAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleAtTiming checks that sampleAt refuses a grid whose timing
+// patterns read wrong and returns a right one whole, as sampling the
+// whole grid and then checking it would.
+func TestSampleAtTiming(t *testing.T) {
+	const text = "otpauth://totp/Nidan:sample@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Nidan"
+	img := mustCode(t, text, 3) // 3 px modules, a quiet zone of four modules
+	m, _ := gozxing.NewBitMatrix(img.Bounds().Dx(), img.Bounds().Dy())
+	for y := range m.GetHeight() {
+		for x := range m.GetWidth() {
+			if img.RGBAAt(x, y).R < 128 {
+				m.Set(x, y)
+			}
+		}
+	}
+	dim := m.GetWidth()/3 - 8
+	// at maps module centres of a d×d grid over the code's d modules.
+	at := func(d int, shift float64) func(x, y int) (fpoint, bool) {
+		s := 3 * float64(dim) / float64(d)
+		return func(x, y int) (fpoint, bool) {
+			return fpoint{12 + (float64(x)+0.5)*s + shift, 12 + (float64(y)+0.5)*s}, true
+		}
+	}
+	bits, ok := sampleAt(m, dim, at(dim, 0))
+	if !ok {
+		t.Fatalf("%d×%d code sampled right is refused", dim, dim)
+	}
+	if res, err := decoder.NewDecoder().Decode(bits, nil); err != nil || res.GetText() != text {
+		t.Fatalf("sampled grid decodes to %v, %v", res, err)
+	}
+	if _, ok := sampleAt(m, dim+4, at(dim+4, 0)); ok {
+		t.Errorf("%d×%d code sampled as %d×%d is accepted", dim, dim, dim+4, dim+4)
+	}
+	// A grid shifted by a module: its timing modules all read wrong.
+	if bits, ok := sampleAt(m, dim, at(dim, 3)); ok {
+		t.Errorf("grid shifted by a module is accepted (timing agrees: %v)", timingAgrees(bits, dim))
+	}
+	// Mostly outside the image.
+	if _, ok := sampleAt(m, dim, at(dim, float64(m.GetWidth())/2)); ok {
+		t.Error("grid half outside the image is accepted")
+	}
+}
