@@ -112,6 +112,7 @@ func (p *proc) typeDuringKeyring(text string) {
 	p.s.t.Helper()
 	p.waitTrace("focused")
 	p.s.typeText(text)
+	p.shot("keyring-trying") // the spinner turns, and the field shows what was typed
 	p.s.key("Return")
 	if out := p.out.String(); strings.Contains(out, "keyring unlock") || strings.Contains(out, "nidan-trace: unlocked\n") {
 		p.s.t.Fatalf("the keyring attempt ended before the typing did; make its start slower\n%s", out)
