@@ -3,10 +3,9 @@ package syncfolder
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
+	"github.com/nidan-auth/nidan/internal/folderwatch"
 )
 
 // WatchOptions tune Watch. The zero value is what the app uses.
@@ -33,36 +32,11 @@ func Watch(ctx context.Context, dir string, opts WatchOptions, onChange func()) 
 	if poll <= 0 {
 		poll = 30 * time.Second
 	}
-	w, err := fsnotify.NewWatcher()
+	err := folderwatch.Watch(ctx, dir, settle, poll,
+		func(name string) bool { _, ours := ParseName(name); return ours },
+		func(bool) bool { onChange(); return true })
 	if err != nil {
 		return fmt.Errorf("watch sync folder: %w", err)
 	}
-	defer w.Close()
-	if err := w.Add(dir); err != nil {
-		return fmt.Errorf("watch sync folder %s: %w", dir, err)
-	}
-	quiet := time.NewTimer(settle)
-	quiet.Stop()
-	tick := time.NewTicker(poll)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev, ok := <-w.Events:
-			if !ok {
-				return nil
-			}
-			if _, ours := ParseName(filepath.Base(ev.Name)); ours {
-				quiet.Reset(settle)
-			}
-		case <-w.Errors:
-			// An overflowed event queue loses events, not files: look now.
-			quiet.Reset(settle)
-		case <-quiet.C:
-			onChange()
-		case <-tick.C:
-			onChange()
-		}
-	}
+	return nil
 }

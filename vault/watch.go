@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
+	"github.com/nidan-auth/nidan/internal/folderwatch"
 )
 
 // This file lets an open vault follow the saves of other processes as they
@@ -40,22 +40,9 @@ func (v *Vault) Watch(ctx context.Context, opts WatchOptions, onChange func(erro
 	if poll <= 0 {
 		poll = 10 * time.Second
 	}
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return fmt.Errorf("watch vault: %w", err)
-	}
-	defer w.Close()
 	// The folder, not the file: a save renames a new file into place, and
 	// a watch on the old file would follow it to .prev.
 	dir, base := filepath.Dir(v.path), filepath.Base(v.path)
-	if err := w.Add(dir); err != nil {
-		return fmt.Errorf("watch vault folder %s: %w", dir, err)
-	}
-	quiet := time.NewTimer(settle)
-	quiet.Stop()
-	defer quiet.Stop()
-	tick := time.NewTicker(poll)
-	defer tick.Stop()
 	var seen os.FileInfo // the file when last read, so a poll skips an unchanged one
 	var reported error
 	look := func(force bool) bool {
@@ -79,28 +66,11 @@ func (v *Vault) Watch(ctx context.Context, opts WatchOptions, onChange func(erro
 		}
 		return true
 	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev, ok := <-w.Events:
-			if !ok {
-				return nil
-			}
-			if filepath.Base(ev.Name) == base {
-				quiet.Reset(settle)
-			}
-		case <-w.Errors:
-			// An overflowed event queue loses events, not saves: look now.
-			quiet.Reset(settle)
-		case <-quiet.C:
-			if !look(true) {
-				return nil
-			}
-		case <-tick.C:
-			if !look(false) {
-				return nil
-			}
-		}
+	err := folderwatch.Watch(ctx, dir, settle, poll,
+		func(name string) bool { return name == base },
+		func(polled bool) bool { return look(!polled) })
+	if err != nil {
+		return fmt.Errorf("watch vault: %w", err)
 	}
+	return nil
 }

@@ -21,7 +21,8 @@ func placeNew(tmp, path string) error {
 	return nil
 }
 
-// openShared is os.Open: on Unix a rename over an open file is allowed.
+// openShared is os.Open: on Unix a rename may replace an open file, and
+// the reader keeps the bytes it opened.
 func openShared(path string) (*os.File, error) { return os.Open(path) }
 
 // SyncDir makes the creations, renames and removals in dir durable.

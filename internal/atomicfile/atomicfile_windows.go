@@ -8,10 +8,12 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// replaceRetryFor bounds how long replace waits out another program that
-// has the target open without sharing delete access: a virus scanner, a
-// search indexer or a sync client reading the new file (ReadFile, used by
-// Nidan itself, shares it). They let go within moments; an error that
+// replaceRetryFor bounds how long replace waits out another process that
+// has the target open: MoveFileEx cannot replace an open file (the name
+// stays taken until its last handle closes, whatever the sharing mode), so
+// a save fails with "Access denied" while another nidan reads the vault,
+// or a virus scanner, search indexer or sync client reads the new file.
+// Readers hold it for moments (ReadFile reads and closes); an error that
 // lasts longer is reported.
 const replaceRetryFor = 3 * time.Second
 
@@ -59,20 +61,31 @@ func move(from, to string, flags uint32) error {
 	return nil
 }
 
-// openShared opens path for reading and shares read, write and delete
-// access, so that a replace of path can go ahead while it is open.
+// openShared opens path for reading, sharing read, write and delete
+// access: a replace in progress holds the file with delete access, which a
+// plain os.Open (no FILE_SHARE_DELETE) conflicts with ("Sharing
+// violation"). What still conflicts for a moment is waited out, as in
+// replace.
 func openShared(path string) (*os.File, error) {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	h, err := windows.CreateFile(p, windows.GENERIC_READ,
-		windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
-		nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	deadline := time.Now().Add(replaceRetryFor)
+	pause := 5 * time.Millisecond
+	for {
+		h, err := windows.CreateFile(p, windows.GENERIC_READ,
+			windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
+			nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
+		if err == nil {
+			return os.NewFile(uintptr(h), path), nil
+		}
+		if !transient(err) || time.Now().After(deadline) {
+			return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 200*time.Millisecond)
 	}
-	return os.NewFile(uintptr(h), path), nil
 }
 
 // SyncDir has nothing to do on Windows: every rename here is written

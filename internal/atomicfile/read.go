@@ -9,11 +9,11 @@ import (
 // ErrTooLarge is returned by ReadFile for a file longer than its limit.
 var ErrTooLarge = errors.New("file too large")
 
-// ReadFile reads a file that Write replaces, at most limit bytes. On
-// Windows a plain os.Open would make a concurrent Write fail with "Access
-// denied" until the reader closes the file (os.Open does not share delete
-// access, and the replacing move needs it), so it opens the file in a way
-// that lets the move go ahead; the reader keeps the bytes it opened.
+// ReadFile reads a file that Write replaces, at most limit bytes, and
+// closes it at once: on Windows a Write by another process waits while the
+// file is open (see replace), and a plain os.Open fails while a Write
+// replaces it, so it opens the file sharing delete access, waiting out a
+// moment's conflict (openShared).
 func ReadFile(path string, limit int64) ([]byte, error) {
 	f, err := openShared(path)
 	if err != nil {

@@ -14,9 +14,10 @@ type huffman struct {
 	// fast[bits] is length<<8 | symbol for codes of at most lookBits
 	// bits, 0 for longer ones.
 	fast [1 << lookBits]uint16
-	// fastAC[bits], for AC tables, resolves a whole coefficient when
-	// its code and its magnitude bits fit in lookBits: value<<16 |
-	// run<<8 | total length; 0 otherwise.
+	// fastAC[bits] resolves a whole coefficient when its code and its
+	// magnitude bits fit in lookBits: value<<16 | run<<8 | total length;
+	// 0 otherwise. It serves DC tables too, whose symbols are magnitude
+	// sizes with a run of zero (dcDiff).
 	fastAC [1 << lookBits]int32
 	// For longer codes: maxCode[l] is the largest code of length l (-1
 	// if none), and the symbol of code c of length l is

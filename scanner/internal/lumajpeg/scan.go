@@ -178,7 +178,23 @@ func (d *decoder) skipEntropy(p int) int {
 
 // dcDiff decodes a DC difference and adds it to c's predictor.
 func (d *decoder) dcDiff(br *bitReader, c *component) error {
-	t, err := br.decode(&d.dc[c.td])
+	h := &d.dc[c.td]
+	if br.n < 16 {
+		br.fill()
+	}
+	// Nearly every DC code and its magnitude bits fit in lookBits and
+	// take one look-up of the table built for AC coefficients; a DC
+	// symbol is the magnitude's size with a run of zero, and a symbol
+	// over 15 (a corrupt table) has a run, so it takes the slow path
+	// below and its error.
+	if e := h.fastAC[br.acc>>(64-lookBits)]; e != 0 && e>>8&15 == 0 {
+		l := uint(e & 15)
+		br.acc <<= l
+		br.n -= l
+		c.dcPred += e >> 16
+		return nil
+	}
+	t, err := br.decode(h)
 	if err != nil {
 		return err
 	}
