@@ -121,7 +121,7 @@ func Run(version string) error {
 // ErrOtherCopyHung is returned by Run when another copy of the app holds
 // the vault but does not answer: this launch told the user and did not
 // open the vault beside it.
-var ErrOtherCopyHung = errors.New("Nidan is already running but does not respond; close it (or end it in the task manager) and start Nidan again")
+var ErrOtherCopyHung = errors.New("another Nidan is already running but does not respond; close it (or end it in the task manager) and start Nidan again")
 
 // showOtherCopyHung says, in a window of its own, why this launch opens
 // nothing: a user who clicks the icon and sees no window would try again
