@@ -103,15 +103,34 @@ func newBlockStats(g gray) *blockStats {
 			i := base + bx
 			st.sum[i] = int32(a[0]&0xFFFF + a[0]>>16&0xFFFF + a[0]>>32&0xFFFF + a[0]>>48)
 			st.count[i] = int32((y1 - y0) << blockPow)
-			mn, mx := uint8(255), uint8(0)
-			for k := 0; k < 64; k += 8 {
-				mn = min(mn, uint8(a[1]>>k))
-				mx = max(mx, uint8(a[2]>>k))
-			}
-			st.lo[i], st.hi[i] = mn, mx
+			st.lo[i], st.hi[i] = minLane(a[1]), maxLane(a[2])
 		}
 	}
 	return st
+}
+
+// minLane is the least of x's eight byte lanes. Halving the word three
+// times, lane-wise, takes a third of the operations of eight shifts and
+// compares, and this reduction ran once per block for both extremes: it
+// was a third of newBlockStats' time on the photos. (The zeros shifted
+// in reach only lanes that are no longer read.)
+func minLane(x uint64) uint8 {
+	for s := 32; s >= 8; s >>= 1 {
+		y := x >> s
+		m := byteMask(geBytes(x, y)) // lanes where y is not greater
+		x = x&^m | y&m
+	}
+	return uint8(x)
+}
+
+// maxLane is the greatest of x's eight byte lanes, as minLane.
+func maxLane(x uint64) uint8 {
+	for s := 32; s >= 8; s >>= 1 {
+		y := x >> s
+		m := byteMask(geBytes(y, x)) // lanes where y is not less
+		x = x&^m | y&m
+	}
+	return uint8(x)
 }
 
 // evenBytes selects the even byte lanes of a word as 16-bit lanes.

@@ -226,3 +226,39 @@ func TestHalf(t *testing.T) {
 		}
 	}
 }
+
+// TestLaneExtremes checks minLane and maxLane against a plain loop over
+// the lanes, on words with equal lanes, lanes at 0 and 255, and random ones.
+func TestLaneExtremes(t *testing.T) {
+	words := []uint64{0, ^uint64(0), 0x0101010101010101, 0xFF00000000000000, 0x00000000000000FF,
+		0x80007F0081FE0102, 0x7F7F7F7F7F7F7F80}
+	rng := rand.New(rand.NewPCG(15, 2))
+	for range 10000 {
+		words = append(words, rng.Uint64())
+	}
+	for _, x := range words {
+		mn, mx := uint8(255), uint8(0)
+		for k := 0; k < 64; k += 8 {
+			mn, mx = min(mn, uint8(x>>k)), max(mx, uint8(x>>k))
+		}
+		if got := minLane(x); got != mn {
+			t.Fatalf("minLane(%#016x) = %d, want %d", x, got, mn)
+		}
+		if got := maxLane(x); got != mx {
+			t.Fatalf("maxLane(%#016x) = %d, want %d", x, got, mx)
+		}
+	}
+}
+
+// BenchmarkBlockStats3MP measures the block statistics of a 3 MP photo's
+// size (2048×1536, random greys), which every local threshold starts from.
+func BenchmarkBlockStats3MP(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 3))
+	g := gray{w: 2048, h: 1536, pix: make([]byte, 2048*1536)}
+	for i := range g.pix {
+		g.pix[i] = byte(r.UintN(256))
+	}
+	for b.Loop() {
+		newBlockStats(g)
+	}
+}
