@@ -4,6 +4,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -21,7 +22,10 @@ var (
 func main() {
 	if len(os.Args) == 1 {
 		if err := app.Run(version); err != nil {
-			fmt.Fprintf(os.Stderr, "nidan: %v.\nThe command line works without a display: run \"nidan help\".\n", err)
+			fmt.Fprintf(os.Stderr, "nidan: %v.\n", err)
+			if errors.Is(err, app.ErrNoDisplay) {
+				fmt.Fprintln(os.Stderr, `The command line works without a display: run "nidan help".`)
+			}
 			os.Exit(1)
 		}
 		return

@@ -10,6 +10,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -20,7 +21,9 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/assets"
@@ -87,6 +90,8 @@ func Run(version string) error {
 		switch {
 		case errors.Is(err, single.ErrRunning):
 			return nil
+		case errors.Is(err, single.ErrNotAnswering):
+			return showOtherCopyHung(err)
 		case err != nil:
 			fyne.LogError("single instance", err) // run anyway: better two than none
 		default:
@@ -111,6 +116,39 @@ func Run(version string) error {
 	w.ShowAndRun()
 	u.shutdown()
 	return nil
+}
+
+// ErrOtherCopyHung is returned by Run when another copy of the app holds
+// the vault but does not answer: this launch told the user and did not
+// open the vault beside it.
+var ErrOtherCopyHung = errors.New("another Nidan is already running but does not respond; close it (or end it in the task manager) and start Nidan again")
+
+// showOtherCopyHung says, in a window of its own, why this launch opens
+// nothing: a user who clicks the icon and sees no window would try again
+// and again. It returns ErrOtherCopyHung once the window is closed, so the
+// command line says it too.
+func showOtherCopyHung(cause error) error {
+	trace("other copy hung")
+	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(appIcon)
+	applyLanguage(settings{p: a.Preferences()}.language())
+	w := a.NewWindow("Nidan")
+	msg := widget.NewLabel(lang.L("Nidan is already running, but it does not respond, so this window cannot open your vault beside it. Close the other Nidan window (or end Nidan in the task manager), then start Nidan again."))
+	msg.Wrapping = fyne.TextWrapWord
+	quit := widget.NewButton(lang.L("Close"), a.Quit)
+	quit.Importance = widget.HighImportance
+	// In a scroll, the wrapping label takes the window's width instead of
+	// growing the window to the height of its narrowest wrap.
+	w.SetContent(container.NewPadded(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), quit), nil, nil, container.NewVScroll(wrapped(msg)))))
+	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape || k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+			a.Quit()
+		}
+	})
+	w.Resize(fyne.NewSize(460, 200))
+	w.CenterOnScreen()
+	w.ShowAndRun()
+	return fmt.Errorf("%w (%v)", ErrOtherCopyHung, cause)
 }
 
 // desktopDataDir is the folder of the vault a desktop launch opens.

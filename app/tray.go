@@ -100,6 +100,7 @@ func (u *ui) onToggleWindow() {
 		if u.vault != nil {
 			u.startTicker()
 		}
+		trace("shown")
 		return
 	}
 	u.onHide()
@@ -110,4 +111,5 @@ func (u *ui) onHide() {
 	u.hidden = true
 	u.stopTicker()
 	u.win.Hide()
+	trace("hidden")
 }

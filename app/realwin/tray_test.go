@@ -3,6 +3,7 @@
 package realwin
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -174,5 +175,66 @@ func TestCloseToTrayAndQuitFromIt(t *testing.T) {
 	}
 	if !strings.Contains(p.out.String(), "nidan-trace: quit\n") {
 		t.Fatalf("the app ended without quitting:\n%s", p.out.String())
+	}
+}
+
+// traceCount is how many "nidan-trace: EVENT" lines the app has written.
+func (p *proc) traceCount(event string) int {
+	return strings.Count(p.out.String(), "nidan-trace: "+event+"\n")
+}
+
+// TestTrayShowHideRepeatedly: "Show / hide" in the tray, clicked again and
+// again, hides and shows the window each time, and Alt+F4 between keeps
+// the two in step. Each click is checked twice: the app says it acted
+// (its "shown"/"hidden" trace), so a click the tray lost is told apart
+// from a window the app showed that stayed unmapped (xwininfo's state).
+// The clicks come at a person's pace: fyne's tray drops a click that
+// arrives while the same entry's previous click is still being handled.
+func TestTrayShowHideRepeatedly(t *testing.T) {
+	bus := privateBus(t)
+	host := startTrayHost(t, bus)
+	s, p := unlocked(t, "DBUS_SESSION_BUS_ADDRESS="+bus)
+	menu := host.waitItem()
+	mapState := func() string {
+		out, _ := s.d.cmd(s.env, "xwininfo", "-id", p.window).CombinedOutput()
+		for _, l := range strings.Split(string(out), "\n") {
+			if _, st, ok := strings.Cut(l, "Map State:"); ok {
+				return strings.TrimSpace(st)
+			}
+		}
+		return strings.TrimSpace(string(out))
+	}
+	// expect waits for the app's trace of one more event and then for the
+	// window to be shown or hidden as that event says.
+	expect := func(round int, event string, was int, visible bool) {
+		t.Helper()
+		waitFor(t, 10*time.Second, fmt.Sprintf("round %d: the app to trace %q (the click reached it)", round, event),
+			func() bool { return p.traceCount(event) > was })
+		deadline := time.Now().Add(10 * time.Second)
+		for p.visible() != visible {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: the app traced %q but the window is %s", round, event, mapState())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		time.Sleep(time.Second) // a person's pace before the next click
+	}
+	const rounds = 6
+	start := time.Now()
+	for i := 0; i < rounds && time.Since(start) < 2*time.Minute; i++ {
+		hidden := p.traceCount("hidden")
+		if i%2 == 0 {
+			s.xdo("windowactivate", "--sync", p.window)
+			s.key("alt+F4")
+		} else {
+			host.click(menu, "Show / hide")
+		}
+		expect(i, "hidden", hidden, false)
+		shown := p.traceCount("shown")
+		host.click(menu, "Show / hide")
+		expect(i, "shown", shown, true)
+	}
+	if p.exited() {
+		t.Fatalf("the app ended:\n%s", p.out.String())
 	}
 }

@@ -3,9 +3,12 @@
 package realwin
 
 import (
+	"errors"
 	"fmt"
 	"image"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -219,5 +222,53 @@ func TestJapaneseRenders(t *testing.T) {
 	}
 	if c := contrast(ja, text); c < 4.5 {
 		t.Fatalf("the Japanese text has contrast %.2f", c)
+	}
+}
+
+// A first copy that hangs (here stopped with SIGSTOP) cannot answer a
+// second launch: the second says why in a window of its own instead of
+// exiting without a word, opens no vault beside the first, and closes on
+// Enter with exit status 1 and the reason on standard error.
+func TestSecondLaunchBesideAHungFirst(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	first := s.launch()
+	w := first.waitWindow()
+	if err := first.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer first.cmd.Process.Signal(syscall.SIGCONT)
+
+	second := s.launch("LANGUAGE=ja") // and the notice speaks the user's language
+	second.waitTrace("other copy hung")
+	waitFor(t, 20*time.Second, "the notice window", func() bool {
+		out, _ := s.xdoOut("search", "--onlyvisible", "--name", "^Nidan$")
+		for _, id := range strings.Fields(out) {
+			if id != w {
+				second.window = id
+				return true
+			}
+		}
+		return false
+	})
+	s.xdo("windowactivate", "--sync", second.window)
+	second.shot("hung-first-notice")
+	if strings.Contains(second.out.String(), "nidan-trace: ready") {
+		t.Error("the second launch opened the app beside the hung first")
+	}
+	s.key("Return")
+	err, ok := second.waitExit(15 * time.Second)
+	if !ok {
+		t.Fatal("Enter did not close the notice")
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("the second launch exited with %v, want status 1", err)
+	}
+	if !strings.Contains(second.out.String(), "does not respond") {
+		t.Errorf("standard error does not say why:\n%s", second.out.String())
+	}
+	if first.exited() {
+		t.Fatal("the first copy ended")
 	}
 }

@@ -15,6 +15,12 @@ import (
 // ErrRunning means another copy is running and was asked to show itself.
 var ErrRunning = errors.New("single: another copy of the app is running")
 
+// ErrNotAnswering means another copy holds the data folder but did not
+// answer within seconds: it is hung, or still busy starting. This launch
+// must not open the vault beside it, and the user needs to hear why
+// nothing opens.
+var ErrNotAnswering = errors.New("single: another copy of the app is running but does not answer")
+
 // request and reply are the whole protocol: one line each way.
 const (
 	request = "show\n"
@@ -32,7 +38,8 @@ type Instance struct {
 }
 
 // Acquire makes this process the app's single copy for dir, or returns
-// ErrRunning after telling the running copy to show itself. onShow runs (on
+// ErrRunning after telling the running copy to show itself (ErrNotAnswering
+// if it holds the folder but does not answer). onShow runs (on
 // another goroutine) each time a later launch asks.
 func Acquire(dir string, onShow func()) (*Instance, error) {
 	return acquire(dir, onShow)

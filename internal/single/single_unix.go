@@ -75,7 +75,7 @@ func notify(sock string) error {
 		}
 		last = err
 	}
-	return fmt.Errorf("%w, but did not answer: %v", ErrRunning, last)
+	return fmt.Errorf("%w: %v", ErrNotAnswering, last)
 }
 
 // socketPath is the socket in dir, or, when that path is longer than a

@@ -169,7 +169,7 @@ func notify(name string) error {
 		}
 		last = err
 	}
-	return fmt.Errorf("%w, but did not answer: %v", ErrRunning, last)
+	return fmt.Errorf("%w: %v", ErrNotAnswering, last)
 }
 
 // errPipeGone says the pipe that refused our create no longer exists.
