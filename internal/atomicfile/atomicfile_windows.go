@@ -23,10 +23,17 @@ const replaceRetryFor = 3 * time.Second
 // (FlushFileBuffers on a folder handle is "Access denied").
 func replace(tmp, path string) error {
 	flags := uint32(windows.MOVEFILE_REPLACE_EXISTING | windows.MOVEFILE_WRITE_THROUGH)
+	return waitOutOthers(func() error { return move(tmp, path, flags) })
+}
+
+// waitOutOthers runs try until it succeeds, fails with an error that is not
+// transient, or replaceRetryFor has passed, pausing a little longer each
+// time.
+func waitOutOthers(try func() error) error {
 	deadline := time.Now().Add(replaceRetryFor)
 	pause := 5 * time.Millisecond
 	for {
-		err := move(tmp, path, flags)
+		err := try()
 		if err == nil || !transient(err) || time.Now().After(deadline) {
 			return err
 		}
@@ -71,21 +78,17 @@ func openShared(path string) (*os.File, error) {
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	deadline := time.Now().Add(replaceRetryFor)
-	pause := 5 * time.Millisecond
-	for {
-		h, err := windows.CreateFile(p, windows.GENERIC_READ,
+	var h windows.Handle
+	err = waitOutOthers(func() (err error) {
+		h, err = windows.CreateFile(p, windows.GENERIC_READ,
 			windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
 			nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
-		if err == nil {
-			return os.NewFile(uintptr(h), path), nil
-		}
-		if !transient(err) || time.Now().After(deadline) {
-			return nil, &os.PathError{Op: "open", Path: path, Err: err}
-		}
-		time.Sleep(pause)
-		pause = min(2*pause, 200*time.Millisecond)
+		return err
+	})
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
+	return os.NewFile(uintptr(h), path), nil
 }
 
 // SyncDir has nothing to do on Windows: every rename here is written
