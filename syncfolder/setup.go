@@ -36,7 +36,7 @@ func scan(dir string) ([]folderFile, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		data, err := readLimited(p)
+		data, err := vault.ReadFile(p)
 		if err != nil {
 			continue
 		}
@@ -207,7 +207,7 @@ func Status(v *vault.Vault) ([]DeviceStatus, error) {
 // changed on another device, and this device's vault still opens with the
 // previous one until it adopts the new key.
 func RekeyedElsewhere(path string) bool {
-	data, err := readLimited(path)
+	data, err := vault.ReadFile(path)
 	if err != nil {
 		return false
 	}

@@ -21,9 +21,6 @@ var (
 	ErrDeviceRemoved = errors.New("this device was removed from the sync folder; join it again")
 )
 
-// maxFileLen bounds what is read from the folder (a vault is at most 64 MiB).
-const maxFileLen = 64 << 20
-
 // Outcome says what a sync did with one file of the folder.
 type Outcome string
 
@@ -174,17 +171,9 @@ func syncLocked(v *vault.Vault, dir string, now time.Time) (Report, error) {
 
 // readFile reads one file of the folder and opens it with the vault's key.
 func readFile(path string, v *vault.Vault) (*vault.SyncFile, error) {
-	data, err := readLimited(path)
+	data, err := vault.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	return v.OpenSyncFile(data)
-}
-
-func readLimited(path string) ([]byte, error) {
-	data, err := atomicfile.ReadFile(path, maxFileLen)
-	if errors.Is(err, atomicfile.ErrTooLarge) {
-		return nil, fmt.Errorf("%w: file larger than %d MiB", vault.ErrCorrupt, maxFileLen>>20)
-	}
-	return data, err
 }

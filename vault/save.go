@@ -211,8 +211,11 @@ func lockVault(path string, wait time.Duration) (unlock func(), err error) {
 	return func() { l.Unlock() }, nil
 }
 
-// readLimited reads a file of at most maxFileLen bytes, sharing it so that
-// another process's save can replace it meanwhile (atomicfile.ReadFile).
+// ReadFile reads a Nidan file (vault, backup or sync file) of at most
+// 64 MiB, larger being ErrCorrupt, so that another process's save can
+// replace it meanwhile (atomicfile.ReadFile).
+func ReadFile(path string) ([]byte, error) { return readLimited(path) }
+
 func readLimited(path string) ([]byte, error) {
 	data, err := atomicfile.ReadFile(path, maxFileLen)
 	if errors.Is(err, atomicfile.ErrTooLarge) {
