@@ -413,7 +413,9 @@ func (s *simulator) key(k string) {
 
 func (s *simulator) capture() image.Image {
 	s.t.Helper()
-	out, err := s.cmd("import", "-window", s.win, "png:-").Output()
+	// Bounded: import given a window that has gone waits for a click to
+	// pick another one, for ever on a display nobody clicks on.
+	out, err := s.cmd("timeout", "20", "import", "-window", s.win, "png:-").Output()
 	if err != nil {
 		s.t.Fatalf("import: %v", err)
 	}

@@ -417,7 +417,9 @@ func (p *proc) unlock() {
 // shot takes a screenshot of the window through the X server.
 func (p *proc) shot(name string) image.Image {
 	p.s.t.Helper()
-	out, err := p.s.d.cmd(p.s.env, "import", "-window", p.window, "png:-").Output()
+	// Bounded: import given a window that has gone waits for a click to
+	// pick another one, for ever on a display nobody clicks on.
+	out, err := p.s.d.cmd(p.s.env, "timeout", "20", "import", "-window", p.window, "png:-").Output()
 	if err != nil {
 		p.s.t.Fatalf("import: %v", err)
 	}
