@@ -34,7 +34,7 @@ trap stop_gui EXIT
 
 bad() {
 	printf 'wine-gui: FAIL: %s\n' "$*" >&2
-	for f in gui.out second.out clip.txt; do
+	for f in gui.out second.out clip.txt xdo.err; do
 		[ -s "$f" ] && sed "s/^/  $f: /" "$f" | tail -n 30 >&2
 	done
 	shot fail || true
@@ -193,14 +193,10 @@ find_window || bad "no Nidan window before Ctrl+Q"
 [ "$win" = "$was" ] || echo "  note: the app's X window changed from $was to $win (Wine)"
 # The key-up can meet a window the key-down already closed: xdotool then
 # fails with BadWindow though the app got Ctrl+Q, so the app's ending is
-# what decides, and xdotool's complaint is shown only if it did not end.
+# what decides, and xdotool's complaint (xdo.err) is shown only if it did
+# not end.
 xdotool key --window "$win" ctrl+q >xdo.err 2>&1 || echo "xdotool: exit $?" >>xdo.err
-i=0
-while ! gone "$gui_pid"; do
-	i=$((i + 1))
-	[ "$i" -lt 75 ] || { cat xdo.err >&2; bad "waited 15 s for nidan.exe to end after Ctrl+Q"; }
-	sleep 0.2
-done
+waitfor 15 "nidan.exe to end after Ctrl+Q" gone "$gui_pid"
 st=0
 wait "$gui_pid" || st=$?
 gui_pid=
