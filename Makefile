@@ -70,7 +70,7 @@ fuzz:
 	FUZZTIME=$${FUZZTIME:-60s} scripts/fuzz.sh
 
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./vault/ ./formats/ ./scanner/ ./enroll/... ./replica/
+	$(GO) test -run '^$$' -bench . -benchmem ./accounts/... ./vault/ ./formats/ ./scanner/ ./enroll/... ./replica/ ./syncfolder/
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"

@@ -70,13 +70,20 @@ func (u *ui) startFolderSync() {
 	s.stop = cancel
 	dir := v.SyncDir()
 	go func() {
-		err := syncfolder.Watch(ctx, dir, syncfolder.WatchOptions{Poll: 10 * time.Second}, func() {
+		err := syncfolder.Watch(ctx, dir, syncfolder.WatchOptions{Poll: 10 * time.Second}, func(polled bool) {
 			rep, err := syncfolder.Sync(v, time.Now())
 			fyne.Do(func() {
 				if u.vault == v {
 					s.apply(rep, err)
 				}
 			})
+			// The sync test tells a merge the folder's change started
+			// from one the poll would have made anyway.
+			if polled {
+				trace("synced on the poll")
+			} else {
+				trace("synced after a change")
+			}
 		})
 		if err != nil {
 			fyne.Do(func() { s.apply(syncfolder.Report{}, err) })

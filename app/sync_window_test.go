@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,9 +21,10 @@ import (
 // TestSyncWindowMergesLive runs the real desktop binary on a private Xvfb
 // with openbox, unlocks it by typing the password as a person would
 // (xdotool), then changes the vault on another "device" that shares its
-// sync folder: the open window must merge the change within 2 s with
-// nobody touching it, which shows in the file it writes back into the
-// folder. Run by `make test-sync`.
+// sync folder: the open window must merge the change with nobody
+// touching it, which shows in the file it writes back into the folder, and it must be the folder's change that started the merge, not
+// the app's 10-second poll (its trace says which). How soon is
+// syncfolder's BenchmarkLiveMerge. Run by `make test-sync`.
 func TestSyncWindowMergesLive(t *testing.T) {
 	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -50,7 +52,7 @@ func TestSyncWindowMergesLive(t *testing.T) {
 	}
 
 	display := startXvfb(t)
-	env := append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME=", "DBUS_SESSION_BUS_ADDRESS=disabled:", "NIDAN_VAULT=")
+	env := append(os.Environ(), "DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME=", "DBUS_SESSION_BUS_ADDRESS=disabled:", "NIDAN_VAULT=", "NIDAN_TRACE=1")
 	run := func(name string, args ...string) *exec.Cmd {
 		cmd := exec.Command(name, args...)
 		cmd.Env = env
@@ -62,7 +64,7 @@ func TestSyncWindowMergesLive(t *testing.T) {
 	}
 	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
 	app := run(bin)
-	var log strings.Builder
+	var log lockedLog
 	app.Stdout, app.Stderr = &log, &log
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
@@ -94,15 +96,39 @@ func TestSyncWindowMergesLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now() // the change is in the folder by now
-	waitFile(t, b, own, 10*time.Second, func(issuers []string) bool {
+	mark := len(log.String())
+	// The limits only end a test whose merge never comes.
+	waitFile(t, b, own, time.Minute, func(issuers []string) bool {
 		fi, err := os.Stat(own)
 		return err == nil && fi.ModTime() != before.ModTime() && strings.Contains(strings.Join(issuers, ","), "GitLab")
 	})
-	took := time.Since(start)
-	t.Logf("the open window merged the other device's account %.2f s after it was written", took.Seconds())
-	if took > 2*time.Second {
-		t.Fatalf("merged after %v, want within 2 s", took)
+	t.Logf("the open window merged the other device's account %.2f s after it was written", time.Since(start).Seconds())
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(log.String()[mark:], "nidan-trace: synced after a change") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the merge was not started by the folder's change:\n%s", log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// lockedLog collects the app's output, written by exec's goroutines while
+// the test reads it.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // waitFile polls the window's sync file, opened by the other device, until

@@ -263,7 +263,7 @@ func watchFolder(e *Env, vf *vaultFlags, u *unlocked) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(e.Stdout, "watching %s (Ctrl+C stops)\n", filepath.Clean(u.SyncDir()))
-	return syncfolder.Watch(ctx, u.SyncDir(), syncfolder.WatchOptions{}, func() {
+	return syncfolder.Watch(ctx, u.SyncDir(), syncfolder.WatchOptions{}, func(bool) {
 		if err := syncNow(e, vf, u, false); err != nil {
 			fmt.Fprintf(e.Stderr, "nidan: sync: %s\n", oneLine(err.Error()))
 			return

@@ -58,7 +58,7 @@ func TestSoakThroughSyncthing(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			Watch(watchCtx, v.SyncDir(), WatchOptions{Settle: 200 * time.Millisecond, Poll: 5 * time.Second}, func() {
+			Watch(watchCtx, v.SyncDir(), WatchOptions{Settle: 200 * time.Millisecond, Poll: 5 * time.Second}, func(bool) {
 				if _, err := Sync(v, time.Now()); err != nil {
 					syncErrs.Store(i, err)
 				}

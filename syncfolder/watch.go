@@ -23,8 +23,9 @@ type WatchOptions struct {
 // Watch calls onChange after a device file or conflict copy in dir
 // appears, changes or goes, once the folder has settled, and every Poll
 // interval. It returns when ctx is done (nil) or the watch cannot start.
-// onChange runs on Watch's goroutine, one call at a time.
-func Watch(ctx context.Context, dir string, opts WatchOptions, onChange func()) error {
+// onChange runs on Watch's goroutine, one call at a time; polled says the
+// call is the Poll interval's, not a change's.
+func Watch(ctx context.Context, dir string, opts WatchOptions, onChange func(polled bool)) error {
 	settle, poll := opts.Settle, opts.Poll
 	if settle <= 0 {
 		settle = 300 * time.Millisecond
@@ -34,7 +35,7 @@ func Watch(ctx context.Context, dir string, opts WatchOptions, onChange func()) 
 	}
 	err := folderwatch.Watch(ctx, dir, settle, poll,
 		func(name string) bool { _, ours := ParseName(name); return ours },
-		func(bool) bool { onChange(); return true })
+		func(polled bool) bool { onChange(polled); return true })
 	if err != nil {
 		return fmt.Errorf("watch sync folder: %w", err)
 	}

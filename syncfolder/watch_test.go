@@ -16,7 +16,7 @@ func TestWatchSeesDeviceFiles(t *testing.T) {
 	calls := make(chan struct{}, 10)
 	done := make(chan error, 1)
 	go func() {
-		done <- Watch(ctx, dir, WatchOptions{Settle: 50 * time.Millisecond, Poll: time.Hour}, func() { calls <- struct{}{} })
+		done <- Watch(ctx, dir, WatchOptions{Settle: 50 * time.Millisecond, Poll: time.Hour}, func(bool) { calls <- struct{}{} })
 	}()
 	defer func() {
 		cancel()
