@@ -9,11 +9,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
+	"github.com/nidan-auth/nidan/internal/lockedbuf"
 	"github.com/nidan-auth/nidan/syncfolder"
 	"github.com/nidan-auth/nidan/vault"
 )
@@ -64,7 +64,7 @@ func TestSyncWindowMergesLive(t *testing.T) {
 	}
 	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
 	app := run(bin)
-	var log lockedLog
+	var log lockedbuf.Buffer
 	app.Stdout, app.Stderr = &log, &log
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
@@ -110,25 +110,6 @@ func TestSyncWindowMergesLive(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// lockedLog collects the app's output, written by exec's goroutines while
-// the test reads it.
-type lockedLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // waitFile polls the window's sync file, opened by the other device, until

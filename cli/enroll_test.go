@@ -13,13 +13,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/nidan-auth/nidan/accounts"
 	"github.com/nidan-auth/nidan/enroll"
 	"github.com/nidan-auth/nidan/internal/fsmode"
+	"github.com/nidan-auth/nidan/internal/lockedbuf"
 )
 
 // enrollTest runs enroll commands in-process against one store with a
@@ -215,19 +215,6 @@ func TestEnrollCLIUsage(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while a command writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 func TestEnrollServe(t *testing.T) {
 	et := newEnrollTest(t)
 	et.must("enroll", "user", "add", "alice")
@@ -236,7 +223,7 @@ func TestEnrollServe(t *testing.T) {
 	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
 	t.Cleanup(func() { serveContext = old })
 
-	var out, errb syncBuffer
+	var out, errb lockedbuf.Buffer
 	auditLog := filepath.Join(t.TempDir(), "audit.jsonl")
 	status := make(chan int, 1)
 	go func() {

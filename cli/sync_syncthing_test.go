@@ -11,11 +11,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/nidan-auth/nidan/internal/lockedbuf"
 	"github.com/nidan-auth/nidan/internal/syncthingtest"
 	"github.com/nidan-auth/nidan/vault"
 )
@@ -49,25 +49,8 @@ type nidanDevice struct {
 	name  string
 	home  string
 	watch *exec.Cmd
-	out   *lockedBuffer // what `nidan sync --watch` printed
-	log   lockedBuffer  // what the other commands' syncs printed on stderr
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	out   *lockedbuf.Buffer // what `nidan sync --watch` printed
+	log   lockedbuf.Buffer  // what the other commands' syncs printed on stderr
 }
 
 func newNidanDevice(t *testing.T, name string) *nidanDevice {
@@ -101,7 +84,7 @@ func (d *nidanDevice) run(args ...string) string {
 
 func (d *nidanDevice) startWatch() {
 	d.t.Helper()
-	d.out = &lockedBuffer{}
+	d.out = &lockedbuf.Buffer{}
 	d.watch = exec.Command(nidanBin, "sync", "--watch")
 	d.watch.Env = d.env()
 	d.watch.Stdout, d.watch.Stderr = d.out, d.out

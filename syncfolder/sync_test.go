@@ -267,23 +267,31 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
-// TestLiveMergeOnChange is what the GUI runs while unlocked: another
-// device's change is merged because its file changed, not on the poll
-// (an hour here). How soon is BenchmarkLiveMerge's figure; the wait below
-// only ends a test whose change never arrives.
-func TestLiveMergeOnChange(t *testing.T) {
+// liveWatch is what the GUI runs while unlocked: a device whose folder
+// watch (the poll an hour away) merges every change, and another device
+// writing into the same folder. merged says, per merge that changed the
+// first device, whether the poll started it.
+func liveWatch(t testing.TB) (a, other *device, merged <-chan bool) {
 	dir := t.TempDir()
-	a := newDevice(t, "laptop", dir)
-	b := joinDevice(t, "desktop", dir)
+	a = newDevice(t, "laptop", dir)
+	other = joinDevice(t, "desktop", dir)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	merged := make(chan bool, 10)
+	t.Cleanup(cancel)
+	ch := make(chan bool, 10)
 	go Watch(ctx, dir, WatchOptions{Poll: time.Hour}, func(polled bool) {
 		if rep, err := Sync(a.v, time.Now()); err == nil && rep.Changed {
-			merged <- polled
+			ch <- polled
 		}
 	})
 	time.Sleep(200 * time.Millisecond) // let the watch start
+	return a, other, ch
+}
+
+// TestLiveMergeOnChange: another device's change is merged because its
+// file changed, not on the poll. How soon is BenchmarkLiveMerge's figure;
+// the wait below only ends a test whose change never arrives.
+func TestLiveMergeOnChange(t *testing.T) {
+	a, b, merged := liveWatch(t)
 	start := time.Now()
 	b.add("GitLab", "JBSWY3DPEHPK3PXQ")
 	select {
@@ -304,18 +312,7 @@ func TestLiveMergeOnChange(t *testing.T) {
 // device writing its file to this device holding the change: the issue's
 // "within 2 s" (ms/merge; the watch's settle time, 300 ms, is most of it).
 func BenchmarkLiveMerge(b *testing.B) {
-	dir := b.TempDir()
-	a := newDevice(b, "laptop", dir)
-	other := joinDevice(b, "desktop", dir)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	merged := make(chan struct{}, 1)
-	go Watch(ctx, dir, WatchOptions{Poll: time.Hour}, func(bool) {
-		if rep, err := Sync(a.v, time.Now()); err == nil && rep.Changed {
-			merged <- struct{}{}
-		}
-	})
-	time.Sleep(200 * time.Millisecond) // let the watch start
+	_, other, merged := liveWatch(b)
 	var total time.Duration
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nidan-auth/nidan/internal/lockedbuf"
 )
 
 // The harness: one private Xvfb with openbox per test, a scratch HOME with
@@ -237,27 +239,10 @@ func (s *session) totp(secret string, at time.Time) string {
 type proc struct {
 	s      *session
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *lockedbuf.Buffer
 	done   chan struct{}
 	exit   error
 	window string
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // launch starts the GUI (no arguments, as a desktop launcher does).
@@ -265,7 +250,7 @@ func (s *session) launch(extraEnv ...string) *proc {
 	s.t.Helper()
 	c := exec.Command(nidan(s.t))
 	c.Env = append(slices.Clone(s.env), extraEnv...)
-	p := &proc{s: s, cmd: c, out: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{s: s, cmd: c, out: &lockedbuf.Buffer{}, done: make(chan struct{})}
 	c.Stdout, c.Stderr = p.out, p.out
 	if err := c.Start(); err != nil {
 		s.t.Fatal(err)
