@@ -52,8 +52,10 @@ func (u *ui) folderSync() *folderSync {
 	return u.fsync
 }
 
-// startFolderSync runs when a vault is unlocked: one sync now, then the
-// watch (not in tests, which call syncNow themselves).
+// startFolderSync runs when a vault is unlocked: the watch, then one sync
+// as soon as the watch is in place, so that no change arriving meanwhile
+// waits for the poll (in tests, which call syncNow themselves, the sync
+// alone).
 func (u *ui) startFolderSync() {
 	s := u.folderSync()
 	s.stopWatch()
@@ -62,15 +64,22 @@ func (u *ui) startFolderSync() {
 		s.refreshBar()
 		return
 	}
-	s.syncNow()
 	if u.opts.Sync {
+		s.syncNow()
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	dir := v.SyncDir()
+	started := func() {
+		fyne.Do(func() {
+			if u.vault == v {
+				s.syncNow()
+			}
+		})
+	}
 	go func() {
-		err := syncfolder.Watch(ctx, dir, syncfolder.WatchOptions{Poll: 10 * time.Second}, func(polled bool) {
+		err := syncfolder.Watch(ctx, dir, syncfolder.WatchOptions{Poll: 10 * time.Second, Started: started}, func(polled bool) {
 			rep, err := syncfolder.Sync(v, time.Now())
 			fyne.Do(func() {
 				if u.vault == v {
@@ -79,14 +88,24 @@ func (u *ui) startFolderSync() {
 			})
 			// The sync test tells a merge the folder's change started
 			// from one the poll would have made anyway.
+			how := "after a change"
 			if polled {
-				trace("synced on the poll")
-			} else {
-				trace("synced after a change")
+				how = "on the poll"
 			}
+			trace(fmt.Sprintf("synced %s: changed %v, error %v", how, rep.Changed, err))
 		})
 		if err != nil {
-			fyne.Do(func() { s.apply(syncfolder.Report{}, err) })
+			// No watch: sync once anyway, and show why changes will not
+			// come in by themselves if the sync itself went well.
+			rep, serr := syncfolder.Sync(v, time.Now())
+			if serr == nil {
+				serr = err
+			}
+			fyne.Do(func() {
+				if u.vault == v {
+					s.apply(rep, serr)
+				}
+			})
 		}
 	}()
 }

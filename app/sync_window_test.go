@@ -92,17 +92,22 @@ func TestSyncWindowMergesLive(t *testing.T) {
 	}
 	before, _ := os.Stat(own)
 	time.Sleep(50 * time.Millisecond)
+	mark := len(log.String())
 	if _, err := b.Add(gl); err != nil { // writes the other device's file (then its backup)
 		t.Fatal(err)
 	}
 	start := time.Now() // the change is in the folder by now
-	mark := len(log.String())
 	// The limits only end a test whose merge never comes.
 	waitFile(t, b, own, time.Minute, func(issuers []string) bool {
 		fi, err := os.Stat(own)
 		return err == nil && fi.ModTime() != before.ModTime() && strings.Contains(strings.Join(issuers, ","), "GitLab")
 	})
 	t.Logf("the open window merged the other device's account %.2f s after it was written", time.Since(start).Seconds())
+	for _, l := range strings.Split(log.String()[mark:], "\n") {
+		if strings.Contains(l, "nidan-trace: synced") {
+			t.Log(l)
+		}
+	}
 	deadline := time.Now().Add(time.Minute)
 	for !strings.Contains(log.String()[mark:], "nidan-trace: synced after a change") {
 		if time.Now().After(deadline) {

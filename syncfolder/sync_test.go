@@ -278,12 +278,13 @@ func liveWatch(t testing.TB) (a, other *device, merged <-chan bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	ch := make(chan bool, 10)
-	go Watch(ctx, dir, WatchOptions{Poll: time.Hour}, func(polled bool) {
+	ready := make(chan struct{})
+	go Watch(ctx, dir, WatchOptions{Poll: time.Hour, Started: func() { close(ready) }}, func(polled bool) {
 		if rep, err := Sync(a.v, time.Now()); err == nil && rep.Changed {
 			ch <- polled
 		}
 	})
-	time.Sleep(200 * time.Millisecond) // let the watch start
+	<-ready
 	return a, other, ch
 }
 

@@ -18,6 +18,10 @@ type WatchOptions struct {
 	// Poll is how often onChange runs anyway, for network file systems
 	// that send no change events. Zero means 30 s.
 	Poll time.Duration
+	// Started, if set, runs on Watch's goroutine once the watch is in
+	// place, before any onChange: a first sync started from it misses no
+	// change that comes after it.
+	Started func()
 }
 
 // Watch calls onChange after a device file or conflict copy in dir
@@ -35,7 +39,7 @@ func Watch(ctx context.Context, dir string, opts WatchOptions, onChange func(pol
 	}
 	err := folderwatch.Watch(ctx, dir, settle, poll,
 		func(name string) bool { _, ours := ParseName(name); return ours },
-		func(polled bool) bool { onChange(polled); return true })
+		func(polled bool) bool { onChange(polled); return true }, opts.Started)
 	if err != nil {
 		return fmt.Errorf("watch sync folder: %w", err)
 	}

@@ -68,7 +68,7 @@ func (v *Vault) Watch(ctx context.Context, opts WatchOptions, onChange func(erro
 	}
 	err := folderwatch.Watch(ctx, dir, settle, poll,
 		func(name string) bool { return name == base },
-		func(polled bool) bool { return look(!polled) })
+		func(polled bool) bool { return look(!polled) }, nil)
 	if err != nil {
 		return fmt.Errorf("watch vault: %w", err)
 	}

@@ -20,8 +20,10 @@ import (
 // error is from setting the watch up. After an event on a file whose base
 // name match accepts, once dir has had no such event for settle, look runs
 // with polled false; every poll it runs with polled true. look runs on
-// Watch's goroutine, one call at a time.
-func Watch(ctx context.Context, dir string, settle, poll time.Duration, match func(base string) bool, look func(polled bool) bool) error {
+// Watch's goroutine, one call at a time. started, if set, runs once the
+// watch is in place, before any look: what a caller reads from then on
+// cannot miss a change.
+func Watch(ctx context.Context, dir string, settle, poll time.Duration, match func(base string) bool, look func(polled bool) bool, started func()) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
@@ -29,6 +31,9 @@ func Watch(ctx context.Context, dir string, settle, poll time.Duration, match fu
 	defer w.Close()
 	if err := w.Add(dir); err != nil {
 		return fmt.Errorf("folder %s: %w", dir, err)
+	}
+	if started != nil {
+		started()
 	}
 	quiet := time.NewTimer(settle)
 	quiet.Stop()

@@ -28,7 +28,7 @@ func TestWatchSettlesOnMatchingFiles(t *testing.T) {
 				default:
 					return true
 				}
-			})
+			}, nil)
 	}()
 	// The watch is set up asynchronously: write until the first call.
 	deadline := time.After(10 * time.Second)
@@ -75,24 +75,53 @@ func TestWatchSettlesOnMatchingFiles(t *testing.T) {
 func TestWatchPolls(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	n := 0
+	n, started := 0, false
 	err := Watch(ctx, t.TempDir(), time.Hour, 20*time.Millisecond,
 		func(string) bool { return true },
 		func(polled bool) bool {
 			if !polled {
 				t.Error("look after a change, want a poll")
 			}
+			if !started {
+				t.Error("look before started")
+			}
 			n++
 			return n < 3
-		})
+		}, func() { started = true })
 	if err != nil || n != 3 {
 		t.Fatalf("Watch = %v after %d polls, want nil after 3", err, n)
 	}
 }
 
+// TestWatchStarted: a change made as soon as started has run is seen,
+// with no wait for the watch to be set up.
+func TestWatchStarted(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ready := make(chan struct{})
+	looked := make(chan bool, 1)
+	go Watch(ctx, dir, 20*time.Millisecond, time.Hour,
+		func(name string) bool { return name == "v.nidan" },
+		func(polled bool) bool { looked <- polled; return false },
+		func() { close(ready) })
+	<-ready
+	if err := os.WriteFile(filepath.Join(dir, "v.nidan"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case polled := <-looked:
+		if polled {
+			t.Fatal("a poll, want the change")
+		}
+	case <-ctx.Done():
+		t.Fatal("the change right after started was not seen")
+	}
+}
+
 func TestWatchMissingFolder(t *testing.T) {
 	err := Watch(context.Background(), filepath.Join(t.TempDir(), "none"), time.Second, time.Second,
-		func(string) bool { return true }, func(bool) bool { return false })
+		func(string) bool { return true }, func(bool) bool { return false }, func() { t.Error("started for a missing folder") })
 	if err == nil {
 		t.Fatal("Watch of a missing folder: nil error")
 	}
