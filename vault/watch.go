@@ -31,7 +31,9 @@ type WatchOptions struct {
 // then calls onChange with nil; a save this vault cannot take in (the
 // password changed elsewhere, the file replaced by another vault) is
 // reported once as the error Refresh gave. The vault's own saves call
-// nothing. The error returned is from setting the watch up.
+// nothing. A save made before the watch was in place (after the vault was
+// opened, before Watch started) is taken in as the watch starts. The error
+// returned is from setting the watch up.
 func (v *Vault) Watch(ctx context.Context, opts WatchOptions, onChange func(error)) error {
 	settle, poll := opts.Settle, opts.Poll
 	if settle <= 0 {
@@ -66,9 +68,18 @@ func (v *Vault) Watch(ctx context.Context, opts WatchOptions, onChange func(erro
 		}
 		return true
 	}
+	// The first look, once the watch is in place, also ends the watch if
+	// the vault was locked meanwhile.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	err := folderwatch.Watch(ctx, dir, settle, poll,
 		func(name string) bool { return name == base },
-		func(polled bool) bool { return look(!polled) }, nil)
+		func(polled bool) bool { return look(!polled) },
+		func() {
+			if !look(false) {
+				stop()
+			}
+		})
 	if err != nil {
 		return fmt.Errorf("watch vault: %w", err)
 	}

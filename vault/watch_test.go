@@ -113,6 +113,30 @@ func TestWatchReportsRekeyOnce(t *testing.T) {
 	}
 }
 
+// TestWatchTakesInEarlierSave: a save another process made between this
+// vault's opening and its watch's start is taken in as the watch starts,
+// with no event to follow and the poll an hour away.
+func TestWatchTakesInEarlierSave(t *testing.T) {
+	cli, path := newTestVault(t)
+	gui, err := Open(path, []byte("correct horse"), testOpts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli.Add(testAccount(t, "ACME", "carol", "JBSWY3DPEHPK3PXP")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	changes := make(chan error, 4)
+	go gui.Watch(ctx, WatchOptions{Poll: time.Hour}, func(err error) { changes <- err })
+	if err := waitChange(t, changes, "a save before the watch"); err != nil {
+		t.Fatalf("onChange(%v)", err)
+	}
+	if n := len(gui.Accounts()); n != 1 {
+		t.Fatalf("GUI has %d accounts, want 1", n)
+	}
+}
+
 func TestWatchEndsOnLock(t *testing.T) {
 	v, _ := newTestVault(t)
 	done := make(chan error, 1)
