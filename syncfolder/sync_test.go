@@ -276,14 +276,18 @@ func liveWatch(t testing.TB) (a, other *device, merged <-chan bool) {
 	a = newDevice(t, "laptop", dir)
 	other = joinDevice(t, "desktop", dir)
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
 	ch := make(chan bool, 10)
-	ready := make(chan struct{})
-	go Watch(ctx, dir, WatchOptions{Poll: time.Hour, Started: func() { close(ready) }}, func(polled bool) {
-		if rep, err := Sync(a.v, time.Now()); err == nil && rep.Changed {
-			ch <- polled
-		}
-	})
+	ready, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		Watch(ctx, dir, WatchOptions{Poll: time.Hour, Started: func() { close(ready) }}, func(polled bool) {
+			if rep, err := Sync(a.v, time.Now()); err == nil && rep.Changed {
+				ch <- polled
+			}
+		})
+	}()
+	// Windows cannot remove a folder that is still watched.
+	t.Cleanup(func() { cancel(); <-done })
 	<-ready
 	return a, other, ch
 }

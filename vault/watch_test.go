@@ -126,9 +126,11 @@ func TestWatchTakesInEarlierSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	changes := make(chan error, 4)
-	go gui.Watch(ctx, WatchOptions{Poll: time.Hour}, func(err error) { changes <- err })
+	done := make(chan error, 1)
+	go func() { done <- gui.Watch(ctx, WatchOptions{Poll: time.Hour}, func(err error) { changes <- err }) }()
+	// Windows cannot remove a folder that is still watched.
+	t.Cleanup(func() { cancel(); <-done })
 	if err := waitChange(t, changes, "a save before the watch"); err != nil {
 		t.Fatalf("onChange(%v)", err)
 	}

@@ -101,10 +101,15 @@ func TestWatchStarted(t *testing.T) {
 	defer cancel()
 	ready := make(chan struct{})
 	looked := make(chan bool, 1)
-	go Watch(ctx, dir, 20*time.Millisecond, time.Hour,
-		func(name string) bool { return name == "v.nidan" },
-		func(polled bool) bool { looked <- polled; return false },
-		func() { close(ready) })
+	done := make(chan error, 1)
+	go func() {
+		done <- Watch(ctx, dir, 20*time.Millisecond, time.Hour,
+			func(name string) bool { return name == "v.nidan" },
+			func(polled bool) bool { looked <- polled; return false },
+			func() { close(ready) })
+	}()
+	// Windows cannot remove a folder that is still watched.
+	t.Cleanup(func() { cancel(); <-done })
 	<-ready
 	if err := os.WriteFile(filepath.Join(dir, "v.nidan"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
