@@ -78,14 +78,19 @@ func (u *ui) startFolderSync() {
 			}
 		})
 	}
+	// applyLater takes a sync done on the watch's goroutine in on the UI's,
+	// unless the vault was locked (or another unlocked) meanwhile.
+	applyLater := func(rep syncfolder.Report, err error) {
+		fyne.Do(func() {
+			if u.vault == v {
+				s.apply(rep, err)
+			}
+		})
+	}
 	go func() {
 		err := syncfolder.Watch(ctx, dir, syncfolder.WatchOptions{Poll: 10 * time.Second, Started: started}, func(polled bool) {
 			rep, err := syncfolder.Sync(v, time.Now())
-			fyne.Do(func() {
-				if u.vault == v {
-					s.apply(rep, err)
-				}
-			})
+			applyLater(rep, err)
 			// The sync test tells a merge the folder's change started
 			// from one the poll would have made anyway.
 			how := "after a change"
@@ -101,11 +106,7 @@ func (u *ui) startFolderSync() {
 			if serr == nil {
 				serr = err
 			}
-			fyne.Do(func() {
-				if u.vault == v {
-					s.apply(rep, serr)
-				}
-			})
+			applyLater(rep, serr)
 		}
 	}()
 }

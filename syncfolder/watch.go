@@ -39,7 +39,13 @@ func Watch(ctx context.Context, dir string, opts WatchOptions, onChange func(pol
 	}
 	err := folderwatch.Watch(ctx, dir, settle, poll,
 		func(name string) bool { _, ours := ParseName(name); return ours },
-		func(polled bool) bool { onChange(polled); return true }, opts.Started)
+		func(polled bool) bool { onChange(polled); return true },
+		func() bool {
+			if opts.Started != nil {
+				opts.Started()
+			}
+			return true
+		})
 	if err != nil {
 		return fmt.Errorf("watch sync folder: %w", err)
 	}

@@ -68,18 +68,10 @@ func (v *Vault) Watch(ctx context.Context, opts WatchOptions, onChange func(erro
 		}
 		return true
 	}
-	// The first look, once the watch is in place, also ends the watch if
-	// the vault was locked meanwhile.
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
 	err := folderwatch.Watch(ctx, dir, settle, poll,
 		func(name string) bool { return name == base },
 		func(polled bool) bool { return look(!polled) },
-		func() {
-			if !look(false) {
-				stop()
-			}
-		})
+		func() bool { return look(false) })
 	if err != nil {
 		return fmt.Errorf("watch vault: %w", err)
 	}

@@ -22,8 +22,8 @@ import (
 // with polled false; every poll it runs with polled true. look runs on
 // Watch's goroutine, one call at a time. started, if set, runs once the
 // watch is in place, before any look: what a caller reads from then on
-// cannot miss a change.
-func Watch(ctx context.Context, dir string, settle, poll time.Duration, match func(base string) bool, look func(polled bool) bool, started func()) error {
+// cannot miss a change. Like look, it ends the watch by returning false.
+func Watch(ctx context.Context, dir string, settle, poll time.Duration, match func(base string) bool, look func(polled bool) bool, started func() bool) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
@@ -32,8 +32,8 @@ func Watch(ctx context.Context, dir string, settle, poll time.Duration, match fu
 	if err := w.Add(dir); err != nil {
 		return fmt.Errorf("folder %s: %w", dir, err)
 	}
-	if started != nil {
-		started()
+	if started != nil && !started() {
+		return nil
 	}
 	quiet := time.NewTimer(settle)
 	quiet.Stop()

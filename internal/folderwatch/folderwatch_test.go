@@ -87,7 +87,7 @@ func TestWatchPolls(t *testing.T) {
 			}
 			n++
 			return n < 3
-		}, func() { started = true })
+		}, func() bool { started = true; return true })
 	if err != nil || n != 3 {
 		t.Fatalf("Watch = %v after %d polls, want nil after 3", err, n)
 	}
@@ -106,7 +106,7 @@ func TestWatchStarted(t *testing.T) {
 		done <- Watch(ctx, dir, 20*time.Millisecond, time.Hour,
 			func(name string) bool { return name == "v.nidan" },
 			func(polled bool) bool { looked <- polled; return false },
-			func() { close(ready) })
+			func() bool { close(ready); return true })
 	}()
 	// Windows cannot remove a folder that is still watched.
 	t.Cleanup(func() { cancel(); <-done })
@@ -126,7 +126,7 @@ func TestWatchStarted(t *testing.T) {
 
 func TestWatchMissingFolder(t *testing.T) {
 	err := Watch(context.Background(), filepath.Join(t.TempDir(), "none"), time.Second, time.Second,
-		func(string) bool { return true }, func(bool) bool { return false }, func() { t.Error("started for a missing folder") })
+		func(string) bool { return true }, func(bool) bool { return false }, func() bool { t.Error("started for a missing folder"); return true })
 	if err == nil {
 		t.Fatal("Watch of a missing folder: nil error")
 	}
