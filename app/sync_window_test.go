@@ -22,9 +22,10 @@ import (
 // with openbox, unlocks it by typing the password as a person would
 // (xdotool), then changes the vault on another "device" that shares its
 // sync folder: the open window must merge the change with nobody
-// touching it, which shows in the file it writes back into the folder, and it must be the folder's change that started the merge, not
-// the app's 10-second poll (its trace says which). How soon is
-// syncfolder's BenchmarkLiveMerge. Run by `make test-sync`.
+// touching it, which shows in the file it writes back into the folder,
+// and it must be the folder's change that started the merge, not the
+// app's 10-second poll (its trace says which). How soon is syncfolder's
+// BenchmarkLiveMerge. Run by `make test-sync`.
 func TestSyncWindowMergesLive(t *testing.T) {
 	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
 		if _, err := exec.LookPath(tool); err != nil {
