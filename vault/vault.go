@@ -288,6 +288,12 @@ func (v *Vault) SetBackupDir(dir string) error {
 	return nil
 }
 
+func (v *Vault) isLocked() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.locked
+}
+
 // Lock wipes the master key and the secrets from memory. Every later call
 // that needs them returns ErrLocked.
 func (v *Vault) Lock() {

@@ -48,6 +48,11 @@ func (v *Vault) Watch(ctx context.Context, opts WatchOptions, onChange func(erro
 	var seen os.FileInfo // the file when last read, so a poll skips an unchanged one
 	var reported error
 	look := func(force bool) bool {
+		// A poll of an unchanged file reads nothing, so it would not
+		// learn of a Lock from Refresh.
+		if v.isLocked() {
+			return false
+		}
 		fi, err := os.Stat(v.path)
 		if err == nil && !force && seen != nil && fi.Size() == seen.Size() && fi.ModTime().Equal(seen.ModTime()) {
 			return true

@@ -139,12 +139,22 @@ func TestWatchTakesInEarlierSave(t *testing.T) {
 	}
 }
 
+// TestWatchEndsOnLock locks the vault both before the watch is likely in
+// place and after: a poll that finds the file unchanged must still see the
+// Lock (CI once had the later case by chance, and the watch ran on).
 func TestWatchEndsOnLock(t *testing.T) {
+	for _, wait := range []time.Duration{0, 300 * time.Millisecond} {
+		t.Run(wait.String(), func(t *testing.T) { testWatchEndsOnLock(t, wait) })
+	}
+}
+
+func testWatchEndsOnLock(t *testing.T, wait time.Duration) {
 	v, _ := newTestVault(t)
 	done := make(chan error, 1)
 	go func() {
 		done <- v.Watch(context.Background(), WatchOptions{Poll: 20 * time.Millisecond}, func(error) {})
 	}()
+	time.Sleep(wait)
 	v.Lock()
 	select {
 	case err := <-done:
