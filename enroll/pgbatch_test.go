@@ -348,7 +348,7 @@ func TestPostgresBatchFunctionsMigrated(t *testing.T) {
 				t.Errorf("schema version after migration %d, %v; want 4", v, err)
 			}
 			batchRounds(t, st, func(id string) (string, string) { return id, "user:\x00" + id })
-			oneStepRounds(t, []*SQLStore{st})
+			oneStepRounds(t, []*SQLStore{st}, userKey)
 		})
 	}
 }

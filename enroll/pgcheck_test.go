@@ -19,16 +19,26 @@ import (
 func TestPostgresOneStepChecks(t *testing.T) {
 	url := postgresServer(t).CreateDB(t)
 	a := must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
-	t.Run("one", func(t *testing.T) { oneStepRounds(t, []*SQLStore{a}) })
+	t.Run("one", func(t *testing.T) { oneStepRounds(t, []*SQLStore{a}, userKey) })
 	url = postgresServer(t).CreateDB(t)
 	a = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
 	b := must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
-	t.Run("two", func(t *testing.T) { oneStepRounds(t, []*SQLStore{a, b}) })
+	t.Run("two", func(t *testing.T) { oneStepRounds(t, []*SQLStore{a, b}, userKey) })
+	// A caller's own counter keys, in the reverse of its users' order: a
+	// batch cannot lock them in user order, so it decides its checks one
+	// at a time (checkBatch), with the same outcomes.
+	url = postgresServer(t).CreateDB(t)
+	a = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
+	b = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
+	t.Run("keys out of user order", func(t *testing.T) {
+		oneStepRounds(t, []*SQLStore{a, b}, func(id string) string { return "key:" + string(rune('z'-id[1]+'0')) + string(rune('z'-id[2]+'0')) })
+	})
 }
 
 // oneStepRounds runs rounds of concurrent checks through verifyByFactor
-// on stores sharing one database, whose users it creates (o00 … o15).
-func oneStepRounds(t *testing.T, sts []*SQLStore) {
+// on stores sharing one database, whose users it creates (o00 … o15),
+// with key giving each user's counter key.
+func oneStepRounds(t *testing.T, sts []*SQLStore, key func(id string) string) {
 	const users = 16
 	p := Throttle{MaxFailures: 1000, Lockout: time.Minute, MaxLockout: time.Minute, Forget: time.Hour}
 	for i := range users {
@@ -45,7 +55,7 @@ func oneStepRounds(t *testing.T, sts []*SQLStore) {
 		if round == 1 {
 			// o00 is locked from round 1 on: its right codes are refused.
 			locked := Throttle{MaxFailures: 1, Lockout: time.Hour, MaxLockout: time.Hour, Forget: time.Hour}
-			if _, err := sts[0].Attempt("user:o00", t0, locked); err != nil {
+			if _, err := sts[0].Attempt(key("o00"), t0, locked); err != nil {
 				t.Fatal(err)
 			}
 			for _, st := range sts {
@@ -64,7 +74,7 @@ func oneStepRounds(t *testing.T, sts []*SQLStore) {
 			for try := range 4 {
 				st := sts[try%len(sts)]
 				wg.Go(func() {
-					_, err := verifyByFactor(st, id, "user:"+id, t0, p, func(f *Factor) (uint64, error) {
+					_, err := verifyByFactor(st, id, key(id), t0, p, func(f *Factor) (uint64, error) {
 						if f.ID != "f1" || string(f.Secret) != string(secret) {
 							t.Errorf("check of %s compared with factor %+v", id, f)
 						}
