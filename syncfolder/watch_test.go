@@ -15,8 +15,10 @@ func TestWatchSeesDeviceFiles(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := make(chan struct{}, 10)
 	done := make(chan error, 1)
+	started := make(chan struct{})
 	go func() {
-		done <- Watch(ctx, dir, WatchOptions{Settle: 50 * time.Millisecond, Poll: time.Hour}, func(bool) { calls <- struct{}{} })
+		done <- Watch(ctx, dir, WatchOptions{Settle: 50 * time.Millisecond, Poll: time.Hour, Started: func() { close(started) }},
+			func(bool) { calls <- struct{}{} })
 	}()
 	defer func() {
 		cancel()
@@ -24,7 +26,12 @@ func TestWatchSeesDeviceFiles(t *testing.T) {
 			t.Error(err)
 		}
 	}()
-	time.Sleep(100 * time.Millisecond) // let the watch start
+	select { // else the writes below could come before the watch and be missed
+	case <-started:
+	case err := <-done:
+		done <- err // for the deferred check
+		t.Fatalf("Watch ended before it started: %v", err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
