@@ -3,6 +3,7 @@ package enroll
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,21 +18,28 @@ import (
 // fails (no deadlock between the instances), and after the first round
 // every check goes the one-step way.
 func TestPostgresOneStepChecks(t *testing.T) {
-	url := postgresServer(t).CreateDB(t)
-	a := must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
-	t.Run("one", func(t *testing.T) { oneStepRounds(t, []*SQLStore{a}, userKey) })
-	url = postgresServer(t).CreateDB(t)
-	a = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
-	b := must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
-	t.Run("two", func(t *testing.T) { oneStepRounds(t, []*SQLStore{a, b}, userKey) })
+	// stores opens n panel instances on a database of their own.
+	stores := func(n int) []*SQLStore {
+		url := postgresServer(t).CreateDB(t)
+		sts := make([]*SQLStore, n)
+		for i := range sts {
+			sts[i] = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
+		}
+		return sts
+	}
+	t.Run("one", func(t *testing.T) { oneStepRounds(t, stores(1), userKey) })
+	t.Run("two", func(t *testing.T) { oneStepRounds(t, stores(2), userKey) })
 	// A caller's own counter keys, in the reverse of its users' order: a
 	// batch cannot lock them in user order, so it decides its checks one
 	// at a time (checkBatch), with the same outcomes.
-	url = postgresServer(t).CreateDB(t)
-	a = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
-	b = must[*SQLStore](t)(OpenPostgres(url, testKey(1))).(*SQLStore)
 	t.Run("keys out of user order", func(t *testing.T) {
-		oneStepRounds(t, []*SQLStore{a, b}, func(id string) string { return "key:" + string(rune('z'-id[1]+'0')) + string(rune('z'-id[2]+'0')) })
+		oneStepRounds(t, stores(2), func(id string) string {
+			n, err := strconv.Atoi(id[1:]) // o00 … o15
+			if err != nil {
+				t.Error(err) // (called on the checks' goroutines too)
+			}
+			return fmt.Sprintf("key:%02d", 99-n)
+		})
 	})
 }
 

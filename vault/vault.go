@@ -288,6 +288,7 @@ func (v *Vault) SetBackupDir(dir string) error {
 	return nil
 }
 
+// isLocked reports whether Lock has run.
 func (v *Vault) isLocked() bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
