@@ -18,8 +18,9 @@ import (
 // fails (no deadlock between the instances), and after the first round
 // every check goes the one-step way.
 func TestPostgresOneStepChecks(t *testing.T) {
-	// stores opens n panel instances on a database of their own.
-	stores := func(n int) []*SQLStore {
+	// stores opens n panel instances on a database of their own (t is
+	// the subtest's: without PostgreSQL it is skipped).
+	stores := func(t *testing.T, n int) []*SQLStore {
 		url := postgresServer(t).CreateDB(t)
 		sts := make([]*SQLStore, n)
 		for i := range sts {
@@ -27,13 +28,13 @@ func TestPostgresOneStepChecks(t *testing.T) {
 		}
 		return sts
 	}
-	t.Run("one", func(t *testing.T) { oneStepRounds(t, stores(1), userKey) })
-	t.Run("two", func(t *testing.T) { oneStepRounds(t, stores(2), userKey) })
+	t.Run("one", func(t *testing.T) { oneStepRounds(t, stores(t, 1), userKey) })
+	t.Run("two", func(t *testing.T) { oneStepRounds(t, stores(t, 2), userKey) })
 	// A caller's own counter keys, in the reverse of its users' order: a
 	// batch cannot lock them in user order, so it decides its checks one
 	// at a time (checkBatch), with the same outcomes.
 	t.Run("keys out of user order", func(t *testing.T) {
-		oneStepRounds(t, stores(2), func(id string) string {
+		oneStepRounds(t, stores(t, 2), func(id string) string {
 			n, err := strconv.Atoi(id[1:]) // o00 … o15
 			if err != nil {
 				t.Error(err) // (called on the checks' goroutines too)
